@@ -1,0 +1,29 @@
+"""Sphinx configuration of the specnum documentation."""
+
+import os
+import sys
+
+sys.path.insert(0, os.path.abspath(".."))
+
+project = "specnum"
+author = "specnum developers"
+copyright = "2026, specnum developers"
+
+import specnum  # noqa: E402
+
+release = version = specnum.__version__
+
+extensions = [
+    "sphinx.ext.autodoc",
+    "sphinx.ext.mathjax",
+    "sphinx.ext.viewcode",
+    "numpydoc",
+]
+numpydoc_show_class_members = False
+numpydoc_class_members_toctree = False
+autodoc_default_options = {"members": True, "undoc-members": False, "show-inheritance": False}
+autodoc_typehints = "none"
+exclude_patterns = ["_build"]
+html_theme = "alabaster"
+html_static_path: list[str] = []
+suppress_warnings = ["ref.duplicate"]

@@ -1,0 +1,3 @@
+"""The version of specnum (layer L0)."""
+
+__version__ = "0.1.0"

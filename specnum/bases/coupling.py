@@ -1,0 +1,551 @@
+"""Wigner 3j, Clebsch-Gordan and real Gaunt coefficients in float64, with cached tables.
+
+Scalar functions (:func:`wigner_3j`, :func:`clebsch_gordan`, :func:`complex_gaunt`,
+:func:`real_gaunt`, :func:`gaunt_kappa`) evaluate the exact rational value of
+:mod:`specnum.bases.exact` and round it once to float64 (about 1 ulp, any l).
+Tables are built by numba kernels from a stable three-term recursion of 3j
+symbols in ``j`` (Schulten & Gordon 1975) and are cached (``functools.lru_cache``)
+and read-only:
+
+* :func:`real_gaunt_sparse` -- the nonzero real Gaunt coefficients as sorted COO
+  arrays (a :class:`GauntSparse`); :func:`real_gaunt_table` -- the same, dense.
+* :func:`wigner_3j_block` -- complex-basis 3j symbols of one triple ``(l1, l2, l3)``.
+* :func:`real_coupling_block` -- the real-basis invariant coupling tensor of one
+  triple (unit Frobenius norm, as e3nn's ``o3.wigner_3j``).
+
+Conventions (see :mod:`specnum.bases.exact`): Condon-Shortley 3j/CG; real
+orthonormal SH without the CS phase, ``(Y_{1,-1}, Y_{1,0}, Y_{1,1}) ~ (y, z, x)``,
+flat index ``k = l*l + l + m``.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from specnum._validation import as_int
+from specnum.bases import _coupling_kernels as _kern
+from specnum.bases import exact as _exact
+
+__all__ = [
+    "GauntSparse",
+    "wigner_3j",
+    "clebsch_gordan",
+    "complex_gaunt",
+    "real_gaunt",
+    "gaunt_kappa",
+    "real_gaunt_sparse",
+    "real_gaunt_table",
+    "wigner_3j_sequence",
+    "wigner_3j_block",
+    "real_coupling_block",
+]
+
+#: Largest dense table (number of float64 entries) :func:`real_gaunt_table` builds (256 MiB).
+MAX_DENSE_ENTRIES = 2**25
+#: Largest sparse table (number of nonzeros, 20 bytes each) :func:`real_gaunt_sparse` builds (5.4 GB).
+MAX_SPARSE_ENTRIES = 2**28
+
+
+def wigner_3j(j1: int, j2: int, j3: int, m1: int, m2: int, m3: int) -> float:
+    """Wigner 3j symbol ``(j1 j2 j3; m1 m2 m3)`` in float64 (integer arguments).
+
+    Parameters
+    ----------
+    j1, j2, j3 : int
+        Non-negative angular momenta.
+    m1, m2, m3 : int
+        Projections, ``|m_i| <= j_i``.
+
+    Returns
+    -------
+    float
+        The exact value (Racah's formula in integers) rounded once; 0.0 when
+        ``m1 + m2 + m3 != 0`` or the triangle rule fails.
+
+    Raises
+    ------
+    TypeError
+        If an argument is not an integer.
+    ValueError
+        If some ``j_i < 0`` or ``|m_i| > j_i``.
+
+    Examples
+    --------
+    >>> round(wigner_3j(1, 1, 0, 0, 0, 0), 12)
+    -0.57735026919
+    """
+    return float(_exact.wigner_3j_exact(j1, j2, j3, m1, m2, m3))
+
+
+def clebsch_gordan(j1: int, m1: int, j2: int, m2: int, j3: int, m3: int) -> float:
+    """Clebsch-Gordan coefficient ``<j1 m1 j2 m2 | j3 m3>`` in float64.
+
+    Parameters
+    ----------
+    j1, m1, j2, m2, j3, m3 : int
+        Angular momenta ``j_i >= 0`` and projections ``|m_i| <= j_i``.
+
+    Returns
+    -------
+    float
+        ``(-1)^(j1-j2+m3) sqrt(2 j3 + 1) (j1 j2 j3; m1 m2 -m3)`` (Condon-Shortley).
+
+    Raises
+    ------
+    TypeError
+        If an argument is not an integer.
+    ValueError
+        If some ``j_i < 0`` or ``|m_i| > j_i``.
+
+    Examples
+    --------
+    >>> round(clebsch_gordan(1, 1, 1, -1, 2, 0), 12)   # sqrt(1/6)
+    0.408248290464
+    """
+    return float(_exact.clebsch_gordan_exact(j1, m1, j2, m2, j3, m3))
+
+
+def complex_gaunt(l1: int, m1: int, l2: int, m2: int, l3: int, m3: int) -> float:
+    """Complex Gaunt coefficient ``int Y_{l1}^{m1} Y_{l2}^{m2} Y_{l3}^{m3} dOmega`` in float64.
+
+    Complex orthonormal SH with the Condon-Shortley phase (scipy ``sph_harm_y``),
+    no conjugation. Arguments and errors as :func:`real_gaunt`.
+
+    Examples
+    --------
+    >>> round(complex_gaunt(1, 1, 1, -1, 0, 0), 12)   # -1/sqrt(4 pi)
+    -0.282094791774
+    """
+    return float(_exact.complex_gaunt_exact(l1, m1, l2, m2, l3, m3))
+
+
+def real_gaunt(l1: int, m1: int, l2: int, m2: int, l3: int, m3: int) -> float:
+    """Real Gaunt coefficient ``int Y_{l1m1} Y_{l2m2} Y_{l3m3} dOmega`` in float64.
+
+    Parameters
+    ----------
+    l1, m1, l2, m2, l3, m3 : int
+        Degrees ``l_i >= 0`` and orders ``|m_i| <= l_i`` of real orthonormal SH
+        without the Condon-Shortley phase.
+
+    Returns
+    -------
+    float
+        The exact value ``sign sqrt(q / pi)`` rounded once.
+
+    Raises
+    ------
+    TypeError
+        If an argument is not an integer.
+    ValueError
+        If some ``l_i < 0`` or ``|m_i| > l_i``.
+
+    Examples
+    --------
+    >>> bool(abs(real_gaunt(4, 0, 4, 0, 4, 0) - 243 / (1001 * math.sqrt(math.pi))) < 1e-16)
+    True
+    """
+    return float(_exact.real_gaunt_exact(l1, m1, l2, m2, l3, m3))
+
+
+def gaunt_kappa(l1: int, l2: int, l3: int) -> float:
+    """Gaunt-to-coupling factor ``kappa`` with ``G(l1, l2, l3) = kappa * W(l1, l2, l3)``.
+
+    Parameters
+    ----------
+    l1, l2, l3 : int
+        Non-negative degrees.
+
+    Returns
+    -------
+    float
+        ``sqrt((2l1+1)(2l2+1)(2l3+1)/(4 pi)) |(l1 l2 l3; 0 0 0)|`` (>= 0), the
+        Frobenius norm of the real Gaunt block; 0.0 for odd ``l1+l2+l3`` or a
+        failed triangle rule. ``W`` is :func:`real_coupling_block`.
+
+    Raises
+    ------
+    TypeError
+        If an argument is not an integer.
+    ValueError
+        If a degree is negative.
+
+    Examples
+    --------
+    >>> round(gaunt_kappa(1, 1, 2), 12)
+    0.690988298942
+    """
+    l1 = as_int(l1, "l1", minimum=0)
+    l2 = as_int(l2, "l2", minimum=0)
+    l3 = as_int(l3, "l3", minimum=0)
+    w = _exact.wigner_3j_exact(l1, l2, l3, 0, 0, 0)
+    if w.sign == 0:
+        return 0.0
+    q = Fraction((2 * l1 + 1) * (2 * l2 + 1) * (2 * l3 + 1), 4) * w.q
+    return float(_exact.SqrtRational(1, q, -1))
+
+
+@dataclass(frozen=True)
+class GauntSparse:
+    """Nonzero real Gaunt coefficients ``G[k1, k2, k3]`` in sorted COO layout.
+
+    Attributes
+    ----------
+    k1, k2, k3 : numpy.ndarray of int32, shape (nnz,)
+        Flat SH indices ``l*l + l + m`` of the three factors.
+    values : numpy.ndarray of float64, shape (nnz,)
+        ``int Y_k1 Y_k2 Y_k3 dOmega`` (real orthonormal SH, no CS phase).
+    indptr : numpy.ndarray of int64, shape (shape[0] + 1,)
+        Row pointers over ``k1``: the entries of row ``k1 = r`` are
+        ``slice(indptr[r], indptr[r + 1])`` (CSR-style).
+    shape : tuple of int
+        ``((lmax1+1)**2, (lmax2+1)**2, (lmax_out+1)**2)``.
+    lmax1, lmax2, lmax_out : int
+        Degree bounds of the three factors.
+
+    Notes
+    -----
+    Entries are sorted lexicographically by ``(k1, k2, k3)`` with no duplicates;
+    only coefficients that are nonzero are stored (selection rules: triangle,
+    ``l1+l2+l3`` even, ``|m3| in {|m1|+|m2|, ||m1|-|m2||}``, an even number of
+    negative ``m``; accidental zeros of 3j symbols are dropped as well). All arrays
+    are read-only. The product of two expansions is
+    ``c[k3] = sum values * x1[k1] * x2[k2]`` (e.g. ``np.add.at`` or a scipy sparse
+    matrix with rows ``k1 * shape[1] + k2``).
+    """
+
+    k1: np.ndarray
+    k2: np.ndarray
+    k3: np.ndarray
+    values: np.ndarray
+    indptr: np.ndarray
+    shape: tuple[int, int, int]
+    lmax1: int
+    lmax2: int
+    lmax_out: int
+
+    def __post_init__(self) -> None:
+        lmax1 = as_int(self.lmax1, "lmax1", minimum=0)
+        lmax2 = as_int(self.lmax2, "lmax2", minimum=0)
+        lmax_out = as_int(self.lmax_out, "lmax_out", minimum=0)
+        shape = ((lmax1 + 1) ** 2, (lmax2 + 1) ** 2, (lmax_out + 1) ** 2)
+        if tuple(self.shape) != shape:
+            raise ValueError(f"shape must be {shape} for the given lmax1, lmax2, lmax_out, got {self.shape}")
+        nnz = None
+        for name, dtype in (("k1", np.int32), ("k2", np.int32), ("k3", np.int32), ("values", np.float64)):
+            arr = getattr(self, name)
+            if not isinstance(arr, np.ndarray) or arr.dtype != dtype or arr.ndim != 1:
+                raise TypeError(f"{name} must be a 1-D numpy array of dtype {np.dtype(dtype).name}")
+            if nnz is None:
+                nnz = arr.shape[0]
+            elif arr.shape[0] != nnz:
+                raise ValueError(f"{name} must have length {nnz} like k1, got {arr.shape[0]}")
+        ip = self.indptr
+        if not isinstance(ip, np.ndarray) or ip.dtype != np.int64 or ip.shape != (shape[0] + 1,):
+            raise TypeError(f"indptr must be an int64 array of shape ({shape[0] + 1},)")
+        if ip[0] != 0 or ip[-1] != nnz:
+            raise ValueError(f"indptr must start at 0 and end at nnz = {nnz}")
+        for name in ("k1", "k2", "k3", "values", "indptr"):
+            getattr(self, name).setflags(write=False)
+        object.__setattr__(self, "shape", shape)
+        object.__setattr__(self, "lmax1", lmax1)
+        object.__setattr__(self, "lmax2", lmax2)
+        object.__setattr__(self, "lmax_out", lmax_out)
+
+    @property
+    def nnz(self) -> int:
+        """Number of stored (nonzero) coefficients."""
+        return int(self.values.shape[0])
+
+
+def _lmax_triple(lmax1: Any, lmax2: Any, lmax_out: Any) -> tuple[int, int, int]:
+    lmax1 = as_int(lmax1, "lmax1", minimum=0)
+    lmax2 = as_int(lmax2, "lmax2", minimum=0)
+    lmax_out = lmax1 + lmax2 if lmax_out is None else as_int(lmax_out, "lmax_out", minimum=0)
+    return lmax1, lmax2, lmax_out
+
+
+def real_gaunt_sparse(lmax1: int, lmax2: int, lmax_out: int | None = None) -> GauntSparse:
+    """Sparse real Gaunt tensor for degrees ``l1 <= lmax1``, ``l2 <= lmax2``, ``l3 <= lmax_out``.
+
+    Parameters
+    ----------
+    lmax1, lmax2 : int
+        Maximal degrees of the two factors (>= 0).
+    lmax_out : int, optional
+        Maximal output degree (>= 0); default ``lmax1 + lmax2`` (the full product).
+
+    Returns
+    -------
+    GauntSparse
+        Sorted COO nonzeros (read-only, cached: repeated calls return the same object).
+
+    Raises
+    ------
+    TypeError
+        If an argument is not an integer.
+    ValueError
+        If an argument is negative, or the table would hold more than
+        ``MAX_SPARSE_ENTRIES`` (2**28) nonzeros (about lmax1 = lmax2 = 49).
+
+    Notes
+    -----
+    ``G[k1,k2,k3] = C (l1 l2 l3; 0 0 0) c(m1,m2,m3) (l1 l2 l3; mu1 mu2 mu3)`` with
+    ``C = sqrt((2l1+1)(2l2+1)(2l3+1)/(4 pi))``, the 3j symbols from the stable
+    recursion in ``l3`` and ``c`` the exact real<->complex factor. The kernel loops
+    over the nonzeros only: O(lmax^5) work. Measured: ``real_gaunt_sparse(32, 32, 64)``
+    has 30 837 771 nonzeros (0.62 GB) and builds in about 2 s of CPU plus the
+    first-touch page faults of that memory (5 s wall on a shared 2-core machine).
+    Accuracy: a few ulp of the 3j amplitude (errors <= 1e-16 x kappa(l1,l2,l3)); on
+    3000 random entries of the L = 32 table the worst relative error against the
+    exact values is 4.3e-13 (entries near a node of the 3j symbol; typical 1e-15).
+
+    Examples
+    --------
+    >>> sp = real_gaunt_sparse(1, 1)
+    >>> sp.shape, sp.nnz
+    ((4, 4, 9), 21)
+    >>> print(sp.k1[:3], sp.k2[:3], sp.k3[:3])
+    [0 0 0] [0 1 2] [0 1 2]
+    """
+    return _real_gaunt_sparse_cached(*_lmax_triple(lmax1, lmax2, lmax_out))
+
+
+@functools.lru_cache(maxsize=4)
+def _real_gaunt_sparse_cached(lmax1: int, lmax2: int, lmax_out: int) -> GauntSparse:
+    bound = _kern.real_gaunt_count(lmax1, lmax2, lmax_out)
+    if bound > MAX_SPARSE_ENTRIES:
+        raise ValueError(
+            f"lmax1, lmax2, lmax_out = ({lmax1}, {lmax2}, {lmax_out}) give {bound} nonzero Gaunt "
+            f"coefficients, more than MAX_SPARSE_ENTRIES = {MAX_SPARSE_ENTRIES}"
+        )
+    k1 = np.empty(bound, dtype=np.int32)
+    k2 = np.empty(bound, dtype=np.int32)
+    k3 = np.empty(bound, dtype=np.int32)
+    vals = np.empty(bound, dtype=np.float64)
+    nnz = _kern.real_gaunt_fill(lmax1, lmax2, lmax_out, k1, k2, k3, vals)
+    n1 = (lmax1 + 1) ** 2
+    # k1 is sorted: row pointers by binary search (int32 probes: no int64 copy of k1)
+    indptr = np.searchsorted(k1[:nnz], np.arange(n1 + 1, dtype=np.int32)).astype(np.int64)
+    return GauntSparse(k1[:nnz], k2[:nnz], k3[:nnz], vals[:nnz], indptr,
+                       (n1, (lmax2 + 1) ** 2, (lmax_out + 1) ** 2), lmax1, lmax2, lmax_out)
+
+
+def real_gaunt_table(lmax1: int, lmax2: int, lmax_out: int | None = None) -> np.ndarray:
+    """Dense real Gaunt tensor ``G[k1, k2, k3] = int Y_k1 Y_k2 Y_k3 dOmega`` (small degrees).
+
+    Parameters
+    ----------
+    lmax1, lmax2 : int
+        Maximal degrees of the two factors (>= 0).
+    lmax_out : int, optional
+        Maximal output degree (>= 0); default ``lmax1 + lmax2``.
+
+    Returns
+    -------
+    numpy.ndarray of float64, shape ((lmax1+1)**2, (lmax2+1)**2, (lmax_out+1)**2)
+        Read-only and cached; the densified :func:`real_gaunt_sparse`.
+
+    Raises
+    ------
+    TypeError
+        If an argument is not an integer.
+    ValueError
+        If an argument is negative, or the table would exceed ``MAX_DENSE_ENTRIES``
+        (2**25) entries -- use :func:`real_gaunt_sparse` then.
+
+    Examples
+    --------
+    >>> G = real_gaunt_table(4, 4, 4)
+    >>> G.shape
+    (25, 25, 25)
+    >>> bool(abs(G[20, 20, 20] - 243 / (1001 * math.sqrt(math.pi))) < 1e-15)
+    True
+    """
+    lmax1, lmax2, lmax_out = _lmax_triple(lmax1, lmax2, lmax_out)
+    size = (lmax1 + 1) ** 2 * (lmax2 + 1) ** 2 * (lmax_out + 1) ** 2
+    if size > MAX_DENSE_ENTRIES:
+        raise ValueError(
+            f"lmax1, lmax2, lmax_out = ({lmax1}, {lmax2}, {lmax_out}) give a dense table of {size} entries, "
+            f"more than MAX_DENSE_ENTRIES = {MAX_DENSE_ENTRIES}; use real_gaunt_sparse"
+        )
+    return _real_gaunt_table_cached(lmax1, lmax2, lmax_out)
+
+
+@functools.lru_cache(maxsize=8)
+def _real_gaunt_table_cached(lmax1: int, lmax2: int, lmax_out: int) -> np.ndarray:
+    sp = _real_gaunt_sparse_cached(lmax1, lmax2, lmax_out)
+    table = np.zeros(sp.shape)
+    table[sp.k1, sp.k2, sp.k3] = sp.values
+    table.setflags(write=False)
+    return table
+
+
+def wigner_3j_sequence(l1: int, l2: int, m1: int, m2: int) -> np.ndarray:
+    """All 3j symbols ``(l1 l2 l3; m1 m2 -m1-m2)`` for ``l3 = 0 .. l1 + l2`` in float64.
+
+    Parameters
+    ----------
+    l1, l2 : int
+        Non-negative degrees.
+    m1, m2 : int
+        Orders with ``|m1| <= l1``, ``|m2| <= l2``.
+
+    Returns
+    -------
+    numpy.ndarray of float64, shape (l1 + l2 + 1,)
+        ``out[l3]``; zero for ``l3 < max(|l1-l2|, |m1+m2|)``. A new writeable array.
+
+    Raises
+    ------
+    TypeError
+        If an argument is not an integer.
+    ValueError
+        If a degree is negative or ``|m_i| > l_i``.
+
+    Notes
+    -----
+    Stable three-term recursion in ``l3`` (Schulten & Gordon 1975): forward through
+    the lower classically forbidden region, backward from ``l1 + l2``, matched,
+    normalised by ``sum (2 l3 + 1) f^2 = 1`` with ``sgn f(l1+l2) = (-1)^(l1-l2+m1+m2)``.
+    O(l1 + l2) work; errors are a few ulp of the amplitude ``~ 1/sqrt(2 l3 + 1)``.
+
+    Examples
+    --------
+    >>> f = wigner_3j_sequence(1, 1, 0, 0)
+    >>> print(np.round(f ** 2 * [3, 1, 7.5], 12))   # squares 1/3, 0, 2/15
+    [1. 0. 1.]
+    """
+    l1 = as_int(l1, "l1", minimum=0)
+    l2 = as_int(l2, "l2", minimum=0)
+    m1 = as_int(m1, "m1", minimum=-l1, maximum=l1)
+    m2 = as_int(m2, "m2", minimum=-l2, maximum=l2)
+    out = np.zeros(l1 + l2 + 1)
+    _kern.three_j_sequence(l1, l2, m1, m2, out, np.empty((4, l1 + l2 + 2)))
+    return out
+
+
+def _triple(l1: Any, l2: Any, l3: Any) -> tuple[int, int, int]:
+    return as_int(l1, "l1", minimum=0), as_int(l2, "l2", minimum=0), as_int(l3, "l3", minimum=0)
+
+
+def wigner_3j_block(l1: int, l2: int, l3: int) -> np.ndarray:
+    """All 3j symbols of one triple: ``B[l1+m1, l2+m2, l3+m3] = (l1 l2 l3; m1 m2 m3)``.
+
+    Parameters
+    ----------
+    l1, l2, l3 : int
+        Non-negative degrees.
+
+    Returns
+    -------
+    numpy.ndarray of float64, shape (2*l1+1, 2*l2+1, 2*l3+1)
+        Complex-basis (standard) 3j symbols, read-only and cached; all zeros if the
+        triangle rule fails. Unit Frobenius norm otherwise.
+
+    Raises
+    ------
+    TypeError
+        If an argument is not an integer.
+    ValueError
+        If a degree is negative.
+
+    Examples
+    --------
+    >>> B = wigner_3j_block(1, 1, 0)
+    >>> print(np.round(B[:, :, 0] * np.sqrt(3), 12))
+    [[ 0.  0.  1.]
+     [ 0. -1.  0.]
+     [ 1.  0.  0.]]
+    """
+    return _wigner_3j_block_cached(*_triple(l1, l2, l3))
+
+
+@functools.lru_cache(maxsize=256)
+def _wigner_3j_block_cached(l1: int, l2: int, l3: int) -> np.ndarray:
+    out = np.zeros((2 * l1 + 1, 2 * l2 + 1, 2 * l3 + 1))
+    if abs(l1 - l2) <= l3 <= l1 + l2:
+        _kern.three_j_block(l1, l2, l3, out)
+    out.setflags(write=False)
+    return out
+
+
+def _real_from_complex(l: int) -> np.ndarray:
+    """``U[l+m, l+mu]`` with ``Y_{l,m} (real, no CS) = sum_mu U[m, mu] Y_l^mu (complex, CS)``."""
+    u = np.zeros((2 * l + 1, 2 * l + 1), dtype=np.complex128)
+    u[l, l] = 1.0
+    r = 1.0 / math.sqrt(2.0)
+    for a in range(1, l + 1):
+        sign = -1.0 if a % 2 else 1.0
+        u[l + a, l + a] = sign * r
+        u[l + a, l - a] = r
+        u[l - a, l + a] = sign * r / 1j
+        u[l - a, l - a] = -r / 1j
+    return u
+
+
+def real_coupling_block(l1: int, l2: int, l3: int) -> np.ndarray:
+    """Real-basis invariant coupling tensor ``W(l1, l2, l3)`` with unit Frobenius norm.
+
+    Parameters
+    ----------
+    l1, l2, l3 : int
+        Non-negative degrees satisfying the triangle rule ``|l1-l2| <= l3 <= l1+l2``
+        (any parity of ``l1+l2+l3``).
+
+    Returns
+    -------
+    numpy.ndarray of float64, shape (2*l1+1, 2*l2+1, 2*l3+1)
+        ``W[l1+m1, l2+m2, l3+m3]`` in the real SH basis (no CS phase), read-only, cached.
+
+    Raises
+    ------
+    TypeError
+        If an argument is not an integer.
+    ValueError
+        If a degree is negative or the triangle rule fails.
+
+    Notes
+    -----
+    ``W = (-i)^(l1+l2+l3) sum_mu U1[m1,mu1] U2[m2,mu2] U3[m3,mu3] (l1 l2 l3; mu1 mu2 mu3)``
+    with ``U`` the unitary real<->complex map (see :func:`specnum.bases.exact.real_gaunt_exact`).
+    It is real, has unit Frobenius norm and is invariant under real Wigner D
+    matrices: ``W[D1 ., D2 ., D3 .] = W``. For even ``l1+l2+l3`` it is the
+    normalised real Gaunt block, ``G(l1,l2,l3) = kappa W`` with
+    ``kappa = gaunt_kappa(l1, l2, l3) > 0``. For odd ``l1+l2+l3`` (antisymmetric
+    paths; e.g. ``W(1,1,1) = +epsilon / sqrt(6)``, the Levi-Civita symbol of the
+    axes in the index order (y, z, x)) the sign is fixed by the ``(-i)^(l1+l2+l3)``
+    phase. Entry by entry this equals the construction of e3nn's ``o3.wigner_3j``
+    (its ``change_basis_real_to_complex`` applied to complex CG coefficients, as in
+    the e3nn source read for this purpose) for every triple with l <= 4, both
+    parities; e3nn changed CG signs between versions, so compare with the
+    installed version before relying on odd-path signs.
+
+    Examples
+    --------
+    >>> W = real_coupling_block(1, 1, 1)   # index order (y, z, x): W = eps / sqrt(6)
+    >>> print(round(W[0, 1, 2] * math.sqrt(6), 12), round(W[1, 0, 2] * math.sqrt(6), 12))
+    1.0 -1.0
+    """
+    l1, l2, l3 = _triple(l1, l2, l3)
+    if not abs(l1 - l2) <= l3 <= l1 + l2:
+        raise ValueError(f"l3 must satisfy the triangle rule |l1-l2| <= l3 <= l1+l2, got (l1, l2, l3) = "
+                         f"({l1}, {l2}, {l3})")
+    return _real_coupling_block_cached(l1, l2, l3)
+
+
+@functools.lru_cache(maxsize=256)
+def _real_coupling_block_cached(l1: int, l2: int, l3: int) -> np.ndarray:
+    t = _wigner_3j_block_cached(l1, l2, l3)
+    w = np.einsum("ap,bq,cr,pqr->abc", _real_from_complex(l1), _real_from_complex(l2),
+                  _real_from_complex(l3), t, optimize=True)
+    w = w * (-1j) ** ((l1 + l2 + l3) % 4)
+    out = np.ascontiguousarray(w.real)
+    out.setflags(write=False)
+    return out

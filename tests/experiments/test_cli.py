@@ -1,0 +1,90 @@
+"""The command line, sweeps (atomic, resumable, failure-tolerant) and executors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from specnum.experiments.cli import main
+from specnum.experiments.runner import case_key, expand_sweep, parse_assignments, run_sweep
+
+QUICK = ["--set", "quick=true", "--set", "lmax=8", "--set", "nmax=16", "--no-progress", "--no-plots"]
+
+
+def test_parse_assignments_types_and_errors():
+    defaults = {"degree": 2, "alpha": 1.5, "quick": False, "label": "a"}
+    values = parse_assignments(["degree=2,3", "alpha=1.2", "quick=yes", "label=x,y"], defaults)
+    assert values == {"degree": [2, 3], "alpha": [1.2], "quick": [True], "label": ["x,y"]}
+    assert len(expand_sweep(values)) == 2
+    with pytest.raises(ValueError, match="unknown parameter 'deg'"):
+        parse_assignments(["deg=2"], defaults)
+    with pytest.raises(ValueError, match="'degree' expects int"):
+        parse_assignments(["degree=two"], defaults)
+    with pytest.raises(ValueError, match="key=value"):
+        parse_assignments(["degree"], defaults)
+    with pytest.raises(ValueError, match="'alpha' expects float"):
+        parse_assignments(["alpha=nan"], defaults)
+
+
+def test_case_key_is_stable_and_distinct():
+    assert case_key({"a": 1, "b": 2.0}) == case_key({"b": 2.0, "a": 1})
+    assert case_key({"a": 1}) != case_key({"a": 2})
+
+
+def test_sweep_resumes_and_isolates_failures(tmp_path):
+    base = {"runge": 25.0, "nmax": 16, "lmax": 8, "quick": True}
+    cases = [dict(base, runge=r) for r in (4.0, 25.0)]
+    first = run_sweep("bases", cases, tmp_path, progress=False, make_plots=False)
+    assert [r.status for r in first] == ["done", "done"]
+    # the same command again recomputes nothing
+    again = run_sweep("bases", cases, tmp_path, progress=False, make_plots=False)
+    assert [r.status for r in again] == ["skipped", "skipped"]
+    assert again[0].result == first[0].result
+    # a bad case fails alone, with its parameters; the good new case still runs
+    more = cases + [dict(base, runge=-1.0), dict(base, runge=9.0)]
+    third = run_sweep("bases", more, tmp_path, progress=False, make_plots=False)
+    assert [r.status for r in third] == ["skipped", "skipped", "failed", "done"]
+    assert "runge" in third[2].error
+    assert not list(tmp_path.rglob(".tmp-*")), "temporary files left behind"
+    saved = json.loads((tmp_path / "cases" / case_key(more[3]) / "result.json").read_text())
+    assert saved["provenance"]["params"]["runge"] == 9.0
+    assert {"numpy", "scipy", "numba", "specnum"} <= set(saved["provenance"]["versions"])
+
+
+def test_cli_run_list_and_errors(tmp_path, capsys):
+    assert main(["list"]) == 0
+    assert "bases" in capsys.readouterr().out
+    assert main(["run", "bases", "--out", str(tmp_path), *QUICK, "--set", "runge=4,9"]) == 0
+    assert "2 case(s)" in capsys.readouterr().out
+    assert main(["run", "bases", "--out", str(tmp_path), *QUICK, "--set", "runge=4,9"]) == 0
+    assert "2 already finished" in capsys.readouterr().out
+    assert main(["run", "nosuch"]) == 2
+    assert "experiment must be one of" in capsys.readouterr().err
+    assert main(["run", "bases", "--set", "nmax=abc"]) == 2
+    assert "'nmax' expects int" in capsys.readouterr().err
+    assert main(["run", "bases", "--out", str(tmp_path), *QUICK, "--set", "runge=-1"]) == 1
+
+
+def test_console_help_exits_zero():
+    for args in ([], ["demo"], ["list"], ["run"]):
+        proc = subprocess.run([sys.executable, "-m", "specnum", *args, "--help"], capture_output=True, text=True)
+        assert proc.returncode == 0 and "usage: specnum" in proc.stdout
+
+
+def test_processes_executor(tmp_path):
+    cases = [{"runge": r, "nmax": 16, "lmax": 8, "quick": True} for r in (4.0, 16.0)]
+    res = run_sweep("bases", cases, tmp_path, executor="processes", max_workers=2, progress=False,
+                    make_plots=False)
+    assert [r.status for r in res] == ["done", "done"]
+
+
+def test_dask_local_cluster_two_workers(tmp_path):
+    pytest.importorskip("dask.distributed")
+    cases = [{"runge": r, "nmax": 16, "lmax": 8, "quick": True} for r in (4.0, 16.0, -1.0)]
+    res = run_sweep("bases", cases, tmp_path, executor="dask", max_workers=2, progress=False, make_plots=False)
+    assert [r.status for r in res] == ["done", "done", "failed"]
+    serial = run_sweep("bases", cases[:2], tmp_path / "serial", progress=False, make_plots=False)
+    assert res[0].result["gauss_legendre"] == serial[0].result["gauss_legendre"]
