@@ -173,6 +173,14 @@ def cardinal_frac_derivative_mp(x, degree, alpha, dps=30, extra=60):
         return total * mp.rgamma(p + 1 - al)
 
 
+def _horner(coeffs_ascending, s):
+    """sum_k c_k s^k in mpmath (ascending coefficients)."""
+    acc = mp.mpf(0)
+    for c in reversed(coeffs_ascending):
+        acc = acc * s + c
+    return acc
+
+
 def frac_derivative_quad_mp(knots, degree, j, x, alpha, dps=30):
     """``1/Gamma(-alpha) int B_j(t) (x - t)^{-1-alpha} dt`` for ``x`` right of the support (mpmath.quad)."""
     pieces = exact_pieces(knots, degree, j)
@@ -182,6 +190,6 @@ def frac_derivative_quad_mp(knots, degree, j, x, alpha, dps=30):
         total = mp.mpf(0)
         for u, v, coeffs in pieces:
             cm = [_mpf(c) for c in coeffs]
-            integrand = lambda s, cm=cm: mp.polyval(cm[::-1], s) * (xm - s) ** (-1 - al)  # noqa: E731
+            integrand = lambda s, cm=cm: _horner(cm, s) * (xm - s) ** (-1 - al)  # noqa: E731
             total += mp.quad(integrand, [_mpf(u), _mpf(v)])
         return total * mp.rgamma(-al)
