@@ -1,0 +1,515 @@
+"""Potentials of particle systems: long-range ChebTucker, short-range neighbour sums, direct sums.
+
+Kernels ``K(r)`` (``kernel`` argument) and their range separation with parameter ``r0``:
+
+* ``"newton"``: ``1/r = (2/sqrt(pi)) int_0^inf exp(-t^2 r^2) dt``;
+* ``"yukawa"``: ``exp(-kappa r)/r = (2/sqrt(pi)) int_0^inf exp(-t^2 r^2 - kappa^2/(4 t^2)) dt``;
+* ``"slater"``: ``exp(-kappa r) = (kappa/sqrt(pi)) int_0^inf t^-2 exp(-t^2 r^2 - kappa^2/(4 t^2)) dt``.
+
+The long-range part ``L(r)`` is the integral over ``t in [0, 1/r0]`` (for Newton,
+``erf(r/r0)/r``); it is entire in the coordinates, so Chebyshev interpolation
+converges super-geometrically. The short-range part ``S = K - L`` decays like
+``erfc(r/r0)`` and is summed over a neighbour list.
+
+The long-range potential ``V(x) = sum_j q_j L(|x - x_j|)`` is built without the
+``n^3 N`` direct sum (see :func:`long_range_potential`).
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.special
+from scipy.spatial import cKDTree
+
+from .._validation import as_choice, as_float, as_int
+from ..bases import chebyshev
+from ..errors import SpecnumWarning
+from . import _kernels
+from .algebra import coefficient_profile
+from .construct import check_box, check_n, check_rtol
+from .format import ChebTucker
+from .splitting import (
+    KERNELS,
+    check_inside,
+    check_kernel,
+    check_particles,
+    check_targets,
+    gaussian_quadrature,
+    split_kernel,
+    split_with_derivative,
+)
+from .tucker import hosvd, mode_product, mode_svd, tail_ranks
+
+__all__ = [
+    "KERNELS",
+    "long_range_potential",
+    "direct_potential",
+    "direct_gradient",
+    "short_range_potential",
+    "total_potential",
+    "coulomb_energy_forces",
+    "direct_energy_forces",
+    "EnergyForces",
+    "split_kernel",
+    "gaussian_quadrature",
+]
+
+# ------------------------------------------------------------- direct sums
+def _direct(pos, q, tgt, kind: str, r0: float, kappa: float, grad: bool, chunk: int = 65536):
+    out = np.zeros((tgt.shape[0], 4 if grad else 1))
+    code = _kernels.KIND_CODES[kind]
+    for s in range(0, tgt.shape[0], chunk):
+        block = np.ascontiguousarray(tgt[s: s + chunk])
+        res = np.zeros((block.shape[0], out.shape[1]))
+        _kernels.direct_sum(pos, q, block, code, r0, kappa, grad, res)
+        out[s: s + chunk] = res
+    return out
+
+
+def direct_potential(positions, charges, targets, kernel: str = "newton", r0: float = 1.0,
+                     kappa: float = 1.0) -> np.ndarray:
+    """Direct sum ``V(x) = sum_j q_j K(|x - x_j|)`` at targets (the exact reference).
+
+    Parameters
+    ----------
+    positions : array_like, shape (N, 3)
+    charges : array_like, shape (N,)
+    targets : array_like, shape (..., 3)
+    kernel : {"newton", "erf", "erfc", "yukawa", "slater"}
+        ``1/r``; its long-range part ``erf(r/r0)/r``; its short-range part
+        ``erfc(r/r0)/r``; ``exp(-kappa r)/r``; ``exp(-kappa r)``.
+    r0 : float > 0
+        Splitting radius of ``"erf"``/``"erfc"``.
+    kappa : float
+        Yukawa screening / Slater decay rate.
+
+    Returns
+    -------
+    ndarray, shape (...)
+
+    Notes
+    -----
+    Compiled ``O(M N)`` loop, parallel over targets, processed in chunks of 65536
+    targets. Sources at distance 0 from a target are skipped for the singular
+    kernels (``newton``, ``erfc``, ``yukawa``: the self term); ``erf`` and ``slater``
+    use their finite values ``2/(sqrt(pi) r0)`` and 1.
+
+    Examples
+    --------
+    >>> v = direct_potential([[0, 0, 0], [1, 0, 0]], [1.0, -1.0], [[0, 2, 0]])
+    >>> print(round(float(v[0]), 12))
+    0.052786404500
+    """
+    pos, q = check_particles(positions, charges)
+    kind = as_choice(kernel, "kernel", tuple(_kernels.KIND_CODES))
+    r0 = as_float(r0, "r0", low=0.0, low_open=True)
+    kappa = as_float(kappa, "kappa", low=0.0)
+    tgt, batch = check_targets(targets)
+    return _direct(pos, q, tgt, kind, r0, kappa, False)[:, 0].reshape(batch)
+
+
+def direct_gradient(positions, charges, targets, kernel: str = "newton", r0: float = 1.0,
+                    kappa: float = 1.0) -> np.ndarray:
+    """Gradient of :func:`direct_potential` with respect to the target, shape ``(..., 3)``."""
+    pos, q = check_particles(positions, charges)
+    kind = as_choice(kernel, "kernel", tuple(_kernels.KIND_CODES))
+    r0 = as_float(r0, "r0", low=0.0, low_open=True)
+    kappa = as_float(kappa, "kappa", low=0.0)
+    tgt, batch = check_targets(targets)
+    return _direct(pos, q, tgt, kind, r0, kappa, True)[:, 1:].reshape(batch + (3,))
+
+
+# ------------------------------------------------------- long-range ChebTucker
+def _gaussian_degree(half_width: float, r0: float, tol: float) -> int:
+    """Points needed to interpolate ``exp(-((x - c)/r0)^2)`` on ``[c - h, c + h]`` to ``tol`` (relative)."""
+    rule = 2.0 * (half_width / r0) * math.sqrt(max(math.log(2.0 / tol), 1.0))
+    n_probe = int(min(1.5 * rule + 40, 8193))
+    x = chebyshev.points(n_probe, 1, (-half_width, half_width))
+    c = np.abs(chebyshev.vals_to_coeffs(np.exp(-((x / r0) ** 2))))
+    big = np.nonzero(c > tol * c.max())[0]
+    return int(max(big[-1] + 2, 2))
+
+
+def _barycentric_rows(p: np.ndarray, nodes: np.ndarray) -> np.ndarray:
+    """Lagrange basis values ``S[j, l] = ell_l(p_j)`` for first-kind Chebyshev nodes (ascending)."""
+    n = nodes.shape[0]
+    theta = (2 * np.arange(n) + 1) * np.pi / (2 * n)
+    w = (-1.0) ** np.arange(n) * np.sin(theta)
+    diff = p[:, None] - nodes[None, :]
+    exact = diff == 0.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        tmp = w / diff
+        s = tmp / tmp.sum(axis=1, keepdims=True)
+    rows = np.any(exact, axis=1)
+    s[rows] = exact[rows].astype(np.float64)
+    return s
+
+
+def _anterpolate(pos: np.ndarray, q: np.ndarray, src_nodes, batch_floats: int = 4_000_000) -> np.ndarray:
+    """``Q = sum_j q_j S1[j] o S2[j] o S3[j]`` (charges moved to the source Chebyshev grid)."""
+    s = [_barycentric_rows(pos[:, k], src_nodes[k]) for k in range(3)]
+    n1, n2, n3 = (x.shape[0] for x in src_nodes)
+    out = np.zeros((n1, n2 * n3))
+    step = max(1, batch_floats // (n2 * n3))
+    for a in range(0, pos.shape[0], step):
+        sl = slice(a, a + step)
+        kr = (s[1][sl, :, None] * s[2][sl, None, :]).reshape(-1, n2 * n3)
+        out += (s[0][sl] * q[sl, None]).T @ kr
+    return out.reshape(n1, n2, n3)
+
+
+def long_range_potential(positions, charges, box, r0: float = 1.0, n=None, rtol: float = 1e-8, *,
+                         kernel: str = "newton", kappa: float = 1.0, n_max: int = 1025,
+                         method: str = "interpolated") -> ChebTucker:
+    """Long-range potential of point charges as a ChebTucker, without the ``n^3 N`` direct sum.
+
+    Parameters
+    ----------
+    positions : array_like, shape (N, 3)
+        Particle positions (anywhere; usually inside the box).
+    charges : array_like, shape (N,)
+    box : ((a1, b1), (a2, b2), (a3, b3))
+        Box of the result.
+    r0 : float > 0
+        Splitting radius: the result approximates
+        ``V(x) = sum_j q_j erf(|x - x_j|/r0)/|x - x_j|`` (Newton; other kernels: the
+        ``t <= 1/r0`` part of their Gaussian integral, see the module docstring).
+    n : int, 3-tuple of int or None
+        Chebyshev points per axis; None chooses them from the width ``r0`` of the
+        narrowest Gaussian (coefficients below ``rtol/10``), capped at ``n_max`` with a
+        ``SpecnumWarning``.
+    rtol : float in (0, 1)
+        Relative tolerance: Frobenius truncation of the coefficient tensor.
+    kernel : {"newton", "yukawa", "slater"}
+    kappa : float
+        Yukawa screening / Slater decay rate.
+    n_max : int
+        Cap of the adaptive ``n``.
+    method : {"interpolated", "cp"}
+        ``"interpolated"`` (default): the CP route with the particle coordinates
+        interpolated on a source Chebyshev grid (cost independent of ``N M r^3``, see
+        Notes). ``"cp"``: the literal CP route, ``N M`` rank-1 terms given to
+        :meth:`ChebTucker.from_cp` (factor matrices ``n x N M``; for small N and checks).
+
+    Returns
+    -------
+    ChebTucker
+
+    Raises
+    ------
+    ValueError, TypeError
+        Mismatched positions and charges, bad box, ``r0 <= 0``, ``rtol`` outside (0, 1).
+
+    Notes
+    -----
+    Separable (CP) route. A composite Gauss-Legendre rule in ``t`` (see
+    :func:`gaussian_quadrature`) gives ``L(r) ~= sum_m c_m exp(-t_m^2 r^2)``; each term is
+    a product of 1D Gaussians, so ``V`` is a CP tensor of rank ``N M`` whose 1D factors
+    are the sampled Gaussians ``exp(-t_m^2 (x - x_{j,k})^2)``. Instead of forming the
+    ``n x N M`` factor matrices, the particle coordinate is interpolated too: the 1D
+    factors are entire in ``x_{j,k}``, so ``exp(-t^2 (x - p)^2) = sum_l ell_l(p)
+    exp(-t^2 (x - y_l)^2)`` up to rounding for first-kind Chebyshev nodes ``y_l`` (``n_s``
+    per axis, chosen like ``n``) spanning the particles. The charges are moved once to
+    the source grid, ``Q = sum_j q_j ell(x_j) o ell(y_j) o ell(z_j)``
+    (``O(N n_s^3)`` by matrix products). Per axis, the coefficient factors
+    ``Phi_{k,m}[i, l]`` (Chebyshev coefficients in x of ``exp(-t_m^2 (x - y_l)^2)``)
+    of all m are compressed by one SVD (relative truncation at ``rtol/1000`` of the
+    Frobenius norm of the stacked, ``|c_m|^(1/3)``-weighted factors; scale-invariant
+    and independent of the charges) to an orthonormal basis ``Uk``. The core is
+    ``sum_m c_m Q x_1 (U1^T Phi_1m) x_2 (U2^T Phi_2m) x_3 (U3^T Phi_3m)`` and is
+    finally truncated by HOSVD at ``rtol`` relative to its norm (= the norm of the
+    coefficient tensor). Cost ``O(N n_s^3 + M n_s (n_s^2 r + n_s r^2 + r^3))``; no
+    ``n^3`` array is formed.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> pos = np.array([[0.5, 0.0, 0.0], [-0.5, 0.0, 0.0]]); q = np.array([1.0, -1.0])
+    >>> V = long_range_potential(pos, q, ((-2, 2),) * 3, r0=1.0, rtol=1e-10)
+    >>> x = np.array([[0.3, 0.2, -0.1]])
+    >>> err = abs(V(x) - direct_potential(pos, q, x, kernel="erf"))
+    >>> bool(err[0] < 1e-9)
+    True
+    """
+    pos, q = check_particles(positions, charges)
+    box = check_box(box)
+    kernel, r0, kappa = check_kernel(kernel, r0, kappa)
+    rtol = check_rtol(rtol)
+    n_max = as_int(n_max, "n_max", minimum=2)
+    method = as_choice(method, "method", ("interpolated", "cp"))
+    lo = np.array([b[0] for b in box])
+    hi = np.array([b[1] for b in box])
+    if pos.shape[0] == 0 or not np.any(q):
+        nn = check_n(n) if n is not None else (2, 2, 2)
+        return ChebTucker(box, np.zeros((0, 0, 0)), [np.zeros((nk, 0)) for nk in nn])
+    # quadrature valid for all target-source distances
+    plo = np.minimum(pos.min(axis=0), lo)
+    phi = np.maximum(pos.max(axis=0), hi)
+    t, c = gaussian_quadrature(float(np.linalg.norm(phi - plo)) * 1.01, r0, kernel, kappa)
+    # target degrees
+    warn_cap = False
+    if n is None:
+        nn = []
+        for k in range(3):
+            nk = _gaussian_degree(0.5 * (hi[k] - lo[k]), r0, 0.1 * rtol)
+            if nk > n_max:
+                nk, warn_cap = n_max, True
+            nn.append(max(nk, 2))
+    else:
+        nn = list(check_n(n))
+    if method == "cp":
+        result = _literal_cp(pos, q, box, nn, t, c, rtol)
+        _warn_resolution(result, n, n_max, r0, rtol, warn_cap)
+        return result
+    # source grid spanning the particles
+    src_nodes = []
+    for k in range(3):
+        a, b = float(pos[:, k].min()), float(pos[:, k].max())
+        half = max(0.5 * (b - a), 1e-3 * r0)
+        mid = 0.5 * (a + b)
+        ns = _gaussian_degree(half, r0, 1e-2 * rtol)
+        src_nodes.append(chebyshev.points(max(ns, 1), 1, (mid - half, mid + half)) if ns > 1
+                         else np.array([mid]))
+    qgrid = _anterpolate(pos, q, src_nodes)
+    # per-axis factor bases
+    cw = np.abs(c) ** (1.0 / 3.0)
+    proj = []
+    bases = []
+    for k in range(3):
+        x = chebyshev.points(nn[k], 1, box[k])
+        vals = np.exp(-((t[None, :, None] * (x[:, None, None] - src_nodes[k][None, None, :])) ** 2))
+        phi_k = chebyshev.vals_to_coeffs(vals, kind=1, axis=0)  # (n_k, M, n_s)
+        weighted = (phi_k * cw[None, :, None]).reshape(nn[k], -1)
+        u, s = mode_svd(weighted)
+        rk = max(tail_ranks(s, max(1e-3 * rtol, 1e-15) * float(np.linalg.norm(weighted)) / math.sqrt(3.0)), 1)
+        uk = np.ascontiguousarray(u[:, :rk])
+        bases.append(uk)
+        proj.append(np.einsum("ip,iml->mpl", uk, phi_k, optimize=True))  # (M, r_k, n_s)
+    r1, r2, r3 = (b.shape[1] for b in bases)
+    core = np.zeros((r1, r2, r3))
+    ns1, ns2, ns3 = qgrid.shape
+    # first mode product for all m at once: (ns1 ns2, ns3) @ (ns3, M r3)
+    a3 = np.ascontiguousarray(proj[2].transpose(2, 0, 1).reshape(ns3, -1))
+    y3 = (qgrid.reshape(ns1 * ns2, ns3) @ a3).reshape(ns1, ns2, t.shape[0], r3)
+    for m in range(t.shape[0]):
+        ym = y3[:, :, m, :]
+        ym = mode_product(ym, proj[1][m], 1)
+        ym = mode_product(ym, proj[0][m], 0)
+        core += c[m] * ym
+    g, w = hosvd(core, rtol=rtol)
+    factors = [np.ascontiguousarray(bases[k] @ w[k]) for k in range(3)]
+    result = ChebTucker(box, g, factors)
+    _warn_resolution(result, n, n_max, r0, rtol, warn_cap)
+    return result
+
+
+def _literal_cp(pos, q, box, nn, t, c, rtol) -> ChebTucker:
+    """The CP route as written: rank-1 terms ``q_j c_m g_m(x - x_j) g_m(y - y_j) g_m(z - z_j)``."""
+    weights = (q[:, None] * c[None, :]).reshape(-1)
+    cols = []
+    for k in range(3):
+        x = chebyshev.points(nn[k], 1, box[k])
+        cols.append(np.exp(-((t[None, None, :] * (x[:, None, None] - pos[None, :, k, None])) ** 2)).reshape(nn[k], -1))
+    return ChebTucker.from_cp(weights, cols, box, kind=1, rtol=rtol)
+
+
+def _warn_resolution(result: ChebTucker, n, n_max: int, r0: float, rtol: float, warn_cap: bool) -> None:
+    if warn_cap:
+        warnings.warn(
+            f"long_range_potential: n capped at n_max={n_max}; the Gaussians of width r0={r0:g} are "
+            f"not resolved to rtol={rtol:g} on this box",
+            SpecnumWarning,
+            stacklevel=3,
+        )
+    elif n is None and result.core.size:
+        g = np.asarray(result.core)
+        nrm = float(np.linalg.norm(g))
+        tails = [float(np.linalg.norm(coefficient_profile(g, result.factors, k)[-2:])) for k in range(3)]
+        if max(tails) > rtol * nrm:
+            warnings.warn(
+                f"long_range_potential: trailing Chebyshev coefficients {max(tails) / nrm:.1e} (relative) "
+                f"exceed rtol={rtol:g}; increase n",
+                SpecnumWarning,
+                stacklevel=3,
+            )
+
+
+# ------------------------------------------------------------ short range
+def _cutoff(r0: float, rtol: float) -> float:
+    return r0 * float(scipy.special.erfcinv(0.1 * rtol))
+
+
+def short_range_potential(positions, charges, targets, r0: float = 1.0, *, kernel: str = "newton",
+                          kappa: float = 1.0, rtol: float = 1e-8, cutoff: float | None = None) -> np.ndarray:
+    """Short-range part ``sum_j q_j S(|x - x_j|)`` at targets by a neighbour list.
+
+    Parameters
+    ----------
+    positions : array_like, shape (N, 3)
+    charges : array_like, shape (N,)
+    targets : array_like, shape (..., 3)
+    r0 : float > 0
+        Splitting radius (as in :func:`long_range_potential`).
+    kernel, kappa
+        As in :func:`long_range_potential`.
+    rtol : float
+        Sets the default cutoff ``r0 erfcinv(rtol/10)``, beyond which
+        ``S(r) <= erfc(r/r0) K-like`` is below ``rtol/10`` relative.
+    cutoff : float, optional
+        Explicit cutoff radius.
+
+    Returns
+    -------
+    ndarray, shape (...)
+
+    Notes
+    -----
+    Pairs within the cutoff come from ``scipy.spatial.cKDTree.sparse_distance_matrix``;
+    ``O((N + M) log N + pairs)``. A source at distance 0 from a target contributes
+    nothing for the singular kernels (self term) and ``S(0)`` for Slater.
+    """
+    pos, q = check_particles(positions, charges)
+    kernel, r0, kappa = check_kernel(kernel, r0, kappa)
+    rtol = check_rtol(rtol)
+    rc = _cutoff(r0, rtol) if cutoff is None else as_float(cutoff, "cutoff", low=0.0, low_open=True)
+    tgt, batch = check_targets(targets)
+    out = np.zeros(tgt.shape[0])
+    if pos.shape[0] and tgt.shape[0]:
+        src_tree = cKDTree(pos)
+        # targets in chunks so that the pair list stays moderate (~ chunk * neighbours)
+        density = pos.shape[0] / max(float(np.prod(np.ptp(pos, axis=0) + 2 * rc)), 1e-300)
+        neighbours = max(density * 4.0 / 3.0 * math.pi * rc**3, 1.0)
+        chunk = int(min(max(4_000_000 // neighbours, 256), tgt.shape[0]))
+        for a in range(0, tgt.shape[0], chunk):
+            block = tgt[a: a + chunk]
+            pairs = cKDTree(block).sparse_distance_matrix(src_tree, rc, output_type="ndarray")
+            if not pairs.shape[0]:
+                continue
+            if kernel == "newton":  # S = erfc(r/r0)/r in the compiled pair loop
+                acc = np.zeros(block.shape[0])
+                _kernels.pair_accumulate(np.ascontiguousarray(pairs["i"], dtype=np.int64),
+                                         np.ascontiguousarray(pairs["j"], dtype=np.int64),
+                                         np.ascontiguousarray(pairs["v"]), q, _kernels.KIND_CODES["erfc"],
+                                         r0, kappa, acc)
+                out[a: a + chunk] = acc
+            else:
+                _, sh, _, _ = split_with_derivative(pairs["v"], kernel, r0, kappa)
+                out[a: a + chunk] = np.bincount(pairs["i"], weights=q[pairs["j"]] * sh, minlength=block.shape[0])
+    return out.reshape(batch)
+
+
+def total_potential(positions, charges, targets, box, r0: float = 1.0, n=None, rtol: float = 1e-8, *,
+                    kernel: str = "newton", kappa: float = 1.0, cutoff: float | None = None) -> np.ndarray:
+    """Full potential ``sum_j q_j K(|x - x_j|)`` at targets in the box: long range + short range.
+
+    Parameters as in :func:`long_range_potential` and :func:`short_range_potential`;
+    targets of shape ``(..., 3)`` inside ``box``. Returns shape ``(...)``. The self
+    term (a target on a source) is excluded for the singular kernels.
+    """
+    tgt, batch = check_targets(targets)
+    box = check_box(box)
+    check_inside(tgt, box, "targets")
+    lr = long_range_potential(positions, charges, box, r0, n, rtol, kernel=kernel, kappa=kappa)
+    sr = short_range_potential(positions, charges, tgt, r0, kernel=kernel, kappa=kappa, rtol=rtol, cutoff=cutoff)
+    return (lr(tgt) + sr).reshape(batch)
+
+
+@dataclass(frozen=True)
+class EnergyForces:
+    """Energy and forces of a particle system.
+
+    Attributes
+    ----------
+    energy : float
+        ``E = 1/2 sum_{i != j} q_i q_j K(r_ij)``.
+    forces : ndarray, shape (N, 3)
+        ``F_i = -dE/dx_i``.
+    energy_long, energy_short : float
+        The long- and short-range parts (``nan`` for the direct sum).
+    long_range : ChebTucker or None
+        The long-range potential used (None for the direct sum).
+    """
+
+    energy: float
+    forces: np.ndarray
+    energy_long: float
+    energy_short: float
+    long_range: ChebTucker | None
+
+
+def coulomb_energy_forces(positions, charges, box=None, r0: float = 1.0, n=None, rtol: float = 1e-8, *,
+                          kernel: str = "newton", kappa: float = 1.0,
+                          cutoff: float | None = None) -> EnergyForces:
+    """Energy and forces of point charges by range separation (ChebTucker + neighbour list).
+
+    Parameters
+    ----------
+    positions : array_like, shape (N, 3)
+    charges : array_like, shape (N,)
+    box : ((a1, b1), (a2, b2), (a3, b3)), optional
+        Must contain the particles; default: their bounding box widened by ``r0/2``.
+    r0, n, rtol, kernel, kappa, cutoff
+        As in :func:`long_range_potential` and :func:`short_range_potential`.
+
+    Returns
+    -------
+    EnergyForces
+
+    Notes
+    -----
+    ``E = 1/2 sum_i q_i V_L(x_i) - 1/2 L(0) sum_i q_i^2 + sum_{i<j, r_ij < r_c} q_i q_j S(r_ij)``,
+    with ``V_L`` the long-range ChebTucker (its self term ``L(0)`` removed exactly);
+    ``F_i = -q_i grad V_L(x_i) - sum_j q_i q_j S'(r_ij) (x_i - x_j)/r_ij`` (the self term of
+    ``V_L`` has zero gradient). Slater includes ``S(0)`` for coincident distinct particles.
+    """
+    pos, q = check_particles(positions, charges)
+    kernel, r0, kappa = check_kernel(kernel, r0, kappa)
+    rtol = check_rtol(rtol)
+    if box is None:
+        lo = pos.min(axis=0) - 0.5 * r0
+        hi = pos.max(axis=0) + 0.5 * r0
+        box = tuple((float(a), float(b)) for a, b in zip(lo, hi))
+    box = check_box(box)
+    check_inside(pos, box, "positions")
+    rc = _cutoff(r0, rtol) if cutoff is None else as_float(cutoff, "cutoff", low=0.0, low_open=True)
+    lr = long_range_potential(pos, q, box, r0, n, rtol, kernel=kernel, kappa=kappa)
+    vals = lr._eval(pos, grad=True)
+    l0, _, _, _ = split_with_derivative(np.zeros(1), kernel, r0, kappa)
+    e_long = 0.5 * float(q @ vals[:, 0]) - 0.5 * float(l0[0]) * float(q @ q)
+    forces = -q[:, None] * vals[:, 1:]
+    e_short = 0.0
+    pairs = cKDTree(pos).query_pairs(rc, output_type="ndarray")
+    if pairs.shape[0] and kernel == "newton":  # S = erfc(r/r0)/r in the compiled pair loop
+        e_short = float(_kernels.pair_energy_forces(
+            np.ascontiguousarray(pairs[:, 0], dtype=np.int64), np.ascontiguousarray(pairs[:, 1], dtype=np.int64),
+            pos, q, _kernels.KIND_CODES["erfc"], r0, kappa, forces))
+    elif pairs.shape[0]:
+        i, j = pairs[:, 0], pairs[:, 1]
+        d = pos[i] - pos[j]
+        r = np.sqrt(np.einsum("ij,ij->i", d, d))
+        _, sh, _, sd = split_with_derivative(r, kernel, r0, kappa)
+        qq = q[i] * q[j]
+        e_short = float(np.sum(qq * sh))
+        fpair = -(qq * sd)[:, None] * d  # force on i from j
+        np.add.at(forces, i, fpair)
+        np.add.at(forces, j, -fpair)
+    return EnergyForces(e_long + e_short, forces, e_long, e_short, lr)
+
+
+def direct_energy_forces(positions, charges, *, kernel: str = "newton", kappa: float = 1.0) -> EnergyForces:
+    """Energy and forces by the direct ``O(N^2)`` sum (reference for :func:`coulomb_energy_forces`).
+
+    Coincident particles are skipped for the singular kernels; the self term is excluded.
+    """
+    pos, q = check_particles(positions, charges)
+    kernel, _, kappa = check_kernel(kernel, 1.0, kappa)
+    res = _direct(pos, q, pos, kernel, 1.0, kappa, True)
+    v = res[:, 0]
+    if kernel == "slater":
+        v = v - q  # remove the self term K(0) = 1
+    energy = 0.5 * float(q @ v)
+    return EnergyForces(energy, -q[:, None] * res[:, 1:], float("nan"), float("nan"), None)

@@ -1,0 +1,138 @@
+"""Figures of the Chebyshev-Tucker pillar (matplotlib is imported inside the functions).
+
+Each function takes computed results (plain arrays or lists) and an optional
+``ax``, draws, and returns the ``ax``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+__all__ = ["plot_singular_values", "plot_ranks_vs_rtol", "plot_potential_slice", "plot_error_slice"]
+
+
+def _axes(ax):
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots()
+    return ax
+
+
+def plot_singular_values(singular_values: Sequence[Sequence[float]], threshold: float | None = None, ax=None):
+    """Normalised singular values of the three mode unfoldings (semilog-y).
+
+    Parameters
+    ----------
+    singular_values : sequence of 3 sequences of float
+        Descending singular values of mode 1, 2, 3 (each normalised by its first).
+    threshold : float, optional
+        A horizontal reference line (e.g. ``rtol / sqrt(3)``).
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    ax = _axes(ax)
+    for k, (s, marker) in enumerate(zip(singular_values, "os^")):
+        s = np.asarray(s, dtype=float)
+        if s.size:
+            ax.semilogy(np.arange(1, s.size + 1), np.maximum(s / s[0], 1e-17), marker=marker, ms=3,
+                        label=f"mode {k + 1}")
+    if threshold is not None:
+        ax.axhline(threshold, color="gray", ls="--", lw=1, label=f"{threshold:.0e}")
+    ax.set_xlabel("index i")
+    ax.set_ylabel("s_i / s_1")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend()
+    return ax
+
+
+def plot_ranks_vs_rtol(rtols: Sequence[float], ranks: Sequence[Sequence[int]], errors: Sequence[float] | None = None,
+                       ax=None):
+    """Tucker ranks (and optionally the observed error) against the requested tolerance.
+
+    Parameters
+    ----------
+    rtols : sequence of float, shape (k,)
+    ranks : sequence of (r1, r2, r3), shape (k, 3)
+    errors : sequence of float, shape (k,), optional
+        Observed relative errors, drawn on a twin log axis.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    ax = _axes(ax)
+    r = np.asarray(ranks, dtype=float).reshape(len(rtols), 3)
+    for k, marker in enumerate("os^"):
+        ax.semilogx(rtols, r[:, k], marker=marker, label=f"r{k + 1}")
+    ax.set_xlabel("rtol")
+    ax.set_ylabel("Tucker rank")
+    ax.invert_xaxis()
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(loc="upper left")
+    if errors is not None:
+        ax2 = ax.twinx()
+        ax2.loglog(rtols, errors, "k--", marker="x", label="max error / max|V|")
+        ax2.loglog(rtols, rtols, color="gray", lw=0.8, label="rtol")
+        ax2.set_ylabel("relative error")
+        ax2.legend(loc="lower right")
+    return ax
+
+
+def plot_potential_slice(x: Sequence[float], y: Sequence[float], values, title: str = "potential", ax=None):
+    """A 2D slice of a potential as a colour map.
+
+    Parameters
+    ----------
+    x : sequence of float, shape (nx,)
+    y : sequence of float, shape (ny,)
+    values : array_like, shape (nx, ny)
+    title : str
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    ax = _axes(ax)
+    v = np.asarray(values, dtype=float)
+    m = ax.pcolormesh(np.asarray(x), np.asarray(y), v.T, shading="auto", cmap="RdBu_r",
+                      vmin=-np.max(np.abs(v)), vmax=np.max(np.abs(v)))
+    ax.figure.colorbar(m, ax=ax)
+    ax.set_aspect("equal")
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    ax.set_title(title)
+    return ax
+
+
+def plot_error_slice(x: Sequence[float], y: Sequence[float], errors, title: str = "log10 |error|", ax=None):
+    """``log10 |error|`` on a 2D slice as a colour map.
+
+    Parameters
+    ----------
+    x : sequence of float, shape (nx,)
+    y : sequence of float, shape (ny,)
+    errors : array_like, shape (nx, ny)
+    title : str
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    ax = _axes(ax)
+    e = np.log10(np.maximum(np.abs(np.asarray(errors, dtype=float)), 1e-17))
+    m = ax.pcolormesh(np.asarray(x), np.asarray(y), e.T, shading="auto", cmap="viridis")
+    ax.figure.colorbar(m, ax=ax)
+    ax.set_aspect("equal")
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    ax.set_title(title)
+    return ax

@@ -1,0 +1,145 @@
+"""Figures of the Gaunt pillar (matplotlib is imported inside the functions)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+__all__ = ["plot_sphere_function", "plot_timing_vs_degree", "plot_error_vs_degree"]
+
+
+def plot_sphere_function(values, theta=None, phi=None, kind: str = "map", ax=None, title: str | None = None):
+    """A real function on the sphere, as an equirectangular map or a 3D radial surface.
+
+    Parameters
+    ----------
+    values : array_like, shape (n_theta, n_phi)
+        Function values at the grid ``theta`` (polar, ``[0, pi]``) x ``phi`` (``[0, 2 pi)``).
+    theta : array_like, shape (n_theta,), optional
+        Polar angles; default uniform on ``[0, pi]``.
+    phi : array_like, shape (n_phi,), optional
+        Azimuths; default uniform on ``[0, 2 pi]``.
+    kind : {"map", "surface"}
+        ``"map"``: colour map over (phi, theta); ``"surface"``: the surface
+        ``r = 1 + 0.3 f / max|f|`` coloured by ``f`` (needs a 3D axes; created if ``ax`` is None).
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure when None.
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    import matplotlib.pyplot as plt
+
+    vals = np.asarray(values, dtype=float)
+    if vals.ndim != 2:
+        raise ValueError(f"values must have shape (n_theta, n_phi), got {vals.shape}")
+    th = np.linspace(0, np.pi, vals.shape[0]) if theta is None else np.asarray(theta, float)
+    ph = np.linspace(0, 2 * np.pi, vals.shape[1]) if phi is None else np.asarray(phi, float)
+    if kind not in ("map", "surface"):
+        raise ValueError(f"kind must be 'map' or 'surface', got {kind!r}")
+    vmax = float(np.max(np.abs(vals))) or 1.0
+    if kind == "map":
+        if ax is None:
+            _, ax = plt.subplots(figsize=(6, 3.2))
+        mesh = ax.pcolormesh(np.degrees(ph), np.degrees(th), vals, cmap="RdBu_r", vmin=-vmax, vmax=vmax,
+                             shading="auto")
+        ax.figure.colorbar(mesh, ax=ax, shrink=0.85)
+        ax.set_xlabel("azimuth phi [deg]")
+        ax.set_ylabel("polar angle theta [deg]")
+        ax.invert_yaxis()
+    else:
+        if ax is None:
+            fig = plt.figure(figsize=(4.5, 4.5))
+            ax = fig.add_subplot(projection="3d")
+        T, P = np.meshgrid(th, ph, indexing="ij")
+        r = 1.0 + 0.3 * vals / vmax
+        x, y, z = r * np.sin(T) * np.cos(P), r * np.sin(T) * np.sin(P), r * np.cos(T)
+        colors = plt.get_cmap("RdBu_r")(0.5 + 0.5 * vals / vmax)
+        ax.plot_surface(x, y, z, facecolors=colors, rstride=1, cstride=1, linewidth=0, antialiased=False,
+                        shade=False)
+        ax.set_box_aspect((1, 1, 1))
+        ax.set_axis_off()
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_timing_vs_degree(degrees: Sequence[int], times: Mapping[str, Sequence[float]], crossovers=None,
+                          ax=None, reference_power: float | None = 3.0):
+    """Time per call against the degree ``L`` for each method (log-log), with crossovers marked.
+
+    Parameters
+    ----------
+    degrees : sequence of int, shape (k,)
+        Degrees ``L``.
+    times : mapping of str to sequence of float (or None), each shape (k,)
+        Seconds per call of each method; None/NaN entries are skipped.
+    crossovers : sequence of float, optional
+        Degrees where the fastest method changes; drawn as vertical lines.
+    ax : matplotlib Axes, optional
+    reference_power : float, optional
+        Draw a dashed ``L**p`` guide through the last point of the first method.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5.5, 3.8))
+    L = np.asarray(degrees, dtype=float)
+    for (label, t), marker in zip(times.items(), "os^vD<>p"):
+        tt = np.array([np.nan if v is None else v for v in t], dtype=float)
+        ok = np.isfinite(tt)
+        ax.loglog(L[ok], tt[ok], marker=marker, label=label)
+    if reference_power and times:
+        first = np.array([np.nan if v is None else v for v in next(iter(times.values()))], dtype=float)
+        ok = np.isfinite(first)
+        if ok.any():
+            l0, t0 = L[ok][-1], first[ok][-1]
+            ax.loglog(L[ok], t0 * (L[ok] / l0) ** reference_power, "k--", lw=0.8, label=f"L^{reference_power:g}")
+    for c in crossovers or ():
+        ax.axvline(c, color="0.5", ls=":", lw=1)
+    from matplotlib.ticker import NullFormatter, ScalarFormatter
+
+    ax.set_xticks(L)
+    ax.xaxis.set_major_formatter(ScalarFormatter())
+    ax.xaxis.set_minor_formatter(NullFormatter())
+    ax.set_xlabel("degree L (inputs 0..L, output 0..2L)")
+    ax.set_ylabel("seconds per call")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8)
+    return ax
+
+
+def plot_error_vs_degree(degrees: Sequence[int], errors: Mapping[str, Sequence[float]], ax=None):
+    """Relative error against the degree for each method (semilog-y).
+
+    Parameters
+    ----------
+    degrees : sequence of int, shape (k,)
+    errors : mapping of str to sequence of float (or None), each shape (k,)
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5.5, 3.8))
+    L = np.asarray(degrees, dtype=float)
+    for (label, e), marker in zip(errors.items(), "os^vD<>p"):
+        ee = np.array([np.nan if v is None else v for v in e], dtype=float)
+        ok = np.isfinite(ee)
+        ax.semilogy(L[ok], np.maximum(ee[ok], 1e-18), marker=marker, label=label)
+    ax.set_xlabel("degree L")
+    ax.set_ylabel("relative error")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8)
+    return ax

@@ -1,0 +1,167 @@
+"""Figures of the Riesz pillar (matplotlib is imported inside the functions).
+
+Each function takes computed results (plain arrays, as returned by
+:mod:`specnum.riesz` or stored by :mod:`specnum.experiments.riesz_demo`) and an
+optional ``ax``, draws, and returns the ``ax``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+__all__ = ["plot_symbol", "plot_eigenvalues", "plot_condition", "plot_convergence"]
+
+
+def _axes(ax):
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots()
+    return ax
+
+
+def _n_ticks(ax, ns: np.ndarray) -> None:
+    from matplotlib.ticker import NullFormatter
+
+    ax.set_xticks(ns, [f"{int(n)}" for n in ns])
+    ax.xaxis.set_minor_formatter(NullFormatter())
+
+
+def plot_symbol(theta, curves: Mapping[str, Sequence[float]], *, normalise: bool = False, ax=None):
+    """Symbol curves ``f_{p,alpha}(theta)`` on ``[0, pi]``.
+
+    Parameters
+    ----------
+    theta : array_like, shape (m,)
+        Frequencies.
+    curves : mapping of str to array_like, each shape (m,)
+        Symbol values keyed by a label such as ``"p=3, alpha=1.5"``.
+    normalise : bool
+        Plot ``f / max f`` (shows the decay at ``pi`` as ``p`` grows).
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    ax = _axes(ax)
+    theta = np.asarray(theta, dtype=float)
+    for label, vals in curves.items():
+        v = np.asarray(vals, dtype=float)
+        ax.plot(theta, v / v.max() if normalise else v, label=label)
+    ax.set_xlabel(r"$\theta$")
+    ax.set_ylabel(r"$f_{p,\alpha}(\theta)/\max f$" if normalise else r"$f_{p,\alpha}(\theta)$")
+    ax.set_xlim(0, np.pi)
+    ax.set_xticks([0, np.pi / 2, np.pi], ["0", r"$\pi/2$", r"$\pi$"])
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize="small")
+    return ax
+
+
+def plot_eigenvalues(eigenvalues, samples, *, outliers=None, symbol_max: float | None = None,
+                     label: str = "", ax=None):
+    """Sorted eigenvalues of ``h**alpha A`` over the sorted symbol samples, outliers marked.
+
+    Parameters
+    ----------
+    eigenvalues : array_like, shape (N,)
+        Sorted eigenvalues (real parts).
+    samples : array_like, shape (N,)
+        Sorted ``f(j pi/(N+1))``.
+    outliers : array_like, shape (k,), optional
+        Eigenvalues above ``max f`` (highlighted).
+    symbol_max : float, optional
+        Draws the level ``max f``.
+    label : str
+        Suffix of the legend entries.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    ax = _axes(ax)
+    lam = np.asarray(eigenvalues, dtype=float)
+    f = np.asarray(samples, dtype=float)
+    j = np.arange(1, lam.size + 1) / (lam.size + 1)
+    ax.plot(j, f, "-", lw=1.5, label=f"symbol samples {label}".strip())
+    ax.plot(j, lam, ".", ms=3, label=f"eigenvalues {label}".strip())
+    if outliers is not None and len(outliers):
+        out = np.asarray(outliers, dtype=float)
+        mask = np.isin(lam, out)
+        ax.plot(j[mask], lam[mask], "o", mfc="none", mec="red", ms=7, label=f"outliers ({mask.sum()})")
+    if symbol_max is not None:
+        ax.axhline(symbol_max, color="gray", ls=":", lw=1)
+    ax.set_xlabel("j / (N+1)")
+    ax.set_ylabel(r"eigenvalues of $h^\alpha A$")
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize="small")
+    return ax
+
+
+def plot_condition(ns, condition: Mapping[str, Sequence[float]], *, slopes: Mapping[str, float] | None = None,
+                   ax=None):
+    """Spectral condition numbers against ``n`` on log-log axes, with fitted slopes in the legend.
+
+    Parameters
+    ----------
+    ns : array_like, shape (k,)
+        Numbers of elements.
+    condition : mapping of str to array_like, each shape (k,)
+        ``kappa_2(A)`` per label.
+    slopes : mapping of str to float, optional
+        Fitted exponents shown in the legend (expected: ``alpha``).
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    ax = _axes(ax)
+    ns = np.asarray(ns, dtype=float)
+    for (label, vals), marker in zip(condition.items(), "os^vD<>p*h"):
+        text = label if slopes is None or label not in slopes else f"{label} (slope {slopes[label]:.3f})"
+        ax.loglog(ns, np.asarray(vals, dtype=float), marker=marker, label=text)
+    _n_ticks(ax, ns)
+    ax.set_xlabel("number of elements n")
+    ax.set_ylabel(r"$\kappa_2(A)$")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize="small")
+    return ax
+
+
+def plot_convergence(ns, errors: Mapping[str, Sequence[float]], *, expected: Mapping[str, float] | None = None,
+                     ax=None):
+    """Errors against ``n`` on log-log axes with dashed reference slopes ``n**(-order)``.
+
+    Parameters
+    ----------
+    ns : array_like, shape (k,)
+        Numbers of elements.
+    errors : mapping of str to array_like, each shape (k,)
+        Errors per label.
+    expected : mapping of str to float, optional
+        Expected orders; a reference line through the last point is drawn for each.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    ax = _axes(ax)
+    ns = np.asarray(ns, dtype=float)
+    for (label, errs), marker in zip(errors.items(), "os^vD<>p*h"):
+        e = np.asarray(errs, dtype=float)
+        (line,) = ax.loglog(ns, e, marker=marker, label=label)
+        if expected is not None and label in expected:
+            order = expected[label]
+            ax.loglog(ns, e[-1] * (ns / ns[-1]) ** (-order), "--", color=line.get_color(), lw=0.8,
+                      label=f"$n^{{-{order:.2f}}}$")
+    _n_ticks(ax, ns)
+    ax.set_xlabel("number of elements n")
+    ax.set_ylabel("max error")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize="x-small", ncol=2)
+    return ax

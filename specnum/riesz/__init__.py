@@ -1,0 +1,50 @@
+"""Riesz fractional equations by B-spline collocation (pillar L2).
+
+Solve ``L u = -d^alpha u/d|x|^alpha = c_alpha (D^alpha_left + D^alpha_right) u = s`` on an
+interval with zero Dirichlet data (``1 < alpha < 2``, ``c_alpha = 1/(2 cos(pi alpha/2))``) by
+maximally smooth B-splines of degree ``p >= 2`` collocated at Greville points; study the
+Toeplitz-plus-low-rank matrices through their symbol ``f_{p,alpha}``.
+
+Main entry points: :class:`RieszCollocation` (matrix, fast operator, solvers),
+:func:`riesz_symbol`, the spectral tools, and :mod:`specnum.riesz.manufactured`.
+"""
+
+from specnum.riesz import manufactured
+from specnum.riesz.assembly import RieszStructure, assemble_structure, toeplitz_coefficients
+from specnum.riesz.collocation import RieszCollocation, RieszSolution
+from specnum.riesz.operators import hypersingular_constant, riesz_constant
+from specnum.riesz.solve import strang_preconditioner, tau_eigenvalues, tau_preconditioner
+from specnum.riesz.spectral import (
+    ConditionGrowth,
+    SpectralComparison,
+    compare_spectrum,
+    condition_numbers,
+    outliers,
+    scaled_eigenvalues,
+    symbol_maximum,
+    symbol_samples,
+)
+from specnum.riesz.symbol import riesz_symbol
+
+__all__ = [
+    "RieszCollocation",
+    "RieszSolution",
+    "RieszStructure",
+    "assemble_structure",
+    "toeplitz_coefficients",
+    "riesz_constant",
+    "hypersingular_constant",
+    "riesz_symbol",
+    "scaled_eigenvalues",
+    "symbol_samples",
+    "symbol_maximum",
+    "outliers",
+    "compare_spectrum",
+    "SpectralComparison",
+    "condition_numbers",
+    "ConditionGrowth",
+    "tau_eigenvalues",
+    "tau_preconditioner",
+    "strang_preconditioner",
+    "manufactured",
+]

@@ -1,0 +1,307 @@
+"""``RieszCollocation``: B-spline collocation of ``L u = s`` with zero Dirichlet data, and its solution.
+
+A thin frozen class over the functions of :mod:`~specnum.riesz.assembly` and
+:mod:`~specnum.riesz.solve`; it holds validated parameters, no algorithm.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import linalg
+from scipy.interpolate import BSpline
+from scipy.sparse.linalg import LinearOperator
+
+from specnum._validation import as_choice, as_float, as_float_array, as_int, as_interval
+from specnum.bases.bsplines import BSplineBasis, open_uniform_knots
+from specnum.riesz.assembly import RieszStructure, assemble_structure, lattice_points, toeplitz_coefficients
+from specnum.riesz.operators import check_alpha, check_degree, check_elements
+from specnum.riesz.solve import (
+    gmres_solve,
+    residual_floor,
+    strang_preconditioner,
+    tau_boundary_preconditioner,
+    tau_preconditioner,
+)
+
+__all__ = ["RieszCollocation", "RieszSolution"]
+
+_AUTO_DIRECT_MAX = 256  # "auto" uses dense LU up to this many unknowns, tau-GMRES above
+
+
+@dataclass(frozen=True, eq=False)
+class RieszSolution:
+    """A computed spline ``u_h = sum_j coefficients[j] B_{j+1}`` (end B-splines dropped).
+
+    Attributes
+    ----------
+    coefficients : ndarray, shape (N,)
+        Coefficients of the retained B-splines ``B_1, ..., B_{n+p-2}`` (read-only).
+    knots : ndarray, shape (n + 2p + 1,)
+        The open uniform knot vector.
+    degree : int
+        Spline degree.
+    iterations : int
+        GMRES inner iterations (0 for the direct solver).
+    residual : float
+        Final relative residual ``||s - A c|| / ||s||`` (2-norm at the collocation points).
+    method : str
+        ``"direct"`` or ``"gmres"``.
+    """
+
+    coefficients: np.ndarray
+    knots: np.ndarray
+    degree: int
+    iterations: int
+    residual: float
+    method: str
+
+    def __post_init__(self) -> None:
+        coef = as_float_array(self.coefficients, "coefficients", ndim=1)
+        knots = as_float_array(self.knots, "knots", ndim=1)
+        degree = as_int(self.degree, "degree", minimum=2)
+        if coef.shape[0] != knots.shape[0] - degree - 3:
+            raise ValueError(
+                f"coefficients must have length len(knots) - degree - 3 = {knots.shape[0] - degree - 3}, "
+                f"got {coef.shape[0]}"
+            )
+        coef.setflags(write=False)
+        knots.setflags(write=False)
+        object.__setattr__(self, "coefficients", coef)
+        object.__setattr__(self, "knots", knots)
+        object.__setattr__(self, "degree", degree)
+        object.__setattr__(self, "iterations", as_int(self.iterations, "iterations", minimum=0))
+        object.__setattr__(self, "residual", as_float(self.residual, "residual", low=0.0))
+        object.__setattr__(self, "method", as_choice(self.method, "method", ("direct", "gmres")))
+
+    @functools.cached_property
+    def _spline(self) -> BSpline:
+        full = np.concatenate([[0.0], self.coefficients, [0.0]])
+        return BSpline(self.knots, full, self.degree, extrapolate=False)
+
+    def __call__(self, x) -> np.ndarray:
+        """Evaluate ``u_h`` at ``x`` (any shape; zero outside the interval).
+
+        Uses :class:`scipy.interpolate.BSpline` (``O(p)`` work per point).
+        """
+        arr = as_float_array(x, "x").reshape(np.shape(x))
+        vals = self._spline(arr)
+        return np.where(np.isnan(vals), 0.0, vals)
+
+
+@dataclass(frozen=True, eq=False)
+class RieszCollocation:
+    """Collocation of ``L u = c_alpha (D^alpha_left + D^alpha_right) u = s`` by B-splines of degree ``p``.
+
+    Open uniform knots with ``n`` elements on ``interval``, maximal smoothness,
+    the two end B-splines dropped (``N = n + p - 2`` unknowns), collocation at
+    the Greville points of the retained B-splines. ``A[i, j] = (L B_{j+1})(points[i])``.
+
+    Parameters
+    ----------
+    degree : int
+        Spline degree ``p >= 2`` (``p = 1`` is undefined for ``alpha > 1``).
+    n : int
+        Number of elements, ``n >= max(2, degree)``.
+    alpha : float
+        Order, ``1 < alpha < 2``.
+    interval : (float, float)
+        The interval ``(a, b)``.
+
+    Attributes
+    ----------
+    points : ndarray, shape (N,)
+        Collocation points (read-only).
+    basis : BSplineBasis
+        The full basis (dimension ``n + p``) of the shared layer.
+    h : float
+        Mesh size ``(b - a) / n``.
+    size : int
+        Number of unknowns ``N``.
+
+    Raises
+    ------
+    ValueError, TypeError
+        For bad arguments, naming the argument.
+
+    Notes
+    -----
+    ``h**alpha * A = T_N(f_{p,alpha}) + R_N`` with ``T_N`` symmetric Toeplitz
+    (symbol :func:`~specnum.riesz.riesz_symbol`) and ``R_N`` supported on
+    ``2(p-1)`` boundary columns and ``2(p-2)`` boundary rows.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from specnum.riesz import RieszCollocation
+    >>> from specnum.riesz.manufactured import test_problem
+    >>> prob = test_problem("T0", 1.5)          # u = x(1-x) lies in the spline space
+    >>> col = RieszCollocation(3, 16, 1.5)
+    >>> sol = col.solve(prob.source)
+    >>> x = np.linspace(0, 1, 7)
+    >>> print(bool(np.max(np.abs(sol(x) - prob.exact(x))) < 1e-12))
+    True
+    """
+
+    degree: int
+    n: int
+    alpha: float
+    interval: tuple[float, float] = (0.0, 1.0)
+
+    def __post_init__(self) -> None:
+        degree = check_degree(self.degree)
+        object.__setattr__(self, "degree", degree)
+        object.__setattr__(self, "alpha", check_alpha(self.alpha))
+        object.__setattr__(self, "n", check_elements(self.n, degree))
+        object.__setattr__(self, "interval", as_interval(self.interval))
+
+    @property
+    def h(self) -> float:
+        """Mesh size ``(b - a) / n``."""
+        return (self.interval[1] - self.interval[0]) / self.n
+
+    @property
+    def size(self) -> int:
+        """Number of unknowns ``N = n + degree - 2``."""
+        return self.n + self.degree - 2
+
+    @functools.cached_property
+    def basis(self) -> BSplineBasis:
+        """The full B-spline basis (dimension ``n + p``) on ``interval``."""
+        return BSplineBasis(open_uniform_knots(self.degree, self.n, self.interval), self.degree)
+
+    @functools.cached_property
+    def points(self) -> np.ndarray:
+        """Greville points of the retained B-splines, shape ``(N,)`` (read-only)."""
+        pts = self.interval[0] + self.h * lattice_points(self.degree, self.n)
+        pts.setflags(write=False)
+        return pts
+
+    def structure(self) -> RieszStructure:
+        """The dimensionless ``h**alpha A = T + R`` (cached, read-only)."""
+        return assemble_structure(self.degree, self.n, self.alpha)
+
+    def matrix(self) -> np.ndarray:
+        """Dense ``(N, N)`` matrix ``A`` (unscaled; ``h**alpha * A`` is dimensionless)."""
+        return self.structure().dense() * self.h ** (-self.alpha)
+
+    def toeplitz_coefficients(self, kmax: int) -> np.ndarray:
+        """``a_0, ..., a_kmax`` of the Toeplitz part of ``h**alpha * A`` (shape ``(kmax+1,)``, read-only)."""
+        return toeplitz_coefficients(self.degree, self.alpha, kmax)
+
+    def operator(self) -> LinearOperator:
+        """``LinearOperator`` applying ``A`` in ``O(N log N)`` (vectors ``(N,)`` or blocks ``(N, k)``)."""
+        struct = self.structure()
+        scale = self.h ** (-self.alpha)
+        size = self.size
+
+        def matvec(v: np.ndarray) -> np.ndarray:
+            v = np.asarray(v, dtype=np.float64).reshape(size)
+            return scale * struct.matvec(v)
+
+        def matmat(v: np.ndarray) -> np.ndarray:
+            return scale * struct.matvec(np.asarray(v, dtype=np.float64))
+
+        return LinearOperator((size, size), matvec=matvec, matmat=matmat, rmatvec=None, dtype=np.float64)
+
+    def _source_values(self, source: Callable | np.ndarray) -> np.ndarray:
+        size = self.size
+        if callable(source):
+            vals = source(np.array(self.points))
+            try:
+                vals = np.asarray(vals, dtype=np.float64)
+            except (TypeError, ValueError):
+                raise TypeError(f"source must return real numbers, got {type(vals).__name__}") from None
+            if vals.shape != (size,):
+                raise ValueError(
+                    f"source callable must return an array of shape ({size},) (one value per collocation "
+                    f"point), got shape {vals.shape}"
+                )
+        else:
+            vals = as_float_array(source, "source", ndim=1, finite=False)
+            if vals.shape != (size,):
+                raise ValueError(f"source must have shape ({size},) (values at points), got {vals.shape}")
+        if not np.all(np.isfinite(vals)):
+            bad = int(np.count_nonzero(~np.isfinite(vals)))
+            raise ValueError(f"source must be finite at the collocation points, got {bad} non-finite value(s)")
+        return np.ascontiguousarray(vals)
+
+    def solve(
+        self,
+        source: Callable | np.ndarray,
+        method: str = "auto",
+        preconditioner: str | None = "tau",
+        rtol: float = 1e-12,
+        *,
+        restart: int = 60,
+        maxiter: int | None = None,
+    ) -> RieszSolution:
+        """Solve ``A c = s`` and return the spline solution.
+
+        Parameters
+        ----------
+        source : callable or array_like, shape (N,)
+            ``s(x)`` (called once with ``points``, must return shape ``(N,)``) or its values at ``points``.
+        method : {"auto", "direct", "gmres"}
+            ``"direct"``: dense LU (``O(N^3)``, reference); ``"gmres"``: matrix-free
+            GMRES with ``preconditioner``; ``"auto"``: direct for ``N <= 256``, else GMRES.
+        preconditioner : {"tau", "circulant", None}
+            ``"tau"``: ``tau(f)`` by DST-I from the symbol plus the exact low-rank boundary block
+            (Woodbury); ``"circulant"``: Strang circulant; ``None``.
+        rtol : float
+            Relative residual target for GMRES, in ``(0, 1)``. Raised, with a ``SpecnumWarning``,
+            to the float64 rounding floor of the system when below it (the floor grows like
+            ``n**alpha``; e.g. about 1e-10 at ``n = 65536``).
+        restart : int
+            GMRES restart length (keyword only).
+        maxiter : int, optional
+            Maximum number of GMRES restarts (keyword only).
+
+        Returns
+        -------
+        RieszSolution
+
+        Raises
+        ------
+        ValueError
+            Bad ``method``/``preconditioner``/``rtol``, wrong source shape or non-finite source values.
+        ConvergenceError
+            If GMRES misses ``rtol``.
+        """
+        method = as_choice(method, "method", ("auto", "direct", "gmres"))
+        preconditioner = as_choice(preconditioner, "preconditioner", ("tau", "circulant", None))
+        rtol = as_float(rtol, "rtol", low=0.0, high=1.0, low_open=True, high_open=True)
+        restart = as_int(restart, "restart", minimum=1)
+        if maxiter is not None:
+            maxiter = as_int(maxiter, "maxiter", minimum=1)
+        rhs = self._source_values(source)
+        if method == "auto":
+            method = "direct" if self.size <= _AUTO_DIRECT_MAX else "gmres"
+        scale = self.h**self.alpha
+        b = scale * rhs  # scaled system (h^alpha A) c = h^alpha s
+        struct = self.structure()
+        if method == "direct":
+            mat = struct.dense()
+            coef = linalg.solve(mat, b, check_finite=False)
+            bn = float(np.linalg.norm(b))
+            res = float(np.linalg.norm(b - struct.matvec(coef))) / bn if bn > 0 else 0.0
+            its = 0
+        else:
+            size = self.size
+            op = LinearOperator((size, size), matvec=lambda v: struct.matvec(np.ravel(v)), dtype=np.float64)
+            if preconditioner == "tau":
+                prec = tau_boundary_preconditioner(struct)
+            elif preconditioner == "circulant":
+                prec = strang_preconditioner(struct.toeplitz)
+            else:
+                prec = None
+            # start from x0 = tau^{-1} b (with the boundary block when "tau"); it also sizes the rounding floor
+            x0 = (prec if preconditioner == "tau" else tau_preconditioner(self.degree, size, self.alpha)).matvec(b)
+            floor = residual_floor(struct, b, x0)
+            coef, its, res = gmres_solve(
+                op, b, prec, rtol, restart=restart, maxiter=maxiter, floor=floor, x0=np.ravel(x0)
+            )
+        return RieszSolution(coef, self.basis.knots, self.degree, its, res, method)

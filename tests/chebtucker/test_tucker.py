@@ -1,0 +1,133 @@
+"""Tucker tools on full arrays: truncation guarantee, ranks against a naive HOSVD, HOOI."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from ref_chebtucker import hosvd_naive, unfold_loops
+
+from specnum.chebtucker import hooi, hosvd, tucker_to_full
+from specnum.chebtucker.tucker import mode_product, mode_svd, unfold
+
+EPS = np.finfo(float).eps
+
+
+def _decaying_tensor(rng, shape=(14, 15, 16), decay=0.35):
+    """Random tensor with geometrically decaying multilinear singular values."""
+    core = rng.standard_normal(shape) * np.exp(
+        -decay * (np.arange(shape[0])[:, None, None] + np.arange(shape[1])[None, :, None]
+                  + np.arange(shape[2])[None, None, :])
+    )
+    facs = [np.linalg.qr(rng.standard_normal((n, n)))[0] for n in shape]
+    return tucker_to_full(core, facs)
+
+
+def test_unfold_and_mode_product_match_loops():
+    rng = np.random.default_rng(0)
+    t = rng.standard_normal((3, 4, 5))
+    for k in range(3):
+        np.testing.assert_array_equal(unfold(t, k), unfold_loops(t, k))
+        m = rng.standard_normal((2, t.shape[k]))
+        expected = np.moveaxis(np.tensordot(m, np.moveaxis(t, k, 0), axes=(1, 0)), 0, k)
+        # a mode product is one matrix product: rounding of a few ulps of the entries
+        np.testing.assert_allclose(mode_product(t, m, k), expected, rtol=0, atol=50 * EPS)
+
+
+def test_mode_svd_matches_full_svd_for_tiny_singular_values():
+    rng = np.random.default_rng(1)
+    u = np.linalg.qr(rng.standard_normal((20, 20)))[0]
+    v = np.linalg.qr(rng.standard_normal((400, 20)))[0]
+    s = np.logspace(0, -14, 20)
+    a = (u * s) @ v.T
+    _, s2 = mode_svd(a)
+    # the QR route resolves singular values down to ~eps * s_1 (absolute)
+    np.testing.assert_allclose(s2, s, rtol=0, atol=100 * EPS)
+
+
+@pytest.mark.parametrize("rtol", [1e-2, 1e-5, 1e-9])
+@pytest.mark.parametrize("method", ["hosvd", "sthosvd"])
+def test_truncation_guarantee(rtol, method):
+    rng = np.random.default_rng(2)
+    t = _decaying_tensor(rng)
+    core, factors = hosvd(t, rtol=rtol, method=method)
+    err = np.linalg.norm(tucker_to_full(core, factors) - t)
+    assert err <= rtol * np.linalg.norm(t) * (1 + 1e-10)
+    for k in range(3):
+        # orthonormal columns to rounding
+        np.testing.assert_allclose(factors[k].T @ factors[k], np.eye(core.shape[k]), atol=100 * EPS)
+
+
+@pytest.mark.parametrize("rtol", [1e-3, 1e-6, 1e-10])
+def test_ranks_equal_naive_hosvd(rtol):
+    rng = np.random.default_rng(3)
+    t = _decaying_tensor(rng, decay=0.5)
+    core, factors = hosvd(t, rtol=rtol)
+    core_ref, factors_ref, _ = hosvd_naive(t, rtol)
+    assert core.shape == core_ref.shape
+    # same subspaces: projectors agree to rounding
+    for k in range(3):
+        p = factors[k] @ factors[k].T
+        p_ref = factors_ref[k] @ factors_ref[k].T
+        assert np.max(np.abs(p - p_ref)) < 1e-6
+    core_st, _ = hosvd(t, rtol=rtol, method="sthosvd")
+    assert all(a <= b for a, b in zip(core_st.shape, core.shape))
+
+
+def test_fixed_ranks_and_exact_low_rank():
+    rng = np.random.default_rng(4)
+    g = rng.standard_normal((2, 3, 4))
+    facs = [np.linalg.qr(rng.standard_normal((n, r)))[0] for n, r in zip((9, 10, 11), (2, 3, 4))]
+    t = tucker_to_full(g, facs)
+    core, factors = hosvd(t, rtol=1e-12)
+    assert core.shape == (2, 3, 4)
+    # exact rank recovered: relative error at rounding level
+    assert np.linalg.norm(tucker_to_full(core, factors) - t) <= 100 * EPS * np.linalg.norm(t)
+    core2, _ = hosvd(t, ranks=(1, 2, 2))
+    assert core2.shape == (1, 2, 2)
+
+
+def test_zero_tensor_has_rank_zero():
+    core, factors = hosvd(np.zeros((4, 5, 6)), rtol=1e-8)
+    assert core.shape == (0, 0, 0)
+    assert [f.shape for f in factors] == [(4, 0), (5, 0), (6, 0)]
+    assert np.all(tucker_to_full(core, factors) == 0.0)
+
+
+def test_hooi_improves_or_keeps_error():
+    rng = np.random.default_rng(5)
+    t = _decaying_tensor(rng, decay=0.2)
+    ranks = (4, 4, 4)
+    c0, f0 = hosvd(t, ranks=ranks)
+    c1, f1 = hooi(t, ranks, sweeps=4)
+    e0 = np.linalg.norm(tucker_to_full(c0, f0) - t)
+    e1 = np.linalg.norm(tucker_to_full(c1, f1) - t)
+    assert e1 <= e0 * (1 + 1e-12)
+    # HOSVD is quasi-optimal: within sqrt(3) of the best error, which HOOI approaches
+    assert e0 <= np.sqrt(3.0) * e1 * (1 + 1e-12)
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"rtol": 0.0}, "rtol"),
+        ({"rtol": 1.0}, "rtol"),
+        ({"rtol": 1e-3, "ranks": 2}, "rtol or ranks"),
+        ({"ranks": (2, 2, 9)}, "ranks"),
+        ({"ranks": (2, 2)}, "ranks"),
+        ({"method": "svd"}, "method"),
+    ],
+)
+def test_hosvd_bad_input(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        hosvd(np.ones((3, 4, 5)), **kwargs)
+
+
+def test_tensor_checks():
+    with pytest.raises(ValueError, match="tensor"):
+        hosvd(np.ones((3, 4)))
+    with pytest.raises(ValueError, match="tensor"):
+        hosvd(np.full((3, 3, 3), np.nan))
+    with pytest.raises(ValueError, match="sweeps"):
+        hooi(np.ones((3, 3, 3)), 1, sweeps=-1)
+    with pytest.raises(TypeError, match="ranks"):
+        hooi(np.ones((3, 3, 3)), "a")

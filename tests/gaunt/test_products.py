@@ -1,0 +1,224 @@
+"""gaunt_product against independent references: pointwise products with scipy harmonics,
+projection by oversampled quadrature, a dense quadrature Gaunt tensor, the paper's route
+spelled out with exact entries and a direct 2D convolution; equivariance and parity."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from specnum.bases.sphharm import wigner_D_real
+from specnum.gaunt import gaunt_product
+from specnum.gaunt._crossover import choose_method
+from specnum.gaunt.products import _IMPL, as_sh_array
+from specnum.testing import assert_rotation_equivariant
+from tests.reference.ref_gaunt import (
+    ref_fourier_product,
+    ref_gaunt_dense_product,
+    ref_projection,
+    ref_real_sph_harm,
+    ref_real_sph_harm_exact,
+)
+
+EPS = np.finfo(float).eps
+METHODS = ["direct", "fourier", "grid"]
+
+
+def _pair(rng, l1, l2, batch=(3,)):
+    return rng.standard_normal((*batch, (l1 + 1) ** 2)), rng.standard_normal((*batch, (l2 + 1) ** 2))
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("l1,l2", [(0, 0), (1, 1), (2, 3), (4, 4), (8, 8), (8, 3)])
+def test_pointwise_identity(method, l1, l2):
+    # f1(r) f2(r) = sum_k c_k Y_k(r) at random points, harmonics from scipy (independent);
+    # 1e-13 relative to the largest |f1 f2| sampled (issue: 1e-13 relative for L <= 8)
+    rng = np.random.default_rng(l1 * 10 + l2)
+    x1, x2 = _pair(rng, l1, l2)
+    th, ph = np.arccos(rng.uniform(-1, 1, 64)), rng.uniform(0, 2 * np.pi, 64)
+    c = gaunt_product(x1, x2, method=method)
+    prod = (x1 @ ref_real_sph_harm(l1, th, ph).T) * (x2 @ ref_real_sph_harm(l2, th, ph).T)
+    lhs = c @ ref_real_sph_harm(l1 + l2, th, ph).T
+    assert np.abs(lhs - prod).max() <= 1e-13 * np.abs(prod).max()
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("l1,l2,lo", [(3, 2, None), (6, 6, 4), (8, 8, None), (5, 7, 14)])
+def test_projection_by_quadrature(method, l1, l2, lo):
+    # c_k = int f1 f2 Y_k dOmega by an oversampled Gauss-Legendre x trapezoid rule with scipy harmonics
+    rng = np.random.default_rng(100 + l1)
+    x1, x2 = _pair(rng, l1, l2, batch=(2,))
+    lo_eff = l1 + l2 if lo is None else lo
+
+    def fun(theta, phi):
+        f1 = x1 @ np.moveaxis(ref_real_sph_harm_exact(l1, theta, phi), -1, 0).reshape((l1 + 1) ** 2, -1)
+        f2 = x2 @ np.moveaxis(ref_real_sph_harm_exact(l2, theta, phi), -1, 0).reshape((l2 + 1) ** 2, -1)
+        return (f1 * f2).reshape(2, *np.broadcast(theta, phi).shape)
+
+    ref = ref_projection(fun, lo_eff, n_theta=(l1 + l2 + lo_eff) // 2 + 4, n_phi=l1 + l2 + lo_eff + 5)
+    got = gaunt_product(x1, x2, lmax_out=lo, method=method)
+    assert np.abs(got - ref).max() <= 1e-13 * np.abs(ref).max()
+
+
+@pytest.mark.parametrize("l1,l2,lo", [(0, 0, None), (1, 2, None), (2, 2, 1), (3, 1, 5)])
+def test_direct_equals_dense_quadrature_gaunt(l1, l2, lo):
+    rng = np.random.default_rng(5)
+    x1, x2 = _pair(rng, l1, l2)
+    ref = ref_gaunt_dense_product(x1, x2, lo)
+    for method in METHODS:
+        got = gaunt_product(x1, x2, lmax_out=lo, method=method)
+        assert np.abs(got - ref).max() <= 64 * EPS * max(1.0, np.abs(ref).max())
+
+
+@pytest.mark.parametrize("l1,l2,lo", [(1, 1, 2), (2, 1, 2)])
+def test_fourier_equals_papers_route_spelled_out(l1, l2, lo):
+    # exact sh2f entries, direct (non-FFT) 2D convolution, exact f2sh entries
+    rng = np.random.default_rng(6)
+    x1, x2 = rng.standard_normal((l1 + 1) ** 2), rng.standard_normal((l2 + 1) ** 2)
+    ref = ref_fourier_product(x1, x2, lo)
+    got = gaunt_product(x1, x2, lmax_out=lo, method="fourier")
+    assert np.abs(got - ref).max() <= 64 * EPS * max(1.0, np.abs(ref).max())
+
+
+@pytest.mark.parametrize("L", [12, 16])
+def test_methods_agree_mid_degree(L):
+    rng = np.random.default_rng(L)
+    x1, x2 = _pair(rng, L, L, batch=(2,))
+    res = {m: gaunt_product(x1, x2, method=m) for m in ("fourier", "grid")}
+    if L <= 12:
+        res["direct"] = gaunt_product(x1, x2, method="direct")
+    scale = np.abs(res["grid"]).max()
+    for m, r in res.items():
+        assert np.abs(r - res["grid"]).max() <= 1e-12 * scale, m
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("L", [24, 32])
+def test_methods_agree_high_degree(L):
+    rng = np.random.default_rng(L)
+    x1, x2 = _pair(rng, L, L, batch=(2,))
+    a = gaunt_product(x1, x2, method="fourier")
+    b = gaunt_product(x1, x2, method="grid")
+    assert np.abs(a - b).max() <= 1e-12 * np.abs(b).max()
+
+
+def test_grid_variants_agree():
+    # the dense (small L) and separable (O(L^3)) grid implementations are the same map
+    rng = np.random.default_rng(8)
+    for l1, l2, lo in [(3, 4, 7), (6, 2, 3), (5, 5, 10)]:
+        x1, x2 = _pair(rng, l1, l2)
+        a = _IMPL["grid_dense"](x1, x2, l1, l2, lo)
+        b = _IMPL["grid_separable"](x1, x2, l1, l2, lo)
+        assert np.abs(a - b).max() <= 1e-13 * np.abs(b).max()
+
+
+@pytest.mark.parametrize("method", METHODS + ["auto"])
+def test_float32_in_float32_out(method):
+    rng = np.random.default_rng(9)
+    x1, x2 = _pair(rng, 6, 6, batch=(4,))
+    ref = gaunt_product(x1, x2, method="grid")
+    got = gaunt_product(x1.astype(np.float32), x2.astype(np.float32), method=method)
+    assert got.dtype == np.float32
+    assert np.abs(got - ref).max() <= 2e-6 * np.abs(ref).max()  # single precision, ~1e-6 relative
+    mixed = gaunt_product(x1.astype(np.float32), x2, method=method)
+    assert mixed.dtype == np.float64
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_equivariance_and_parity(method):
+    rng = np.random.default_rng(10)
+    x1, x2 = _pair(rng, 4, 3, batch=(2,))
+    err = assert_rotation_equivariant(
+        lambda a, b: gaunt_product(a, b, method=method), [x1, x2], rng=11, n_rotations=2, rtol=1e-12
+    )
+    assert err <= 1e-12
+    # parity: inversion flips degree l by (-1)^l; the output at l3 must flip by (-1)^l3
+    def sign(L):
+        return np.repeat((-1.0) ** np.arange(L + 1), 2 * np.arange(L + 1) + 1)
+
+    out = gaunt_product(x1 * sign(4), x2 * sign(3), method=method)
+    np.testing.assert_allclose(out, gaunt_product(x1, x2, method=method) * sign(7), atol=1e-13)
+
+
+def test_rotated_example_from_notes():
+    # gaunt notes 4.3: output covariance with D of a fixed rotation; D from the shared layer,
+    # rotation R = Rz(0.3) Ry(1.1) Rz(-0.7)
+    def rz(t):
+        return np.array([[np.cos(t), -np.sin(t), 0], [np.sin(t), np.cos(t), 0], [0, 0, 1]])
+
+    def ry(t):
+        return np.array([[np.cos(t), 0, np.sin(t)], [0, 1, 0], [-np.sin(t), 0, np.cos(t)]])
+
+    R = rz(0.3) @ ry(1.1) @ rz(-0.7)
+    rng = np.random.default_rng(12)
+    x1, x2 = _pair(rng, 3, 3, batch=())
+    D = wigner_D_real(6, R)
+    lhs = gaunt_product(D[:16, :16] @ x1, D[:16, :16] @ x2, method="fourier")
+    rhs = D @ gaunt_product(x1, x2, method="fourier")
+    assert np.abs(lhs - rhs).max() <= 1e-13 * np.abs(rhs).max()
+
+
+def test_shapes_broadcast_truncate_pad():
+    rng = np.random.default_rng(13)
+    x1 = rng.standard_normal((2, 1, 9))
+    x2 = rng.standard_normal((3, 16))
+    for method in METHODS + ["auto"]:
+        out = gaunt_product(x1, x2, method=method)
+        assert out.shape == (2, 3, 36)
+        full = out
+        trunc = gaunt_product(x1, x2, lmax_out=2, method=method)
+        np.testing.assert_allclose(trunc, full[..., :9], atol=1e-14)
+        pad = gaunt_product(x1, x2, lmax_out=7, method=method)
+        assert pad.shape == (2, 3, 64)
+        np.testing.assert_allclose(pad[..., :36], full, atol=1e-14)
+        assert not np.any(pad[..., 36:])
+    assert gaunt_product(np.ones((0, 4)), np.ones(4)).shape == (0, 9)
+    assert gaunt_product([1.0], [1.0]).shape == (1,)
+    assert gaunt_product(np.ones(4, dtype=int), np.ones(1)).dtype == np.float64
+
+
+def test_commutative_when_degrees_equal():
+    rng = np.random.default_rng(14)
+    x1, x2 = _pair(rng, 5, 5)
+    np.testing.assert_allclose(gaunt_product(x1, x2), gaunt_product(x2, x1), atol=1e-13)
+
+
+def test_auto_uses_a_real_method_and_agrees():
+    rng = np.random.default_rng(15)
+    for L in (1, 3, 6, 10):
+        x1, x2 = _pair(rng, L, L)
+        for dt in ("float32", "float64"):
+            assert choose_method(L, L, 2 * L, 4096, dt) in ("direct", "fourier", "grid", "grid_dense", "grid_separable")
+        np.testing.assert_allclose(gaunt_product(x1, x2), gaunt_product(x1, x2, method="grid"), atol=1e-12)
+
+
+def test_bad_input():
+    ok = np.ones(4)
+    with pytest.raises(ValueError, match="x1"):
+        gaunt_product(np.ones(5), ok)
+    with pytest.raises(ValueError, match="x2"):
+        gaunt_product(ok, np.ones((2, 3)))
+    with pytest.raises(ValueError, match="x1 and x2"):
+        gaunt_product(np.ones((2, 4)), np.ones((3, 4)))
+    with pytest.raises(ValueError, match="lmax_out"):
+        gaunt_product(ok, ok, lmax_out=-1)
+    with pytest.raises(TypeError, match="lmax_out"):
+        gaunt_product(ok, ok, lmax_out=1.5)
+    with pytest.raises(TypeError, match="x1"):
+        gaunt_product(ok.astype(complex), ok)
+    with pytest.raises(ValueError, match="x2"):
+        gaunt_product(ok, np.array([1.0, np.inf, 0.0, 0.0]))
+    with pytest.raises(ValueError, match="method"):
+        gaunt_product(ok, ok, method="fft")
+    with pytest.raises(ValueError, match="x1"):
+        gaunt_product(3.0, ok)
+    with pytest.raises(TypeError, match="x1"):
+        as_sh_array(np.array(["a"]), "x1")
+
+
+def test_crossover_table_rules():
+    # small L: the measured winner; far outside the measured direct range: never "direct"
+    assert choose_method(1, 1, 2, 4096, "float64") == "direct"
+    assert choose_method(32, 32, 64, 4096, "float64") == "grid_separable"
+    assert choose_method(30, 0, 2, 4096, "float64") != "direct"
+    assert choose_method(2, 2, 4, 4096, "int8") in ("direct", "grid", "grid_dense", "grid_separable", "fourier")
