@@ -18,6 +18,7 @@ extensions = [
     "sphinx.ext.mathjax",
     "sphinx.ext.viewcode",
     "numpydoc",
+    "matplotlib.sphinxext.plot_directive",
 ]
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
@@ -27,3 +28,7 @@ exclude_patterns = ["_build"]
 html_theme = "alabaster"
 html_static_path: list[str] = []
 suppress_warnings = ["ref.duplicate"]
+plot_include_source = True
+plot_html_show_source_link = False
+plot_html_show_formats = False
+plot_formats = [("png", 90)]

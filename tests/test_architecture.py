@@ -23,6 +23,7 @@ LAYERS = {
     "errors": 0,
     "_validation": 0,
     "_version": 0,
+    "_dask": 0,
     "bases": 1,
     "testing": 1,
     "riesz": 2,

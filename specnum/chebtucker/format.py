@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._dask import is_dask_array, map_points
 from .._validation import as_float_array, as_int
 from ..bases import chebyshev
 from . import _kernels, algebra, construct
@@ -302,11 +303,13 @@ class ChebTucker:
 
         Parameters
         ----------
-        points : array_like, shape (..., 3)
+        points : array_like or dask.array.Array, shape (..., 3)
+            A dask array is evaluated chunk-wise (``map_blocks``) and a lazy dask array
+            is returned, for millions of points on a cluster.
 
         Returns
         -------
-        ndarray, shape (...)
+        ndarray (or dask array), shape (...)
 
         Raises
         ------
@@ -320,14 +323,19 @@ class ChebTucker:
         ``A_k = T(t_k) Uk`` and the core contraction, both as matrix products;
         ``O(M (n1 r1 + n2 r2 + n3 r3 + r1 r2 r3))``.
         """
+        if is_dask_array(points):
+            return map_points(self.__call__, points, None, np.float64)
         return self._eval(points, grad=False)[..., 0]
 
     def gradient(self, points) -> np.ndarray:
         """Gradient at points, shape ``(..., 3)`` for points of shape ``(..., 3)``.
 
         Uses the coefficient derivative of each factor (``c'_{i-1} = c'_{i+1} + 2 i c_i``,
-        scaled by ``2/(b_k - a_k)``) with the same core.
+        scaled by ``2/(b_k - a_k)``) with the same core. A dask array of points is
+        evaluated chunk-wise and gives a lazy dask array.
         """
+        if is_dask_array(points):
+            return map_points(self.gradient, points, 3, np.float64)
         return self._eval(points, grad=True)[..., 1:]
 
     def _axis_values(self, coords, k: int, name: str) -> np.ndarray:

@@ -25,6 +25,7 @@ import numpy as np
 import scipy.special
 from scipy.spatial import cKDTree
 
+from .._dask import is_dask_array, map_points
 from .._validation import as_choice, as_float, as_int
 from ..bases import chebyshev
 from ..errors import SpecnumWarning
@@ -108,6 +109,8 @@ def direct_potential(positions, charges, targets, kernel: str = "newton", r0: fl
     kind = as_choice(kernel, "kernel", tuple(_kernels.KIND_CODES))
     r0 = as_float(r0, "r0", low=0.0, low_open=True)
     kappa = as_float(kappa, "kappa", low=0.0)
+    if is_dask_array(targets):
+        return map_points(lambda t: direct_potential(pos, q, t, kernel, r0, kappa), targets, None, np.float64)
     tgt, batch = check_targets(targets)
     return _direct(pos, q, tgt, kind, r0, kappa, False)[:, 0].reshape(batch)
 

@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 import scipy.fft
 
+from specnum._dask import is_dask_array, map_pair
 from specnum._validation import as_choice, as_int, check_finite, flat_sh_lmax
 from specnum.bases.coupling import real_gaunt_sparse
 from specnum.bases.quadrature import gauss_legendre
@@ -450,6 +451,22 @@ _IMPL = {
 }
 
 
+def _gaunt_product_dask(x1: Any, x2: Any, lmax_out: int | None, method: str) -> Any:
+    """Chunk-wise :func:`gaunt_product` over the batch axes of dask arrays (validated up front)."""
+    shapes = [np.shape(x) for x in (x1, x2)]
+    l1 = flat_sh_lmax(shapes[0][-1] if shapes[0] else 0, "x1")
+    l2 = flat_sh_lmax(shapes[1][-1] if shapes[1] else 0, "x2")
+    np.broadcast_shapes(shapes[0][:-1], shapes[1][:-1])  # raises ValueError when batches do not broadcast
+    lo = l1 + l2 if lmax_out is None else as_int(lmax_out, "lmax_out", minimum=0)
+    as_choice(method, "method", METHODS)
+    dtypes = [np.dtype(getattr(x, "dtype", np.float64)) for x in (x1, x2)]
+    for name, dt in zip(("x1", "x2"), dtypes):
+        if dt.kind not in "biuf":
+            raise TypeError(f"{name} must be real, got dtype {dt}")
+    out_dtype = np.float32 if all(dt == np.float32 for dt in dtypes) else np.float64
+    return map_pair(lambda a, b: gaunt_product(a, b, lo, method), x1, x2, (lo + 1) ** 2, out_dtype)
+
+
 def gaunt_product(x1: Any, x2: Any, lmax_out: int | None = None, method: str = "auto") -> np.ndarray:
     """Real SH coefficients of the product of two spherical functions.
 
@@ -457,7 +474,8 @@ def gaunt_product(x1: Any, x2: Any, lmax_out: int | None = None, method: str = "
     ----------
     x1 : array_like, shape (..., (L1+1)**2)
         Real SH coefficients of ``f1`` (orthonormal, no Condon-Shortley phase,
-        flat index ``l*l + l + m``).
+        flat index ``l*l + l + m``). If ``x1`` or ``x2`` is a ``dask.array.Array``, the
+        product is computed chunk-wise over the batch axes and a lazy dask array is returned.
     x2 : array_like, shape (..., (L2+1)**2)
         Coefficients of ``f2``; batch axes broadcast against those of ``x1``.
     lmax_out : int, optional
@@ -496,6 +514,8 @@ def gaunt_product(x1: Any, x2: Any, lmax_out: int | None = None, method: str = "
     >>> bool(np.allclose(c, x / np.sqrt(4 * np.pi), atol=1e-15))
     True
     """
+    if is_dask_array(x1) or is_dask_array(x2):
+        return _gaunt_product_dask(x1, x2, lmax_out, method)
     a1, l1 = as_sh_array(x1, "x1")
     a2, l2 = as_sh_array(x2, "x2")
     lo_req = l1 + l2 if lmax_out is None else as_int(lmax_out, "lmax_out", minimum=0)

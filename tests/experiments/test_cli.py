@@ -88,3 +88,32 @@ def test_dask_local_cluster_two_workers(tmp_path):
     assert [r.status for r in res] == ["done", "done", "failed"]
     serial = run_sweep("bases", cases[:2], tmp_path / "serial", progress=False, make_plots=False)
     assert res[0].result["gauss_legendre"] == serial[0].result["gauss_legendre"]
+
+
+def test_interrupted_sweep_resumes_without_recomputing(tmp_path, monkeypatch):
+    """An interruption (Ctrl-C) mid-sweep loses nothing finished and recomputes nothing on re-run."""
+    import specnum.experiments.runner as runner
+
+    cases = [{"runge": r, "nmax": 16, "lmax": 8, "quick": True} for r in (1.0, 2.0, 3.0)]
+    real_run_case = runner.run_case
+    calls = []
+
+    def interrupted(name, params):
+        calls.append(params["runge"])
+        if params["runge"] == 2.0:
+            raise KeyboardInterrupt
+        return real_run_case(name, params)
+
+    monkeypatch.setattr(runner, "run_case", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        run_sweep("bases", cases, tmp_path, progress=False, make_plots=False)
+    assert calls == [1.0, 2.0]
+    assert (tmp_path / "cases" / case_key(cases[0]) / "result.json").exists()
+    assert not (tmp_path / "cases" / case_key(cases[1])).exists()
+
+    calls.clear()
+    monkeypatch.setattr(runner, "run_case", lambda name, params: calls.append(params["runge"]) or
+                        real_run_case(name, params))
+    resumed = run_sweep("bases", cases, tmp_path, progress=False, make_plots=False)
+    assert [r.status for r in resumed] == ["skipped", "done", "done"]
+    assert calls == [2.0, 3.0]
