@@ -79,5 +79,5 @@ def _eval_unit(lmax: int, xyz: np.ndarray, normalization: str, condon_shortley: 
 
 
 def _as_array(value: Any, name: str) -> np.ndarray:
-    """as_float_array keeping 0-d input 0-d (np.ascontiguousarray promotes it to 1-d)."""
+    """``as_float_array`` with the input shape kept (a no-op reshape: it already keeps 0-d input 0-d)."""
     return as_float_array(value, name).reshape(np.shape(value))

@@ -39,7 +39,7 @@ __all__ = [
 
 
 def _coeff_array(coeffs: Any, name: str, axis: Any) -> tuple[np.ndarray, int]:
-    if np.ndim(coeffs) == 0:  # np.ascontiguousarray would silently turn a scalar into shape (1,)
+    if np.ndim(coeffs) == 0:  # a clearer message than the min_ndim check of as_float_array
         raise ValueError(f"{name} must have at least 1 dimension, got a scalar")
     arr = as_float_array(coeffs, name, min_ndim=1, allow_complex=True)
     axis = as_int(axis, "axis", minimum=-arr.ndim, maximum=arr.ndim - 1)
@@ -427,8 +427,9 @@ def chop(coeffs: Any, rtol: float = float(np.finfo(np.float64).eps)) -> int:
     -------
     int
         ``k`` in ``[1, n]``: keep ``coeffs[..., :k]``. Returns ``n`` when the
-        series has not resolved (no plateau found, or ``n < 17``), and 1 for
-        an all-zero series.
+        series has not resolved (no plateau found, or ``n < 17``; this check
+        comes first, as in ``standardChop``), and 1 for an all-zero series
+        with ``n >= 17``.
 
     Raises
     ------

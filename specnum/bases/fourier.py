@@ -83,7 +83,11 @@ def wavenumbers(n: int, length: float = 2.0 * math.pi) -> np.ndarray:
     """
     n = as_int(n, "n", minimum=1)
     length = as_float(length, "length", low=0.0, low_open=True)
-    return scipy.fft.fftfreq(n, d=1.0 / n) * (2.0 * math.pi / length)
+    # integers in FFT order built exactly (fftfreq(n, d=1/n) scales by 1/(n*(1/n)), which is
+    # not 1 in float64 for e.g. n = 49), then one multiplication: exact integers for 2 pi
+    k = np.arange(n, dtype=np.float64)
+    k[(n + 1) // 2 :] -= n
+    return k * (2.0 * math.pi / length)
 
 
 def centered_indices(L: int) -> np.ndarray:

@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 import scipy.fft
 
-from specnum._validation import as_choice, as_float, as_int, as_interval
+from specnum._validation import as_choice, as_float, as_float_array, as_int, as_interval
 from specnum.bases._jacobi_rules import gauss_jacobi_reference
 
 __all__ = [
@@ -433,6 +433,14 @@ class QuadratureRule:
     interval : (float, float)
         The interval ``(a, b)`` the rule integrates over.
 
+    Raises
+    ------
+    TypeError
+        If ``points`` or ``weights`` are not real numbers, or ``degree`` is not an int.
+    ValueError
+        For empty, non-1-d, mismatched or non-finite ``points``/``weights``, a negative
+        ``degree`` or a bad ``interval``.
+
     Examples
     --------
     >>> rule = quadrature_rule("gauss_legendre", 10, interval=(0, 1))
@@ -446,8 +454,8 @@ class QuadratureRule:
     interval: tuple[float, float]
 
     def __post_init__(self) -> None:
-        pts = np.array(self.points, dtype=np.float64, copy=True)
-        wts = np.array(self.weights, dtype=np.float64, copy=True)
+        pts = as_float_array(self.points, "points", finite=False).copy()
+        wts = as_float_array(self.weights, "weights", finite=False).copy()
         if pts.ndim != 1 or pts.size < 1:
             raise ValueError(f"points must be a non-empty 1-d array, got shape {pts.shape}")
         if wts.shape != pts.shape:
@@ -489,7 +497,10 @@ class QuadratureRule:
         Raises
         ------
         ValueError
-            If the length along ``axis`` is not ``n``.
+            If the length along ``axis`` is not ``n``, the values are 0-d or ``axis``
+            is out of range.
+        TypeError
+            If the values are not numeric.
         """
         values = values_or_callable(self.points) if callable(values_or_callable) else values_or_callable
         arr = np.asarray(values)

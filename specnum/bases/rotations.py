@@ -108,6 +108,14 @@ def random_rotation(rng: Any, size: int | tuple[int, ...] | None = None) -> np.n
     -------
     ndarray, shape (3, 3) or ``size + (3, 3)``
 
+    Raises
+    ------
+    TypeError
+        If ``rng`` is neither a Generator nor an int, or ``size`` is not an int or a
+        tuple of ints.
+    ValueError
+        If an entry of ``size`` is negative.
+
     Notes
     -----
     A normalised 4-vector of independent standard normals is a uniform unit quaternion,
@@ -124,7 +132,12 @@ def random_rotation(rng: Any, size: int | tuple[int, ...] | None = None) -> np.n
         rng = np.random.default_rng(int(rng))
     if not isinstance(rng, np.random.Generator):
         raise TypeError(f"rng must be a numpy.random.Generator or an int seed, got {type(rng).__name__}")
-    shape = () if size is None else ((size,) if isinstance(size, (int, np.integer)) else tuple(size))
+    if size is None:
+        shape: tuple[int, ...] = ()
+    elif isinstance(size, (tuple, list)):
+        shape = tuple(as_int(v, "size", minimum=0) for v in size)
+    else:
+        shape = (as_int(size, "size", minimum=0),)
     q = rng.standard_normal(shape + (4,))
     q /= np.linalg.norm(q, axis=-1, keepdims=True)
     w, x, y, z = np.moveaxis(q, -1, 0)
@@ -151,6 +164,11 @@ def rotation_from_euler_zyz(alpha: Any, beta: Any, gamma: Any) -> np.ndarray:
     -------
     ndarray, shape (..., 3, 3)
 
+    Raises
+    ------
+    TypeError, ValueError
+        For non-numeric or non-finite angles, or shapes that do not broadcast.
+
     Examples
     --------
     >>> import numpy as np
@@ -158,9 +176,12 @@ def rotation_from_euler_zyz(alpha: Any, beta: Any, gamma: Any) -> np.ndarray:
     >>> np.round(R @ [1.0, 0.0, 0.0], 12).tolist()
     [0.0, 1.0, 0.0]
     """
-    a, b, g = np.broadcast_arrays(
-        _as_array(alpha, "alpha"), _as_array(beta, "beta"), _as_array(gamma, "gamma")
-    )
+    angles = (_as_array(alpha, "alpha"), _as_array(beta, "beta"), _as_array(gamma, "gamma"))
+    try:
+        a, b, g = np.broadcast_arrays(*angles)
+    except ValueError:
+        shapes = tuple(t.shape for t in angles)
+        raise ValueError(f"alpha, beta and gamma must broadcast together, got shapes {shapes}") from None
 
     def rz(t: np.ndarray) -> np.ndarray:
         c, s = np.cos(t), np.sin(t)

@@ -81,8 +81,10 @@ def flat_index(l: Any, m: Any) -> Any:
 
     Raises
     ------
+    TypeError
+        If ``l`` or ``m`` is not of an integer type.
     ValueError
-        If ``l < 0`` or ``|m| > l``.
+        If ``l < 0``, ``|m| > l`` or the shapes do not broadcast.
 
     Examples
     --------
@@ -94,12 +96,17 @@ def flat_index(l: Any, m: Any) -> Any:
     for name, arr in (("l", la), ("m", ma)):
         if not (np.issubdtype(arr.dtype, np.integer)):
             raise TypeError(f"{name} must be an integer or an integer array, got dtype {arr.dtype}")
+    try:
+        la, ma = np.broadcast_arrays(la.astype(np.int64), ma.astype(np.int64))  # no small-int overflow
+    except ValueError:
+        raise ValueError(f"l and m must broadcast together, got shapes {la.shape} and {ma.shape}") from None
     if np.any(la < 0):
         raise ValueError(f"l must be >= 0, got {l!r}")
     if np.any(np.abs(ma) > la):
         raise ValueError(f"m must satisfy |m| <= l, got l={l!r}, m={m!r}")
     k = la * la + la + ma
     return int(k) if k.ndim == 0 else k
+
 
 def degree_order(lmax: int) -> tuple[np.ndarray, np.ndarray]:
     """Degree and order arrays ``l[k]``, ``m[k]`` of the flat index, each of shape ``((lmax+1)**2,)``.

@@ -117,7 +117,30 @@ def direct_potential(positions, charges, targets, kernel: str = "newton", r0: fl
 
 def direct_gradient(positions, charges, targets, kernel: str = "newton", r0: float = 1.0,
                     kappa: float = 1.0) -> np.ndarray:
-    """Gradient of :func:`direct_potential` with respect to the target, shape ``(..., 3)``."""
+    """Gradient of :func:`direct_potential` with respect to the target.
+
+    Parameters
+    ----------
+    positions, charges, targets, kernel, r0, kappa
+        As in :func:`direct_potential` (targets of shape ``(..., 3)``).
+
+    Returns
+    -------
+    ndarray, shape (..., 3)
+        ``grad V(x) = sum_j q_j K'(r_j) (x - x_j) / r_j`` (sources at distance 0 skipped for
+        the singular kernels, as in :func:`direct_potential`).
+
+    Raises
+    ------
+    ValueError, TypeError
+        As :func:`direct_potential`.
+
+    Examples
+    --------
+    >>> g = direct_gradient([[0, 0, 0]], [1.0], [[0, 2, 0]])  # -x / |x|^3
+    >>> print((np.round(g[0], 12) + 0.0).tolist())  # (+ 0.0 turns -0.0 into 0.0)
+    [0.0, -0.25, 0.0]
+    """
     pos, q = check_particles(positions, charges)
     kind = as_choice(kernel, "kernel", tuple(_kernels.KIND_CODES))
     r0 = as_float(r0, "r0", low=0.0, low_open=True)

@@ -16,7 +16,7 @@ import math
 import numpy as np
 import scipy.special
 
-from .._validation import as_choice, as_float, as_float_array
+from .._validation import as_choice, as_float, as_float_array, as_int
 from ..bases.quadrature import gauss_legendre
 
 __all__ = ["KERNELS", "gaussian_quadrature", "split_kernel", "split_with_derivative", "check_particles",
@@ -66,6 +66,29 @@ def gaussian_quadrature(max_distance: float, r0: float, kernel: str = "newton", 
 
     Returns ``(t, c)`` with ``L(r) ~= sum_m c_m exp(-t_m^2 r^2)`` for ``0 <= r <= max_distance``.
 
+    Parameters
+    ----------
+    max_distance : float > 0
+        Largest distance at which the sum must be accurate.
+    r0 : float > 0
+        Splitting radius (the sum covers ``t <= 1/r0``).
+    kernel : {"newton", "yukawa", "slater"}
+    kappa : float
+        Yukawa screening (``>= 0``) or Slater decay rate (``> 0``).
+    points_per_interval : int >= 1
+        Gauss-Legendre points per dyadic interval.
+
+    Returns
+    -------
+    t, c : ndarrays, shape (m,)
+        Exponents and positive weights.
+
+    Raises
+    ------
+    ValueError
+        Non-positive or non-finite ``max_distance`` or ``r0``, unknown ``kernel``, bad ``kappa``
+        or ``points_per_interval``.
+
     Notes
     -----
     Composite Gauss-Legendre rule in ``t`` on ``[0, tau]`` and the dyadic intervals
@@ -78,9 +101,12 @@ def gaussian_quadrature(max_distance: float, r0: float, kernel: str = "newton", 
     weight is ``2/sqrt(pi)`` (Newton), ``2/sqrt(pi) exp(-kappa^2/(4 t^2))`` (Yukawa),
     ``kappa/sqrt(pi) t^-2 exp(-kappa^2/(4 t^2))`` (Slater).
     """
+    kernel, r0, kappa = check_kernel(kernel, r0, kappa)
+    max_distance = as_float(max_distance, "max_distance", low=0.0, low_open=True)
+    points_per_interval = as_int(points_per_interval, "points_per_interval", minimum=1)
     big_t = 1.0 / r0
     tau = min(1.0 / max_distance, big_t)
-    if kernel != "newton":
+    if kernel != "newton" and kappa / 12.0 > 0:  # (Yukawa with kappa = 0 is Newton: no extra scale)
         # exp(-kappa^2/(4 t^2)) < 1e-16 below t = kappa/12: grade towards that scale too
         tau = min(tau, kappa / 12.0)
     edges = [0.0, tau]

@@ -71,10 +71,39 @@ def mode_product(tensor: np.ndarray, matrix: np.ndarray, mode: int) -> np.ndarra
 
 
 def tucker_to_full(core: np.ndarray, factors: Sequence[np.ndarray]) -> np.ndarray:
-    """Full array ``core x_1 U1 x_2 U2 x_3 U3`` of shape ``(n1, n2, n3)``."""
-    out = np.asarray(core, dtype=np.float64)
+    """Full array ``core x_1 U1 x_2 U2 x_3 U3`` of shape ``(n1, n2, n3)``.
+
+    Parameters
+    ----------
+    core : array_like, shape (r1, r2, r3)
+    factors : sequence of 3 array_like, shapes (n_k, r_k)
+
+    Returns
+    -------
+    ndarray, shape (n1, n2, n3)
+        ``T[i, j, l] = sum_{p,q,s} core[p, q, s] U1[i, p] U2[j, q] U3[l, s]``.
+
+    Raises
+    ------
+    ValueError
+        Not three factors, shapes that do not match the core, non-finite values.
+    TypeError
+        Non-numeric or complex input.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> tucker_to_full(np.ones((1, 1, 1)), [np.ones((2, 1))] * 3).shape
+    (2, 2, 2)
+    """
+    out = as_float_array(core, "core", ndim=3)
+    if len(factors) != 3:
+        raise ValueError(f"factors must be a sequence of 3 matrices, got {len(factors)}")
     for k in range(3):
-        out = mode_product(out, np.asarray(factors[k], dtype=np.float64), k)
+        u = as_float_array(factors[k], f"factors[{k}]", ndim=2)
+        if u.shape[1] != out.shape[k]:
+            raise ValueError(f"factors[{k}] must have {out.shape[k]} columns (core.shape[{k}]), got shape {u.shape}")
+        out = mode_product(out, u, k)
     return out
 
 

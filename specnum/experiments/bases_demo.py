@@ -31,6 +31,7 @@ def run(params: dict) -> dict:
     dict
         ``summary``, ``tables`` and the raw data of the figures.
     """
+    params = {**DEFAULTS, **params}  # missing keys take their defaults
     c = as_float(params["runge"], "runge", low=0.0, low_open=True)
     nmax = as_int(params["nmax"], "nmax", minimum=4)
     lmax_top = as_int(params["lmax"], "lmax", minimum=8)

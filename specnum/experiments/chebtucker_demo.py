@@ -70,6 +70,7 @@ def _run(params: dict) -> dict:
         JSON-serialisable: ``summary``, ``tables``, and the data of the figures
         (``rtols``, ``ranks``, ``errors``, ``singular_values``, the slice).
     """
+    params = {**DEFAULTS, **params}  # missing keys take their defaults
     sites = as_int(params["sites"], "sites", minimum=2)
     layers = as_int(params["layers"], "layers", minimum=1)
     spacing = as_float(params["spacing"], "spacing", low=0.0, low_open=True)
@@ -98,6 +99,7 @@ def _run(params: dict) -> dict:
         t0 = time.perf_counter()
         v = long_range_potential(pos, q, box, r0=r0, rtol=rtol)
         t_build = time.perf_counter() - t0
+        v(tgt[:2])  # warm-up of the evaluation kernel (compilation or cache load on first use)
         t0 = time.perf_counter()
         vals = v(tgt)
         t_eval = time.perf_counter() - t0

@@ -38,7 +38,7 @@ def run_demo(outdir: str | Path = "specnum-demo", *, quick: bool = False, only: 
         The report folder (created if needed).
     quick : bool
         Reduced parameters (the whole demo in well under a minute).
-    only : sequence of str, optional
+    only : str or sequence of str, optional
         A subset of :data:`~specnum.experiments.registry.DEMO_ORDER`.
     progress : bool
         Show a tqdm progress bar.
@@ -47,9 +47,16 @@ def run_demo(outdir: str | Path = "specnum-demo", *, quick: bool = False, only: 
     -------
     dict
         Paths of the written files (``html``, ``markdown``, ``json``) and the entries.
+
+    Raises
+    ------
+    ValueError
+        An unknown experiment name in ``only`` (before any work).
     """
     from tqdm.auto import tqdm
 
+    if isinstance(only, str):  # one name, not its characters
+        only = [only]
     names = list(only) if only else list(DEMO_ORDER)
     for name in names:
         load_experiment(name)  # validates the name before any work

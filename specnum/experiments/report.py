@@ -14,7 +14,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-__all__ = ["format_cell", "render_markdown", "render_html", "write_report"]
+__all__ = ["format_cell", "markdown_cell", "render_markdown", "render_html", "write_report"]
 
 
 def format_cell(value) -> str:
@@ -30,6 +30,17 @@ def format_cell(value) -> str:
     if value is None:
         return "-"
     return str(value)
+
+
+def markdown_cell(value) -> str:
+    """:func:`format_cell` with ``|`` escaped, so a cell such as ``max|V|`` cannot split a Markdown row.
+
+    Examples
+    --------
+    >>> print(markdown_cell("max|V|"))
+    max\\|V\\|
+    """
+    return format_cell(value).replace("|", "\\|")
 
 
 def _sections(entries: Sequence[dict]):
@@ -49,9 +60,9 @@ def render_markdown(entries: Sequence[dict], title: str, header_lines: Sequence[
         out.append("")
         for table in result.get("tables", []):
             out += [f"**{table['title']}**", ""]
-            out.append("| " + " | ".join(str(h) for h in table["headers"]) + " |")
+            out.append("| " + " | ".join(markdown_cell(str(h)) for h in table["headers"]) + " |")
             out.append("|" + "---|" * len(table["headers"]))
-            out += ["| " + " | ".join(format_cell(v) for v in row) + " |" for row in table["rows"]]
+            out += ["| " + " | ".join(markdown_cell(v) for v in row) + " |" for row in table["rows"]]
             out.append("")
         out += [f"![{Path(f).stem}]({f})" for f in figures]
         out.append("")

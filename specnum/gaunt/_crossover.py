@@ -14,6 +14,8 @@ from __future__ import annotations
 import math
 from functools import lru_cache
 
+from specnum._validation import as_choice, as_int
+
 __all__ = ["choose_method", "dense_grid_max_degree"]
 
 _BEST = {
@@ -58,6 +60,13 @@ def choose_method(lmax1: int, lmax2: int, lmax_out: int, nrow: int, dtype: str) 
         ``"direct"``, ``"grid"`` (the dense or separable form chosen by degree),
         ``"grid_separable"`` or ``"fourier"``.
 
+    Raises
+    ------
+    ValueError
+        Negative degrees or ``nrow``, ``dtype`` not "float32" or "float64".
+    TypeError
+        Non-integer degrees or ``nrow``.
+
     Notes
     -----
     The table ``_BEST`` holds the fastest method per degree measured by
@@ -69,7 +78,11 @@ def choose_method(lmax1: int, lmax2: int, lmax_out: int, nrow: int, dtype: str) 
     >>> choose_method(2, 2, 4, 4096, "float64"), choose_method(32, 32, 64, 4096, "float64")
     ('direct', 'grid_separable')
     """
-    table = _BEST.get(dtype, _BEST["float64"])
+    lmax1 = as_int(lmax1, "lmax1", minimum=0)
+    lmax2 = as_int(lmax2, "lmax2", minimum=0)
+    lmax_out = as_int(lmax_out, "lmax_out", minimum=0)
+    as_int(nrow, "nrow", minimum=0)
+    table = _BEST[as_choice(dtype, "dtype", tuple(_BEST))]
     key = max((lmax1 + lmax2 + lmax_out) / 4.0, 0.5)
     best = min(table, key=lambda e: abs(math.log(e[0]) - math.log(key)))
     if best[1] == "direct" and max(lmax1, lmax2) > 2 * best[0] + 2:

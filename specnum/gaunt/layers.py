@@ -24,6 +24,7 @@ from specnum.bases.sphharm import real_sph_harm_xyz, wigner_D_real
 from specnum.gaunt._kernels import gaunt_coo_kernel
 from specnum.gaunt.products import (
     METHODS,
+    _coo_block,
     _grid_analysis_tables,
     _grid_project,
     _grid_synthesis_tables,
@@ -92,7 +93,13 @@ def gaunt_tensor_product(
     a1, l1 = as_sh_array(x1, "x1")
     a2, l2 = as_sh_array(x2, "x2")
     lo = l1 + l2 if lmax_out is None else as_int(lmax_out, "lmax_out", minimum=0)
+    method = as_choice(method, "method", METHODS)
     dtype = np.float32 if (a1.dtype == np.float32 and a2.dtype == np.float32) else np.float64
+    w3a = None
+    if w3 is not None:  # validated before any work
+        w3a = as_float_array(w3, "w3", min_ndim=1)
+        if w3a.shape[-1] != lo + 1:
+            raise ValueError(f"w3 must have last axis of length {lo + 1} (one weight per degree), got {w3a.shape}")
     for name, w, lm in (("w1", w1, l1), ("w2", w2, l2)):
         if w is not None:
             wa = as_float_array(w, name, min_ndim=1)
@@ -105,11 +112,8 @@ def gaunt_tensor_product(
             else:
                 a2 = (a2 * _degree_expand(wa, lm)).astype(dtype, copy=False)
     out = gaunt_product(a1, a2, lmax_out=lo, method=method)
-    if w3 is not None:
-        wa = as_float_array(w3, "w3", min_ndim=1)
-        if wa.shape[-1] != lo + 1:
-            raise ValueError(f"w3 must have last axis of length {lo + 1} (one weight per degree), got {wa.shape}")
-        out = (out * _degree_expand(wa, lo)).astype(dtype, copy=False)
+    if w3a is not None:
+        out = (out * _degree_expand(w3a, lo)).astype(dtype, copy=False)
     return out
 
 
@@ -278,7 +282,9 @@ def equivariant_convolution(
     Raises
     ------
     ValueError
-        Bad shapes, zero or non-finite edge vectors, non-finite input.
+        Bad shapes, zero or non-finite edge vectors, non-finite input, unknown ``method``.
+    TypeError
+        Complex or non-numeric input, non-integer ``lmax_out``, non-bool ``aligned``.
 
     Notes
     -----
@@ -305,9 +311,11 @@ def equivariant_convolution(
     vec = as_float_array(edge_vectors, "edge_vectors", ndim=2)
     if vec.shape != (n_edge, 3):
         raise ValueError(f"edge_vectors must have shape ({n_edge}, 3), got {vec.shape}")
-    norms = np.linalg.norm(vec, axis=1)
-    if np.any(norms == 0):
+    big = np.max(np.abs(vec), axis=1, initial=0.0)
+    if np.any(big == 0):
         raise ValueError("edge_vectors must be nonzero (the direction of a zero vector is undefined)")
+    vec = vec / big[:, None]  # scaled first: |v| neither overflows nor underflows
+    norms = np.linalg.norm(vec, axis=1)
     h = as_float_array(radial_weights, "radial_weights")
     if h.ndim == 2:
         h = h[:, None, :]
@@ -319,6 +327,7 @@ def equivariant_convolution(
     lo = l1 + lf if lmax_out is None else as_int(lmax_out, "lmax_out", minimum=0)
     if not isinstance(aligned, (bool, np.bool_)):
         raise TypeError(f"aligned must be a bool, got {type(aligned).__name__}")
+    method = as_choice(method, "method", METHODS)  # checked on the aligned route too
     units = vec / norms[:, None]
     if not aligned:
         filt = _degree_expand(h, lf) * real_sph_harm_xyz(lf, units)[:, None, :]
@@ -335,7 +344,7 @@ def equivariant_convolution(
     gaunt_coo_kernel(
         np.ascontiguousarray(xr.reshape(-1, n1)),
         np.ascontiguousarray(np.broadcast_to(y0, (n_edge, n_chan, y0.shape[-1])).reshape(-1, y0.shape[-1])),
-        k1, k2, k3, vals, runs, 128, out,
+        k1, k2, k3, vals, runs, _coo_block(out.dtype.itemsize), out,
     )
     return np.einsum("eji,ecj->eci", D[:, :no, :no], out.reshape(n_edge, n_chan, no))
 
@@ -387,9 +396,17 @@ def power_products(x: Any, nu: int, weights: Any = None, lmax_out: int | None = 
     a, lm = as_sh_array(x, "x")
     nu = as_int(nu, "nu", minimum=2)
     lo = lm if lmax_out is None else as_int(lmax_out, "lmax_out", minimum=0)
+    w = None
+    if weights is not None:  # validated before any work
+        w = as_float_array(weights, "weights", min_ndim=2)
+        if w.shape[-2:] != (nu - 1, lo + 1):
+            raise ValueError(f"weights must have trailing shape ({nu - 1}, {lo + 1}) (powers, degrees), got {w.shape}")
     dtype = a.dtype.name
     batch = a.shape[:-1]
     a2 = a.reshape(-1, a.shape[-1])
+    if a2.shape[0] == 0:  # empty batch: nothing to synthesise
+        out = np.zeros((*batch, nu - 1, (lo + 1) ** 2), dtype=dtype)
+        return out if w is None else (out * _degree_expand(w, lo)).astype(dtype, copy=False)
     top = nu * lm
     n_theta = (top + lo) // 2 + 1
     n_phi = scipy.fft.next_fast_len(max(top + lo, 2 * max(lm, lo)) + 1, real=True)
@@ -407,10 +424,7 @@ def power_products(x: Any, nu: int, weights: Any = None, lmax_out: int | None = 
         _grid_project(power, lo, ana, oo, res)
         out[k - 2] = res[:, inv]
     out = np.moveaxis(out, 0, -2).reshape(*batch, nu - 1, (lo + 1) ** 2)
-    if weights is not None:
-        w = as_float_array(weights, "weights", min_ndim=2)
-        if w.shape[-2:] != (nu - 1, lo + 1):
-            raise ValueError(f"weights must have trailing shape ({nu - 1}, {lo + 1}) (powers, degrees), got {w.shape}")
+    if w is not None:
         out = (out * _degree_expand(w, lo)).astype(dtype, copy=False)
     check_finite(out, "power_products result")
     return out

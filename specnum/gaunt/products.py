@@ -458,7 +458,9 @@ def _gaunt_product_dask(x1: Any, x2: Any, lmax_out: int | None, method: str) -> 
     l2 = flat_sh_lmax(shapes[1][-1] if shapes[1] else 0, "x2")
     np.broadcast_shapes(shapes[0][:-1], shapes[1][:-1])  # raises ValueError when batches do not broadcast
     lo = l1 + l2 if lmax_out is None else as_int(lmax_out, "lmax_out", minimum=0)
-    as_choice(method, "method", METHODS)
+    method = as_choice(method, "method", METHODS)
+    if method == "fourier" and l1 + l2 > MAX_TABLE_DEGREE:  # as gaunt_product, but before any compute
+        raise ValueError(f"x1 and x2 must have L1 + L2 <= {MAX_TABLE_DEGREE} for method 'fourier', got {l1} + {l2}")
     dtypes = [np.dtype(getattr(x, "dtype", np.float64)) for x in (x1, x2)]
     for name, dt in zip(("x1", "x2"), dtypes):
         if dt.kind not in "biuf":

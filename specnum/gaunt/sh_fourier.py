@@ -25,6 +25,7 @@ The per-order tables used internally:
 from __future__ import annotations
 
 import math
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -133,7 +134,13 @@ def _disk_cached(builder: Any, cache_dir: Any, kind: str, *ints: int) -> tuple[n
             n = int(data["count"])
             return tuple(_readonly(np.array(data[f"t{i}"])) for i in range(n))
     tables = builder(*ints)
-    np.savez(fname, count=len(tables), **{f"t{i}": t for i, t in enumerate(tables)})
+    # write then rename: a concurrent reader never sees a half-written file
+    tmp = fname.with_name(f".{fname.stem}.{os.getpid()}.tmp.npz")
+    try:
+        np.savez(tmp, count=len(tables), **{f"t{i}": t for i, t in enumerate(tables)})
+        os.replace(tmp, fname)
+    finally:
+        tmp.unlink(missing_ok=True)
     return tables
 
 

@@ -30,14 +30,24 @@ def plot_sphere_function(values, theta=None, phi=None, kind: str = "map", ax=Non
     Returns
     -------
     matplotlib.axes.Axes
+
+    Raises
+    ------
+    ValueError
+        ``values`` not 2D or not finite, ``theta``/``phi`` not matching its shape, unknown ``kind``.
     """
     import matplotlib.pyplot as plt
 
     vals = np.asarray(values, dtype=float)
     if vals.ndim != 2:
         raise ValueError(f"values must have shape (n_theta, n_phi), got {vals.shape}")
+    if not np.all(np.isfinite(vals)):
+        raise ValueError("values must be finite (NaN or inf cannot be coloured)")
     th = np.linspace(0, np.pi, vals.shape[0]) if theta is None else np.asarray(theta, float)
     ph = np.linspace(0, 2 * np.pi, vals.shape[1]) if phi is None else np.asarray(phi, float)
+    for name, ang, size in (("theta", th, vals.shape[0]), ("phi", ph, vals.shape[1])):
+        if ang.shape != (size,):
+            raise ValueError(f"{name} must have shape ({size},) to match values {vals.shape}, got {ang.shape}")
     if kind not in ("map", "surface"):
         raise ValueError(f"kind must be 'map' or 'surface', got {kind!r}")
     vmax = float(np.max(np.abs(vals))) or 1.0

@@ -27,7 +27,7 @@ from scipy import fft as sfft
 from scipy import linalg
 
 from specnum._validation import as_int
-from specnum.bases.bsplines import BSplineBasis, cardinal_fractional_derivative
+from specnum.bases.bsplines import BSplineBasis, cardinal_fractional_derivative, open_uniform_knots
 from specnum.riesz.operators import check_alpha, check_degree, check_elements, riesz_constant
 
 __all__ = [
@@ -61,7 +61,7 @@ def toeplitz_coefficients(degree: int, alpha: float, kmax: int) -> np.ndarray:
     Parameters
     ----------
     degree : int
-        Spline degree ``p >= 2``.
+        Spline degree ``2 <= p <= 30``.
     alpha : float
         Order, ``1 < alpha < 2``.
     kmax : int
@@ -75,7 +75,7 @@ def toeplitz_coefficients(degree: int, alpha: float, kmax: int) -> np.ndarray:
     Raises
     ------
     ValueError
-        For ``degree < 2``, ``alpha`` outside (1, 2) or ``kmax < 0``.
+        For ``degree`` outside ``[2, 30]``, ``alpha`` outside (1, 2) or ``kmax < 0``.
 
     Notes
     -----
@@ -101,12 +101,25 @@ def lattice_points(degree: int, n: int) -> np.ndarray:
     """Greville points of the retained B-splines, in units of ``h`` (shape ``(n + degree - 2,)``).
 
     ``xi_i = (t_{i+1} + ... + t_{i+p}) / p`` for ``i = 1, ..., n+p-2`` (0-based
-    full index) on the knots ``0 (p+1 times), 1, ..., n-1, n (p+1 times)``.
+    full index) on the knots ``0 (p+1 times), 1, ..., n-1, n (p+1 times)``: the
+    shared layer's :meth:`BSplineBasis.greville` without the two end points (the
+    knots are integers, so the sums are exact).
+
+    Raises
+    ------
+    ValueError, TypeError
+        For ``degree`` outside ``[2, 30]`` or ``n < max(2, degree)``.
+
+    Examples
+    --------
+    >>> from specnum.riesz.assembly import lattice_points
+    >>> lattice_points(2, 3).tolist()
+    [0.5, 1.5, 2.5]
     """
-    t = np.concatenate([np.zeros(degree), np.arange(n + 1, dtype=np.float64), np.full(degree, float(n))])
-    csum = np.concatenate([[0.0], np.cumsum(t)])
-    i = np.arange(1, n + degree - 1)
-    return (csum[i + degree + 1] - csum[i + 1]) / degree
+    degree = check_degree(degree)
+    n = check_elements(n, degree)
+    basis = BSplineBasis(open_uniform_knots(degree, n, (0.0, float(n))), degree)
+    return np.array(basis.greville()[1:-1])
 
 
 @dataclass(frozen=True, eq=False)
@@ -248,7 +261,7 @@ def assemble_structure(degree: int, n: int, alpha: float) -> RieszStructure:
     Parameters
     ----------
     degree : int
-        Spline degree ``p >= 2``.
+        Spline degree ``2 <= p <= 30``.
     n : int
         Number of elements, ``n >= max(2, p)``.
     alpha : float

@@ -20,6 +20,7 @@ from specnum.bases.bsplines import BSplineBasis, open_uniform_knots
 from specnum.riesz.assembly import RieszStructure, assemble_structure, lattice_points, toeplitz_coefficients
 from specnum.riesz.operators import check_alpha, check_degree, check_elements
 from specnum.riesz.solve import (
+    PRECONDITIONERS,
     gmres_solve,
     residual_floor,
     strang_preconditioner,
@@ -60,9 +61,12 @@ class RieszSolution:
     method: str
 
     def __post_init__(self) -> None:
-        coef = as_float_array(self.coefficients, "coefficients", ndim=1)
-        knots = as_float_array(self.knots, "knots", ndim=1)
+        # copies: freezing below must not make the caller's arrays read-only
+        coef = as_float_array(self.coefficients, "coefficients", ndim=1).copy()
+        knots = as_float_array(self.knots, "knots", ndim=1).copy()
         degree = as_int(self.degree, "degree", minimum=2)
+        if np.any(np.diff(knots) < 0):
+            raise ValueError("knots must be non-decreasing, got a decreasing pair")
         if coef.shape[0] != knots.shape[0] - degree - 3:
             raise ValueError(
                 f"coefficients must have length len(knots) - degree - 3 = {knots.shape[0] - degree - 3}, "
@@ -87,7 +91,7 @@ class RieszSolution:
 
         Uses :class:`scipy.interpolate.BSpline` (``O(p)`` work per point).
         """
-        arr = as_float_array(x, "x").reshape(np.shape(x))
+        arr = as_float_array(x, "x")
         vals = self._spline(arr)
         return np.where(np.isnan(vals), 0.0, vals)
 
@@ -103,7 +107,7 @@ class RieszCollocation:
     Parameters
     ----------
     degree : int
-        Spline degree ``p >= 2`` (``p = 1`` is undefined for ``alpha > 1``).
+        Spline degree ``2 <= p <= 30`` (``p = 1`` is undefined for ``alpha > 1``).
     n : int
         Number of elements, ``n >= max(2, degree)``.
     alpha : float
@@ -272,7 +276,7 @@ class RieszCollocation:
             If GMRES misses ``rtol``.
         """
         method = as_choice(method, "method", ("auto", "direct", "gmres"))
-        preconditioner = as_choice(preconditioner, "preconditioner", ("tau", "circulant", None))
+        preconditioner = as_choice(preconditioner, "preconditioner", PRECONDITIONERS)
         rtol = as_float(rtol, "rtol", low=0.0, high=1.0, low_open=True, high_open=True)
         restart = as_int(restart, "restart", minimum=1)
         if maxiter is not None:

@@ -68,8 +68,7 @@ class ManufacturedSolution:
 
 
 def _unit(x, interval: tuple[float, float], *, inside: bool) -> np.ndarray:
-    # as_float_array goes through np.ascontiguousarray, which turns 0-d input into shape (1,)
-    x = as_float_array(x, "x").reshape(np.shape(x))
+    x = as_float_array(x, "x")  # keeps the shape of x, 0-d included
     a, b = interval
     y = (x - a) / (b - a)
     if inside and (np.any(y < 0.0) or np.any(y > 1.0)):
@@ -99,9 +98,16 @@ def _reflect(coeffs: np.ndarray) -> np.ndarray:
 
 
 def _check_coeffs(coeffs, name: str = "coeffs") -> np.ndarray:
+    """Non-empty 1-D monomial coefficients of a polynomial with ``P(0) = P(1) = 0`` (to 1e-12 relative)."""
     c = as_float_array(coeffs, name, ndim=1)
     if c.size == 0:
         raise ValueError(f"{name} must be a non-empty 1-D array of monomial coefficients, got shape {c.shape}")
+    scale = max(1.0, float(np.max(np.abs(c))))
+    if abs(c[0]) > 1e-12 * scale or abs(c.sum()) > 1e-12 * scale * c.size:
+        raise ValueError(
+            f"{name} must define a polynomial vanishing at both ends (P(0) = P(1) = 0), "
+            f"got P(0) = {c[0]!r}, P(1) = {c.sum()!r}"
+        )
     return c
 
 
@@ -143,12 +149,6 @@ def polynomial_solution(coeffs, alpha: float, interval=(0.0, 1.0)) -> Manufactur
     c = _check_coeffs(coeffs)
     alpha = check_alpha(alpha)
     interval = as_interval(interval)
-    scale = max(1.0, float(np.max(np.abs(c))))
-    if abs(c[0]) > 1e-12 * scale or abs(c.sum()) > 1e-12 * scale * c.size:
-        raise ValueError(
-            f"coeffs must define a polynomial vanishing at both ends (P(0) = P(1) = 0), "
-            f"got P(0) = {c[0]!r}, P(1) = {c.sum()!r}"
-        )
     d = _reflect(c)
     ca = riesz_constant(alpha)
     length = interval[1] - interval[0]
@@ -210,12 +210,6 @@ def exp_polynomial_solution(coeffs, alpha: float, interval=(0.0, 1.0)) -> Manufa
     c = _check_coeffs(coeffs)
     alpha = check_alpha(alpha)
     interval = as_interval(interval)
-    scale = max(1.0, float(np.max(np.abs(c))))
-    if abs(c[0]) > 1e-12 * scale or abs(c.sum()) > 1e-12 * scale * c.size:
-        raise ValueError(
-            f"coeffs must define a polynomial vanishing at both ends (P(0) = P(1) = 0), "
-            f"got P(0) = {c[0]!r}, P(1) = {c.sum()!r}"
-        )
     d = _reflect(c)
     ca = riesz_constant(alpha)
     length = interval[1] - interval[0]

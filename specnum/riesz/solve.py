@@ -24,7 +24,7 @@ from scipy import fft as sfft
 from scipy import linalg
 from scipy.sparse.linalg import LinearOperator, gmres
 
-from specnum._validation import as_int
+from specnum._validation import as_float, as_float_array, as_int
 from specnum.errors import ConvergenceError, SpecnumWarning
 from specnum.riesz.assembly import RieszStructure
 from specnum.riesz.operators import check_alpha, check_degree
@@ -58,7 +58,7 @@ def tau_eigenvalues(degree: int, size: int, alpha: float) -> np.ndarray:
     Parameters
     ----------
     degree : int
-        Spline degree ``p >= 2``.
+        Spline degree ``2 <= p <= 30``.
     size : int
         ``N >= 1``.
     alpha : float
@@ -68,6 +68,11 @@ def tau_eigenvalues(degree: int, size: int, alpha: float) -> np.ndarray:
     -------
     ndarray, shape (N,)
         Read-only (cached per parameter set).
+
+    Raises
+    ------
+    ValueError, TypeError
+        For ``degree`` outside ``[2, 30]``, ``size < 1`` or ``alpha`` outside (1, 2).
     """
     return _tau_eigenvalues_cached(check_degree(degree), as_int(size, "size", minimum=1), check_alpha(alpha))
 
@@ -84,9 +89,21 @@ def tau_preconditioner(degree: int, size: int, alpha: float, scale: float = 1.0)
     alpha : float
         Order.
     scale : float
-        Multiplies the inverse (use ``h**alpha`` to precondition the unscaled ``A``).
+        Multiplies the inverse (use ``h**alpha`` to precondition the unscaled ``A``); finite, ``> 0``.
+
+    Returns
+    -------
+    LinearOperator
+        Shape ``(N, N)``; ``matvec`` takes vectors of shape ``(N,)``.
+
+    Raises
+    ------
+    ValueError, TypeError
+        For bad ``degree``, ``size``, ``alpha`` or ``scale``, naming the argument.
     """
-    inv = scale / tau_eigenvalues(degree, size, alpha)
+    lam = tau_eigenvalues(degree, size, alpha)
+    size = int(lam.shape[0])
+    inv = as_float(scale, "scale", low=0.0, low_open=True) / lam
 
     def apply(v: np.ndarray) -> np.ndarray:
         v = np.asarray(v, dtype=np.float64).reshape(size)
@@ -219,10 +236,21 @@ def strang_preconditioner(toeplitz: np.ndarray, scale: float = 1.0) -> LinearOpe
 
     Parameters
     ----------
-    toeplitz : ndarray, shape (N,)
-        ``a_0, ..., a_{N-1}`` of a symmetric Toeplitz matrix.
+    toeplitz : array_like, shape (N,)
+        ``a_0, ..., a_{N-1}`` of a symmetric Toeplitz matrix (finite, ``N >= 1``).
     scale : float
-        Multiplies the inverse.
+        Multiplies the inverse; finite, ``> 0``.
+
+    Returns
+    -------
+    LinearOperator
+        Shape ``(N, N)``; ``matvec`` takes vectors of shape ``(N,)``.
+
+    Raises
+    ------
+    ValueError, TypeError
+        If ``toeplitz`` is not a finite non-empty 1-D real array or ``scale`` is not a
+        finite positive number.
 
     Notes
     -----
@@ -231,8 +259,11 @@ def strang_preconditioner(toeplitz: np.ndarray, scale: float = 1.0) -> LinearOpe
     the zero-frequency one is the small positive tail sum. Eigenvalues below
     ``1e-14`` times the largest are raised to that floor.
     """
-    a = np.asarray(toeplitz, dtype=np.float64)
+    a = as_float_array(toeplitz, "toeplitz", ndim=1)
     size = a.shape[0]
+    if size == 0:
+        raise ValueError("toeplitz must have at least one entry, got shape (0,)")
+    scale = as_float(scale, "scale", low=0.0, low_open=True)
     k = np.arange(size)
     c = np.where(k <= size // 2, a[np.minimum(k, size - 1)], a[(size - k) % size])
     lam = sfft.rfft(c).real

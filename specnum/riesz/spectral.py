@@ -42,7 +42,7 @@ def scaled_eigenvalues(degree: int, n: int, alpha: float) -> np.ndarray:
     Parameters
     ----------
     degree : int
-        Spline degree ``p >= 2``.
+        Spline degree ``2 <= p <= 30``.
     n : int
         Number of elements.
     alpha : float
@@ -53,6 +53,11 @@ def scaled_eigenvalues(degree: int, n: int, alpha: float) -> np.ndarray:
     ndarray, shape (N,)
         Real parts in ascending order, ``N = n + p - 2``. ``A`` is not symmetric;
         imaginary parts, when present, are small (see :func:`compare_spectrum`).
+
+    Raises
+    ------
+    ValueError, TypeError
+        For ``degree`` outside ``[2, 30]``, ``n < max(2, degree)`` or ``alpha`` outside (1, 2).
 
     Examples
     --------
@@ -73,6 +78,11 @@ def symbol_samples(degree: int, n: int, alpha: float) -> np.ndarray:
 
     These are the eigenvalues of ``tau(f)`` and the natural comparison for
     :func:`scaled_eigenvalues`.
+
+    Raises
+    ------
+    ValueError, TypeError
+        For ``degree`` outside ``[2, 30]``, ``n < max(2, degree)`` or ``alpha`` outside (1, 2).
 
     Examples
     --------
@@ -107,7 +117,12 @@ def _symbol_max(degree: int, alpha: float) -> tuple[float, float]:
 
 
 def symbol_maximum(degree: int, alpha: float) -> tuple[float, float]:
-    """Return ``(max f, argmax)`` of ``f_{p,alpha}`` on ``[0, pi]``.
+    """Return ``(max f, argmax)`` of ``f_{p,alpha}`` on ``[0, pi]`` (cached per ``(degree, alpha)``).
+
+    Raises
+    ------
+    ValueError, TypeError
+        For ``degree`` outside ``[2, 30]`` or ``alpha`` outside (1, 2).
 
     Examples
     --------
@@ -136,6 +151,12 @@ def outliers(eigenvalues, degree: int, alpha: float, margin: float = 0.0) -> np.
     Returns
     -------
     ndarray, shape (m,)
+
+    Raises
+    ------
+    ValueError, TypeError
+        If ``eigenvalues`` is not a finite 1-D real array, ``margin < 0``, or for bad
+        ``degree``/``alpha``.
     """
     lam = as_float_array(eigenvalues, "eigenvalues", ndim=1)
     margin = as_float(margin, "margin", low=0.0)
@@ -181,6 +202,27 @@ class SpectralComparison:
 def compare_spectrum(degree: int, n: int, alpha: float, margin: float = 0.0) -> SpectralComparison:
     """Eigenvalues of ``h**alpha A`` against the symbol, with outliers (dense, ``O(N^3)``).
 
+    Parameters
+    ----------
+    degree : int
+        Spline degree ``2 <= p <= 30``.
+    n : int
+        Number of elements, ``n >= max(2, p)``.
+    alpha : float
+        Order, ``1 < alpha < 2``.
+    margin : float
+        Relative margin above ``max f`` for :func:`outliers` (``>= 0``).
+
+    Returns
+    -------
+    SpectralComparison
+        Arrays of shape ``(N,)`` (``N = n + p - 2``) and ``(m,)`` (outliers), read-only.
+
+    Raises
+    ------
+    ValueError, TypeError
+        For bad ``degree``, ``n``, ``alpha`` or ``margin``.
+
     Examples
     --------
     >>> from specnum.riesz import compare_spectrum
@@ -191,6 +233,7 @@ def compare_spectrum(degree: int, n: int, alpha: float, margin: float = 0.0) -> 
     degree = check_degree(degree)
     alpha = check_alpha(alpha)
     n = check_elements(n, degree)
+    margin = as_float(margin, "margin", low=0.0)  # checked before the O(N^3) work
     ev = np.linalg.eigvals(assemble_structure(degree, n, alpha).dense())
     lam = np.sort(ev.real)
     samples = symbol_samples(degree, n, alpha)
@@ -244,13 +287,19 @@ def condition_numbers(degree: int, ns, alpha: float) -> ConditionGrowth:
     degree : int
         Spline degree.
     ns : sequence of int, shape (m,), m >= 2
-        Numbers of elements.
+        Numbers of elements (at least two distinct values).
     alpha : float
         Order.
 
     Returns
     -------
     ConditionGrowth
+
+    Raises
+    ------
+    ValueError, TypeError
+        For bad ``degree`` or ``alpha``, if ``ns`` is not a sequence of integers
+        ``>= max(2, degree)`` or holds fewer than two distinct values.
 
     Examples
     --------
@@ -267,7 +316,9 @@ def condition_numbers(degree: int, ns, alpha: float) -> ConditionGrowth:
         raise TypeError(f"ns must be a sequence of integers, got {type(ns).__name__}") from None
     if len(raw) < 2:
         raise ValueError(f"ns must hold at least 2 values to fit an exponent, got {len(raw)}")
-    nlist = [check_elements(as_int(v, "ns"), degree) for v in raw]
+    nlist = [as_int(v, "ns", minimum=max(2, degree)) for v in raw]  # the rule of check_elements
+    if len(set(nlist)) < 2:
+        raise ValueError(f"ns must hold at least 2 distinct values to fit an exponent, got {nlist}")
     conds = np.array([np.linalg.cond(assemble_structure(degree, m, alpha).dense(), 2) for m in nlist])
     slope = float(np.polyfit(np.log(nlist), np.log(conds), 1)[0])
     return ConditionGrowth(degree, alpha, _readonly(np.array(nlist)), _readonly(conds), slope)

@@ -31,7 +31,7 @@ def riesz_symbol(theta, degree: int, alpha: float) -> np.ndarray:
     theta : array_like, shape (...)
         Frequencies (any real values; ``f`` is even and ``2 pi``-periodic).
     degree : int
-        Spline degree ``p >= 2``.
+        Spline degree ``2 <= p <= 30``.
     alpha : float
         Order of the Riesz operator, ``1 < alpha < 2``.
 
@@ -43,7 +43,7 @@ def riesz_symbol(theta, degree: int, alpha: float) -> np.ndarray:
     Raises
     ------
     ValueError
-        If ``degree < 2``, ``alpha`` is outside (1, 2) or ``theta`` is not finite.
+        If ``degree`` is outside ``[2, 30]``, ``alpha`` is outside (1, 2) or ``theta`` is not finite.
     TypeError
         If ``theta`` is not numeric.
 
@@ -72,8 +72,7 @@ def riesz_symbol(theta, degree: int, alpha: float) -> np.ndarray:
     >>> print(round(f[0] / 1e-12, 12), round(f[1], 6))
     1.0 2.020131
     """
-    shape = np.shape(theta)
-    theta = as_float_array(theta, "theta").reshape(shape)
+    theta = as_float_array(theta, "theta")
     degree = check_degree(degree)
     alpha = check_alpha(alpha)
     t = np.remainder(np.abs(theta), 2.0 * np.pi)  # |theta| first: exact for |theta| <= pi

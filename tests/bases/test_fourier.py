@@ -41,6 +41,9 @@ def test_wavenumbers_and_indices():
     np.testing.assert_array_equal(wavenumbers(5), [0, 1, 2, -2, -1])
     np.testing.assert_allclose(wavenumbers(8, length=4.0), scipy.fft.fftfreq(8, d=0.5) * 2 * np.pi, rtol=EPS)
     assert wavenumbers(1).tolist() == [0.0]
+    for n in (49, 98, 103, 1000, 1001):  # exact integers for the default period (n * (1/n) != 1 for 49)
+        want = np.r_[np.arange(0, (n + 1) // 2), np.arange(-(n // 2), 0)].astype(float)
+        np.testing.assert_array_equal(wavenumbers(n), want)
     np.testing.assert_array_equal(centered_indices(0), [0])
     np.testing.assert_array_equal(centered_indices(3), np.arange(-3, 4))
     # spectral derivative with these wavenumbers: d/dx sin(3x) on a period 2 pi

@@ -262,6 +262,10 @@ def test_rule_validation():
         QuadratureRule(points=[0.5], weights=[1.0], degree=-1, interval=(0, 1))
     with pytest.raises(ValueError, match="interval"):
         QuadratureRule(points=[0.5], weights=[1.0], degree=1, interval=(1, 0))
+    with pytest.raises(TypeError, match="points"):
+        QuadratureRule(points=["a"], weights=[1.0], degree=1, interval=(0, 1))
+    with pytest.raises(TypeError, match="weights"):
+        QuadratureRule(points=[0.5], weights=[1j], degree=1, interval=(0, 1))
     rule = quadrature_rule("clenshaw_curtis", 5)
     with pytest.raises(ValueError, match="length 5"):
         rule.integrate(np.ones(4))

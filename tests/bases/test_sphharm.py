@@ -68,6 +68,11 @@ def test_flat_index_bad_input():
         flat_index(-1, 0)
     with pytest.raises(TypeError, match="l must"):
         flat_index(1.5, 0)
+    with pytest.raises(ValueError, match="l and m must broadcast"):
+        flat_index(np.arange(2), np.zeros(3, dtype=int))
+    # small integer dtypes: 100*100 + 100 must not wrap around in int8
+    assert flat_index(np.int8(100), np.int8(-100)) == 10000
+    assert flat_index(np.array([100], dtype=np.int8), 0).tolist() == [10100]
     with pytest.raises(ValueError, match="lmax"):
         degree_order(-1)
     with pytest.raises(ValueError, match="lmax"):
@@ -460,3 +465,18 @@ def test_random_rotation_is_haar_like():
     with pytest.raises(TypeError, match="rng"):
         random_rotation("seed")
     np.testing.assert_array_equal(random_rotation(5), random_rotation(np.random.default_rng(5)))
+
+
+def test_rotation_helpers_bad_input_named():
+    rng = np.random.default_rng(18)
+    with pytest.raises(ValueError, match="size"):
+        random_rotation(rng, size=-1)
+    with pytest.raises(ValueError, match="size"):
+        random_rotation(rng, size=(2, -1))
+    with pytest.raises(TypeError, match="size"):
+        random_rotation(rng, size=2.5)
+    assert random_rotation(rng, size=[2, 3]).shape == (2, 3, 3, 3)
+    with pytest.raises(ValueError, match="alpha, beta and gamma"):
+        rotation_from_euler_zyz(np.ones(2), np.ones(3), 0.0)
+    with pytest.raises(ValueError, match="beta"):
+        rotation_from_euler_zyz(0.0, np.inf, 0.0)

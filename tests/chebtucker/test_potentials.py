@@ -14,6 +14,7 @@ from specnum.chebtucker import (
     direct_energy_forces,
     direct_gradient,
     direct_potential,
+    gaussian_quadrature,
     long_range_potential,
     short_range_potential,
     split_kernel,
@@ -223,6 +224,28 @@ def _lr_direct(pos, q, tgt, kernel, r0, kappa):
 
 
 # ---------------------------------------------------------------- bad input
+def test_yukawa_with_zero_screening_is_newton():
+    # kappa = 0 used to make the dyadic t-grid start at 0 and never end; the closed form is erf(r/r0)/r
+    r = np.array([1e-3, 0.3, 2.0])
+    lo, sh = split_kernel(r, "yukawa", r0=0.8, kappa=0.0)
+    ref = np.array([float(mp.erf(x / 0.8) / x) for x in r])
+    np.testing.assert_allclose(lo, ref, rtol=100 * EPS)  # Gaussian-sum quadrature, ~1e-15 relative
+    np.testing.assert_allclose(lo + sh, 1 / r, rtol=10 * EPS)
+
+
+def test_gaussian_quadrature_bad_input():
+    with pytest.raises(ValueError, match="max_distance"):
+        gaussian_quadrature(-2.0, 0.5)
+    with pytest.raises(ValueError, match="max_distance"):
+        gaussian_quadrature(0.0, 0.5)
+    with pytest.raises(ValueError, match="r0"):
+        gaussian_quadrature(1.0, 0.0)
+    with pytest.raises(ValueError, match="kernel"):
+        gaussian_quadrature(1.0, 0.5, kernel="coulomb")
+    with pytest.raises(ValueError, match="points_per_interval"):
+        gaussian_quadrature(1.0, 0.5, points_per_interval=0)
+
+
 def test_potentials_bad_input():
     pos = np.zeros((4, 3))
     box = ((-1, 1),) * 3

@@ -131,3 +131,15 @@ def test_tensor_checks():
         hooi(np.ones((3, 3, 3)), 1, sweeps=-1)
     with pytest.raises(TypeError, match="ranks"):
         hooi(np.ones((3, 3, 3)), "a")
+
+
+def test_tucker_to_full_checks():
+    u = [np.ones((3, 1))] * 3
+    with pytest.raises(ValueError, match="factors"):
+        tucker_to_full(np.ones((1, 1, 1)), u[:2])
+    with pytest.raises(ValueError, match=r"factors\[1\]"):
+        tucker_to_full(np.ones((1, 1, 1)), [u[0], np.ones((3, 2)), u[2]])
+    with pytest.raises(ValueError, match="core"):
+        tucker_to_full(np.full((1, 1, 1), np.nan), u)
+    with pytest.raises(ValueError, match="core"):
+        tucker_to_full(np.ones((1, 1)), u)

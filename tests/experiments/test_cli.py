@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from specnum.experiments.cli import main
+from specnum.experiments.cli import main, run_demo
 from specnum.experiments.runner import case_key, expand_sweep, parse_assignments, run_sweep
 
 QUICK = ["--set", "quick=true", "--set", "lmax=8", "--set", "nmax=16", "--no-progress", "--no-plots"]
@@ -117,3 +117,12 @@ def test_interrupted_sweep_resumes_without_recomputing(tmp_path, monkeypatch):
     resumed = run_sweep("bases", cases, tmp_path, progress=False, make_plots=False)
     assert [r.status for r in resumed] == ["skipped", "done", "done"]
     assert calls == [2.0, 3.0]
+
+
+def test_run_demo_only_takes_one_name_or_a_list(tmp_path):
+    pytest.importorskip("matplotlib")
+    out = run_demo(tmp_path, quick=True, only="bases", progress=False)  # a name, not its letters
+    assert [e["name"] for e in out["entries"]] == ["bases"]
+    with pytest.raises(ValueError, match="experiment"):
+        run_demo(tmp_path / "x", only=["nosuch"], progress=False)
+    assert not (tmp_path / "x").exists()  # refused before any work

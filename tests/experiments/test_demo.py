@@ -9,7 +9,7 @@ import pytest
 
 from specnum.experiments.cli import main
 from specnum.experiments.registry import DEMO_ORDER
-from specnum.experiments.report import format_cell
+from specnum.experiments.report import format_cell, markdown_cell
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +47,7 @@ def test_report_shows_the_computed_numbers(demo_dir):
     for entry in results.values():
         for table in entry["result"].get("tables", []):
             for row in table["rows"]:
-                line = "| " + " | ".join(format_cell(v) for v in row) + " |"
+                line = "| " + " | ".join(markdown_cell(v) for v in row) + " |"
                 assert line in md, f"row {row} of {table['title']!r} missing from report.md"
                 cells = "".join(f"<td>{html_escape(format_cell(v))}</td>" for v in row)
                 assert cells in html, f"row {row} of {table['title']!r} missing from report.html"
@@ -56,3 +56,10 @@ def test_report_shows_the_computed_numbers(demo_dir):
             assert line in md
     assert n_rows >= 4
     assert results["bases"]["result"]["tables"][0]["title"] in html
+
+
+def test_bases_demo_fills_missing_parameters():
+    from specnum.experiments import bases_demo
+
+    res = bases_demo.run({"quick": True})  # the other parameters take their defaults
+    assert res["summary"] and res["tables"]

@@ -35,3 +35,6 @@ def test_bad_input_raises_before_compute():
         gaunt_product(good, good, lmax_out=-1)
     with pytest.raises(TypeError, match="x2"):
         gaunt_product(good, da.zeros((10, 9), chunks=5, dtype=complex))
+    # L1 + L2 = 65 + 64 = 129 > MAX_TABLE_DEGREE: refused up front, not at compute time
+    with pytest.raises(ValueError, match="x1 and x2"):
+        gaunt_product(da.zeros((2, 66**2), chunks=1), da.zeros((2, 65**2), chunks=1), method="fourier")

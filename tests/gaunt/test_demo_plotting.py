@@ -47,4 +47,8 @@ def test_plotting_functions_return_axes():
         plot_sphere_function(vals, kind="globe")
     with pytest.raises(ValueError, match="values"):
         plot_sphere_function(np.ones(3))
+    with pytest.raises(ValueError, match="values"):
+        plot_sphere_function(np.full((3, 4), np.nan))
+    with pytest.raises(ValueError, match="phi"):
+        plot_sphere_function(vals, phi=np.zeros(5))
     plt.close("all")

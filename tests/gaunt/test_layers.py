@@ -91,6 +91,8 @@ def test_gaunt_tp_bad_input():
         gaunt_tensor_product(np.ones(4), np.ones(4), w2=np.ones(3))
     with pytest.raises(ValueError, match="w3"):
         gaunt_tensor_product(np.ones(4), np.ones(4), w3=np.ones(2))
+    with pytest.raises(ValueError, match="method"):
+        gaunt_tensor_product(np.ones(4), np.ones(4), method="magic")
 
 
 def test_equivariant_convolution_pointwise_and_aligned():
@@ -135,6 +137,19 @@ def test_equivariant_convolution_bad_input():
         equivariant_convolution(f, v, np.ones((3, 1, 2)))
     with pytest.raises(TypeError, match="aligned"):
         equivariant_convolution(f, v, h, aligned="yes")
+    with pytest.raises(ValueError, match="method"):  # checked on the aligned route too
+        equivariant_convolution(f, v, h, method="magic", aligned=True)
+
+
+def test_equivariant_convolution_extreme_edge_lengths():
+    # only directions matter: huge (|v|^2 overflows) and subnormal (|v|^2 underflows) vectors
+    # give the result of the unit vectors
+    rng = np.random.default_rng(5)
+    f, h = rng.standard_normal((2, 1, 4)), rng.standard_normal((2, 1, 2))
+    v = np.array([[1.0, 2.0, -2.0], [0.0, 3.0, 4.0]])
+    ref = equivariant_convolution(f, v, h)
+    for scale in (1e300, 1e-320):
+        np.testing.assert_allclose(equivariant_convolution(f, v * scale, h), ref, rtol=0, atol=1e-14)
 
 
 def test_power_products_equal_chained_exact_products():
@@ -163,3 +178,8 @@ def test_power_products_bad_input():
         power_products(np.ones(4), 3, weights=np.ones((3, 2)))
     with pytest.raises(ValueError, match="x"):
         power_products(np.ones(3), 2)
+
+
+def test_power_products_empty_batch():
+    p = power_products(np.ones((0, 4)), 3, lmax_out=2)
+    assert p.shape == (0, 2, 9)

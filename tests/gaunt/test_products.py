@@ -221,4 +221,11 @@ def test_crossover_table_rules():
     assert choose_method(1, 1, 2, 4096, "float64") == "direct"
     assert choose_method(32, 32, 64, 4096, "float64") == "grid_separable"
     assert choose_method(30, 0, 2, 4096, "float64") != "direct"
-    assert choose_method(2, 2, 4, 4096, "int8") in ("direct", "grid", "grid_dense", "grid_separable", "fourier")
+    with pytest.raises(ValueError, match="dtype"):  # a working precision, not any dtype name
+        choose_method(2, 2, 4, 4096, "int8")
+    with pytest.raises(ValueError, match="lmax1"):
+        choose_method(-1, 2, 4, 4096, "float64")
+    with pytest.raises(TypeError, match="lmax_out"):
+        choose_method(2, 2, 4.5, 4096, "float64")
+    with pytest.raises(ValueError, match="nrow"):
+        choose_method(2, 2, 4, -1, "float64")

@@ -133,3 +133,17 @@ def test_bad_solve_input(source, kwargs, exc, match):
     col = RieszCollocation(3, 10, 1.5)  # N = 11
     with pytest.raises(exc, match=match):
         col.solve(source, **kwargs)
+
+
+def test_solution_container_validates_and_does_not_freeze_caller_arrays():
+    knots = np.r_[np.zeros(4), 0.5, np.ones(4)]  # degree 3, n = 2: N = 3 retained coefficients
+    coef = np.array([0.1, 0.2, 0.1])
+    sol = RieszSolution(coef, knots, 3, 0, 0.0, "direct")
+    assert coef.flags.writeable and knots.flags.writeable  # the container froze its own copies
+    assert not sol.coefficients.flags.writeable and not sol.knots.flags.writeable
+    with pytest.raises(ValueError, match="knots must be non-decreasing"):
+        RieszSolution(coef, knots[::-1], 3, 0, 0.0, "direct")
+    with pytest.raises(ValueError, match="coefficients must have length"):
+        RieszSolution(coef[:2], knots, 3, 0, 0.0, "direct")
+    with pytest.raises(ValueError, match="method"):
+        RieszSolution(coef, knots, 3, 0, 0.0, "lu")

@@ -117,14 +117,31 @@ def test_bad_input():
         condition_numbers(3, [32], 1.5)
     with pytest.raises(TypeError, match="ns"):
         condition_numbers(3, 32, 1.5)
-    with pytest.raises(ValueError, match="n"):
+    with pytest.raises(ValueError, match="ns must be an integer >= 3"):
         condition_numbers(3, [32, 2], 1.5)
+    with pytest.raises(ValueError, match="ns must hold at least 2 distinct"):
+        condition_numbers(3, [32, 32], 1.5)
     with pytest.raises(ValueError, match="eigenvalues"):
         outliers(np.array([1.0, np.nan]), 3, 1.5)
     with pytest.raises(ValueError, match="alpha"):
         scaled_eigenvalues(3, 16, 2.5)
     with pytest.raises(ValueError, match="degree"):
         symbol_samples(1, 16, 1.5)
+
+
+def test_preconditioner_bad_input():
+    with pytest.raises(TypeError, match="scale"):
+        tau_preconditioner(3, 8, 1.5, scale="1")
+    with pytest.raises(ValueError, match="scale"):
+        tau_preconditioner(3, 8, 1.5, scale=np.nan)
+    with pytest.raises(ValueError, match="scale"):
+        strang_preconditioner([1.0, -0.4], scale=0.0)
+    with pytest.raises(ValueError, match="toeplitz"):
+        strang_preconditioner(np.ones((2, 2)))
+    with pytest.raises(ValueError, match="toeplitz"):
+        strang_preconditioner(np.zeros(0))
+    with pytest.raises(ValueError, match="toeplitz"):
+        strang_preconditioner([np.nan, 1.0])
 
 
 @pytest.mark.parametrize("size", [7, 1023, 4096, 5000])
