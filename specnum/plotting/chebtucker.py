@@ -10,15 +10,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from specnum.plotting._axes import axes_or_new
+
 __all__ = ["plot_singular_values", "plot_ranks_vs_rtol", "plot_potential_slice", "plot_error_slice"]
-
-
-def _axes(ax):
-    import matplotlib.pyplot as plt
-
-    if ax is None:
-        _, ax = plt.subplots()
-    return ax
 
 
 def plot_singular_values(singular_values: Sequence[Sequence[float]], threshold: float | None = None, ax=None):
@@ -36,7 +30,7 @@ def plot_singular_values(singular_values: Sequence[Sequence[float]], threshold: 
     -------
     matplotlib.axes.Axes
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     for k, (s, marker) in enumerate(zip(singular_values, "os^")):
         s = np.asarray(s, dtype=float)
         if s.size:
@@ -67,7 +61,7 @@ def plot_ranks_vs_rtol(rtols: Sequence[float], ranks: Sequence[Sequence[int]], e
     -------
     matplotlib.axes.Axes
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     r = np.asarray(ranks, dtype=float).reshape(len(rtols), 3)
     for k, marker in enumerate("os^"):
         ax.semilogx(rtols, r[:, k], marker=marker, label=f"r{k + 1}")
@@ -100,7 +94,7 @@ def plot_potential_slice(x: Sequence[float], y: Sequence[float], values, title: 
     -------
     matplotlib.axes.Axes
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     v = np.asarray(values, dtype=float)
     m = ax.pcolormesh(np.asarray(x), np.asarray(y), v.T, shading="auto", cmap="RdBu_r",
                       vmin=-np.max(np.abs(v)), vmax=np.max(np.abs(v)))
@@ -127,7 +121,7 @@ def plot_error_slice(x: Sequence[float], y: Sequence[float], errors, title: str 
     -------
     matplotlib.axes.Axes
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     e = np.log10(np.maximum(np.abs(np.asarray(errors, dtype=float)), 1e-17))
     m = ax.pcolormesh(np.asarray(x), np.asarray(y), e.T, shading="auto", cmap="viridis")
     ax.figure.colorbar(m, ax=ax)

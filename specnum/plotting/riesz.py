@@ -11,15 +11,9 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from specnum.plotting._axes import axes_or_new
+
 __all__ = ["plot_symbol", "plot_eigenvalues", "plot_condition", "plot_convergence"]
-
-
-def _axes(ax):
-    import matplotlib.pyplot as plt
-
-    if ax is None:
-        _, ax = plt.subplots()
-    return ax
 
 
 def _n_ticks(ax, ns: np.ndarray) -> None:
@@ -46,7 +40,7 @@ def plot_symbol(theta, curves: Mapping[str, Sequence[float]], *, normalise: bool
     -------
     matplotlib.axes.Axes
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     theta = np.asarray(theta, dtype=float)
     for label, vals in curves.items():
         v = np.asarray(vals, dtype=float)
@@ -82,7 +76,7 @@ def plot_eigenvalues(eigenvalues, samples, *, outliers=None, symbol_max: float |
     -------
     matplotlib.axes.Axes
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     lam = np.asarray(eigenvalues, dtype=float)
     f = np.asarray(samples, dtype=float)
     j = np.arange(1, lam.size + 1) / (lam.size + 1)
@@ -119,7 +113,7 @@ def plot_condition(ns, condition: Mapping[str, Sequence[float]], *, slopes: Mapp
     -------
     matplotlib.axes.Axes
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     ns = np.asarray(ns, dtype=float)
     for (label, vals), marker in zip(condition.items(), "os^vD<>p*h"):
         text = label if slopes is None or label not in slopes else f"{label} (slope {slopes[label]:.3f})"
@@ -150,7 +144,7 @@ def plot_convergence(ns, errors: Mapping[str, Sequence[float]], *, expected: Map
     -------
     matplotlib.axes.Axes
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     ns = np.asarray(ns, dtype=float)
     for (label, errs), marker in zip(errors.items(), "os^vD<>p*h"):
         e = np.asarray(errs, dtype=float)
