@@ -98,7 +98,7 @@ def points(n: int, kind: int = 1, interval: tuple[float, float] = (-1.0, 1.0)) -
     return x
 
 
-def vals_to_coeffs(values: Any, kind: int = 1, axis: int = -1) -> np.ndarray:
+def vals_to_coeffs(values: Any, kind: int = 1, axis: int | tuple[int, ...] = -1) -> np.ndarray:
     """Chebyshev coefficients of the interpolant through values at Chebyshev points.
 
     Parameters
@@ -108,8 +108,10 @@ def vals_to_coeffs(values: Any, kind: int = 1, axis: int = -1) -> np.ndarray:
         or complex. ``n >= 1`` for kind 1, ``n >= 2`` for kind 2.
     kind : {1, 2}, optional
         Which Chebyshev points the values belong to.
-    axis : int, optional
-        The point axis (default last).
+    axis : int or tuple of int, optional
+        The point axis (default last). A tuple transforms along each of those axes
+        (a tensor-product interpolant) with one multi-axis DCT, which is faster than
+        one call per axis.
 
     Returns
     -------
@@ -119,8 +121,8 @@ def vals_to_coeffs(values: Any, kind: int = 1, axis: int = -1) -> np.ndarray:
     Raises
     ------
     TypeError, ValueError
-        For non-numeric or non-finite values, a bad ``kind`` or ``axis``, or
-        too few points.
+        For non-numeric or non-finite values, a bad ``kind`` or ``axis`` (out of
+        range or repeated), or too few points.
 
     Notes
     -----
@@ -133,24 +135,47 @@ def vals_to_coeffs(values: Any, kind: int = 1, axis: int = -1) -> np.ndarray:
     >>> x = points(4)
     >>> print(np.round(vals_to_coeffs(x**2), 12) + 0.0)   # x^2 = (T_0 + T_2)/2 (+ 0.0 clears signed zeros)
     [0.5 0.  0.5 0. ]
+    >>> X, Y = np.meshgrid(x, x, indexing="ij")
+    >>> print(np.round(vals_to_coeffs(X * Y, axis=(0, 1))[1, 1], 12))   # x y = T_1(x) T_1(y)
+    1.0
     """
     kind = as_choice(kind, "kind", (1, 2))
-    arr, axis = _coeff_array(values, "values", axis)
-    n = arr.shape[axis]
-    if kind == 2 and n < 2:
-        raise ValueError(f"values must have length >= 2 along axis {axis} for kind=2, got shape {arr.shape}")
+    several = isinstance(axis, (tuple, list))
+    if several:
+        if len(axis) == 0:
+            raise ValueError("axis must not be an empty tuple")
+        arr, first = _coeff_array(values, "values", axis[0])
+        axes = [first] + [_coeff_array(arr, "values", a)[1] for a in axis[1:]]
+        if len(set(axes)) != len(axes):
+            raise ValueError(f"axis must not repeat an axis, got {tuple(axis)}")
+    else:
+        arr, first = _coeff_array(values, "values", axis)
+        axes = [first]
+    for ax in axes:
+        if kind == 2 and arr.shape[ax] < 2:
+            raise ValueError(f"values must have length >= 2 along axis {ax} for kind=2, got shape {arr.shape}")
     # The points are stored ascending, the DCT expects cos(...) descending: reversing the
     # input multiplies coefficient k by (-1)^k (for DCT-I and DCT-II alike), so the sign,
-    # the 1/n (1/(n-1)) scaling and the halved end coefficients are one in-place product.
-    c = scipy.fft.dct(arr, type=2 if kind == 1 else 1, axis=axis)
+    # the 1/n (1/(n-1)) scaling and the halved end coefficients are one in-place product per axis.
+    dct_type = 2 if kind == 1 else 1
+    if several:
+        c = scipy.fft.dctn(arr, type=dct_type, axes=axes)
+    else:
+        c = scipy.fft.dct(arr, type=dct_type, axis=axes[0])
+    for ax in axes:
+        c *= _coefficient_weights(arr.shape[ax], kind, ax, arr.ndim)
+    return np.ascontiguousarray(c)
+
+
+def _coefficient_weights(n: int, kind: int, axis: int, ndim: int) -> np.ndarray:
+    """``(-1)^k / n`` (kind 1) or ``(-1)^k / (n-1)`` (kind 2) with halved end values, shaped to broadcast."""
     w = np.where(np.arange(n) % 2 == 0, 1.0, -1.0) / (n if kind == 1 else n - 1)
     w[0] *= 0.5
     if kind == 2:
         w[-1] *= 0.5
-    shape = [1] * arr.ndim
+    shape = [1] * ndim
     shape[axis] = n
-    c *= w.reshape(shape)
-    return np.ascontiguousarray(c)
+    return w.reshape(shape)
 
 
 def coeffs_to_vals(coeffs: Any, kind: int = 1, axis: int = -1) -> np.ndarray:

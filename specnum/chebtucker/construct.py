@@ -117,10 +117,7 @@ def _compress(c: np.ndarray, rtol: float, sweeps: int, method: str, trim: bool =
 
 
 def _coefficients(values: np.ndarray, kind: int) -> np.ndarray:
-    c = values
-    for axis in range(3):
-        c = chebyshev.vals_to_coeffs(c, kind=kind, axis=axis)
-    return np.ascontiguousarray(c)
+    return chebyshev.vals_to_coeffs(values, kind=kind, axis=(0, 1, 2))
 
 
 def data_from_values(values, box, kind: int = 1, rtol: float = 1e-8, sweeps: int = 0,

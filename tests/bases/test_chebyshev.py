@@ -318,3 +318,30 @@ def test_bad_input():
         chop(np.ones(20), rtol=1.5)
     with pytest.raises(ValueError, match="coeffs"):
         chop(np.ones((2, 0)))
+
+
+@pytest.mark.parametrize("kind", [1, 2])
+def test_vals_to_coeffs_several_axes_equals_one_axis_at_a_time(kind):
+    """The multi-axis route must equal successive one-axis transforms (each checked against numpy above)."""
+    rng = np.random.default_rng(7)
+    values = rng.normal(size=(5, 6, 7, 3))
+    several = vals_to_coeffs(values, kind=kind, axis=(0, 2, 1))
+    one_by_one = values
+    for ax in (0, 1, 2):
+        one_by_one = vals_to_coeffs(one_by_one, kind=kind, axis=ax)
+    np.testing.assert_allclose(several, one_by_one, rtol=0, atol=20 * np.finfo(float).eps * np.abs(values).max())
+    # a separable polynomial: T_2(x) T_1(y) has the single coefficient [2, 1] = 1
+    x, y = points(5, kind), points(6, kind)
+    c = vals_to_coeffs((2 * x[:, None] ** 2 - 1) * y[None, :], kind=kind, axis=(0, 1))
+    expected = np.zeros((5, 6))
+    expected[2, 1] = 1.0
+    np.testing.assert_allclose(c, expected, atol=10 * np.finfo(float).eps)
+
+
+def test_vals_to_coeffs_bad_axes():
+    with pytest.raises(ValueError, match="repeat"):
+        vals_to_coeffs(np.ones((3, 4)), axis=(0, -2))
+    with pytest.raises(ValueError, match="axis"):
+        vals_to_coeffs(np.ones((3, 4)), axis=(0, 2))
+    with pytest.raises(ValueError, match="empty"):
+        vals_to_coeffs(np.ones((3, 4)), axis=())
