@@ -6,6 +6,8 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from specnum.plotting._axes import axes_or_new
+
 __all__ = ["plot_quadrature_convergence", "plot_chebyshev_coefficients"]
 
 
@@ -25,10 +27,7 @@ def plot_quadrature_convergence(ns: Sequence[int], errors: Mapping[str, Sequence
     -------
     matplotlib.axes.Axes
     """
-    import matplotlib.pyplot as plt
-
-    if ax is None:
-        _, ax = plt.subplots()
+    ax = axes_or_new(ax)
     for (label, errs), marker in zip(errors.items(), "os^v"):
         ax.semilogy(ns, np.maximum(np.asarray(errs, float), 1e-17), marker=marker, label=label)
     ax.set_xlabel("number of nodes n")
@@ -56,10 +55,7 @@ def plot_chebyshev_coefficients(coeffs: Sequence[float], cut: int | None = None,
     -------
     matplotlib.axes.Axes
     """
-    import matplotlib.pyplot as plt
-
-    if ax is None:
-        _, ax = plt.subplots()
+    ax = axes_or_new(ax)
     c = np.abs(np.asarray(coeffs, float))
     k = np.arange(c.size)
     ax.semilogy(k, np.maximum(c, 1e-20), ".", ms=3, label="|c_k|")

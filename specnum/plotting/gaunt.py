@@ -6,6 +6,8 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from specnum.plotting._axes import axes_or_new, with_gaps
+
 __all__ = ["plot_sphere_function", "plot_timing_vs_degree", "plot_error_vs_degree"]
 
 
@@ -52,8 +54,7 @@ def plot_sphere_function(values, theta=None, phi=None, kind: str = "map", ax=Non
         raise ValueError(f"kind must be 'map' or 'surface', got {kind!r}")
     vmax = float(np.max(np.abs(vals))) or 1.0
     if kind == "map":
-        if ax is None:
-            _, ax = plt.subplots(figsize=(6, 3.2))
+        ax = axes_or_new(ax, figsize=(6, 3.2))
         mesh = ax.pcolormesh(np.degrees(ph), np.degrees(th), vals, cmap="RdBu_r", vmin=-vmax, vmax=vmax,
                              shading="auto")
         ax.figure.colorbar(mesh, ax=ax, shrink=0.85)
@@ -97,17 +98,14 @@ def plot_timing_vs_degree(degrees: Sequence[int], times: Mapping[str, Sequence[f
     -------
     matplotlib.axes.Axes
     """
-    import matplotlib.pyplot as plt
-
-    if ax is None:
-        _, ax = plt.subplots(figsize=(5.5, 3.8))
+    ax = axes_or_new(ax, figsize=(5.5, 3.8))
     L = np.asarray(degrees, dtype=float)
     for (label, t), marker in zip(times.items(), "os^vD<>p"):
-        tt = np.array([np.nan if v is None else v for v in t], dtype=float)
+        tt = with_gaps(t)
         ok = np.isfinite(tt)
         ax.loglog(L[ok], tt[ok], marker=marker, label=label)
     if reference_power and times:
-        first = np.array([np.nan if v is None else v for v in next(iter(times.values()))], dtype=float)
+        first = with_gaps(next(iter(times.values())))
         ok = np.isfinite(first)
         if ok.any():
             l0, t0 = L[ok][-1], first[ok][-1]
@@ -139,13 +137,10 @@ def plot_error_vs_degree(degrees: Sequence[int], errors: Mapping[str, Sequence[f
     -------
     matplotlib.axes.Axes
     """
-    import matplotlib.pyplot as plt
-
-    if ax is None:
-        _, ax = plt.subplots(figsize=(5.5, 3.8))
+    ax = axes_or_new(ax, figsize=(5.5, 3.8))
     L = np.asarray(degrees, dtype=float)
     for (label, e), marker in zip(errors.items(), "os^vD<>p"):
-        ee = np.array([np.nan if v is None else v for v in e], dtype=float)
+        ee = with_gaps(e)
         ok = np.isfinite(ee)
         ax.semilogy(L[ok], np.maximum(ee[ok], 1e-18), marker=marker, label=label)
     ax.set_xlabel("degree L")

@@ -15,7 +15,7 @@ import numpy as np
 from scipy import optimize
 
 from specnum._validation import as_float, as_float_array, as_int
-from specnum.riesz.assembly import assemble_structure
+from specnum.riesz.assembly import _readonly, assemble_structure
 from specnum.riesz.operators import check_alpha, check_degree, check_elements
 from specnum.riesz.symbol import riesz_symbol
 
@@ -29,11 +29,6 @@ __all__ = [
     "ConditionGrowth",
     "condition_numbers",
 ]
-
-
-def _readonly(arr: np.ndarray) -> np.ndarray:
-    arr.setflags(write=False)
-    return arr
 
 
 def scaled_eigenvalues(degree: int, n: int, alpha: float) -> np.ndarray:
