@@ -25,7 +25,7 @@ from .._validation import as_choice, as_float, as_float_array, as_int, as_interv
 from ..bases import chebyshev
 from ..errors import SpecnumWarning
 from .algebra import recompress
-from .tucker import hooi, hosvd, mode_svd, tail_ranks
+from .tucker import hooi, mode_svd, tail_ranks, truncated_hosvd
 
 __all__ = [
     "check_box",
@@ -85,39 +85,43 @@ def grid_points(box: Box, n: Sequence[int], kind: int = 1) -> list[np.ndarray]:
 TRIM_SHARE = 0.01  # share of rtol spent on trimming negligible trailing degrees
 
 
-def trim_coefficients(c: np.ndarray, tol: float, squares: np.ndarray | None = None) -> np.ndarray:
-    """Drop trailing degrees along each axis while the dropped part stays below ``tol``.
+def trim_coefficients(c: np.ndarray, rtol: float) -> np.ndarray:
+    """Drop trailing degrees along each axis while the dropped part stays below ``rtol ||C||_F``.
 
     Each axis may discard coefficient slices of total Frobenius norm at most
-    ``tol / sqrt(3)``; the three discarded parts are orthogonal, so
-    ``||C - C_trim||_F <= tol``. At least 2 coefficients per axis are kept.
-    ``squares`` (optional) is ``c**2``, if already computed.
+    ``rtol ||C||_F / sqrt(3)``; the three discarded parts are orthogonal, so
+    ``||C - C_trim||_F <= rtol ||C||_F``. At least 2 coefficients per axis are kept.
     """
-    c2 = c * c if squares is None else squares
-    keep = list(c.shape)
-    for k in range(3):
-        sub = c2[: keep[0], : keep[1], : keep[2]]
-        prof2 = sub.sum(axis=tuple(a for a in range(3) if a != k))
-        tails = np.sqrt(np.cumsum(prof2[::-1])[::-1])
-        keep[k] = max(int(np.count_nonzero(tails > tol / math.sqrt(3.0))), min(2, c.shape[k]))
-    if tuple(keep) == c.shape:
+    squares01 = np.einsum("ijk,ijk->ij", c, c)  # sums of squares over the last axis, one pass
+    tol = rtol * math.sqrt(float(squares01.sum())) / math.sqrt(3.0)
+    keep0 = _kept(squares01.sum(axis=1), tol)
+    keep1 = _kept(squares01[:keep0].sum(axis=0), tol)
+    sub = c[:keep0, :keep1]
+    keep2 = _kept(np.einsum("ijk,ijk->k", sub, sub), tol)
+    if (keep0, keep1, keep2) == c.shape:
         return c
-    return np.ascontiguousarray(c[: keep[0], : keep[1], : keep[2]])
+    return np.ascontiguousarray(c[:keep0, :keep1, :keep2])
+
+
+def _kept(profile: np.ndarray, tol: float) -> int:
+    """How many leading slices to keep: the tail of ``profile`` (sums of squares) above ``tol^2``."""
+    tails = np.sqrt(np.cumsum(profile[::-1])[::-1])
+    return max(int(np.count_nonzero(tails > tol)), min(2, profile.size))
 
 
 def _compress(c: np.ndarray, rtol: float, sweeps: int, method: str, trim: bool = True):
     if trim:
-        c2 = c * c
-        c = trim_coefficients(c, TRIM_SHARE * rtol * math.sqrt(float(c2.sum())), squares=c2)
+        c = trim_coefficients(c, TRIM_SHARE * rtol)
         rtol = (1.0 - TRIM_SHARE) * rtol
-    core, factors = hosvd(c, rtol=rtol, method=method)
+    core, factors = truncated_hosvd(np.ascontiguousarray(c), rtol=rtol, method=method)
     if sweeps > 0 and core.size > 0:
         core, factors = hooi(c, core.shape, sweeps=sweeps, init=method)
     return core, factors
 
 
 def _coefficients(values: np.ndarray, kind: int) -> np.ndarray:
-    return chebyshev.vals_to_coeffs(values, kind=kind, axis=(0, 1, 2))
+    """Coefficients of finite values (the callers have checked them)."""
+    return chebyshev.vals_to_coeffs(values, kind=kind, axis=(0, 1, 2), check_finite=False)
 
 
 def data_from_values(values, box, kind: int = 1, rtol: float = 1e-8, sweeps: int = 0,
@@ -253,7 +257,7 @@ def data_from_cp(weights, factors_1d, box, kind: int = 1, rtol: float = 1e-8, ba
     core = core.reshape(r1, r2, r3)
     if not np.any(core):
         return box, np.zeros((0, 0, 0)), [np.zeros((b.shape[0], 0)) for b in bases]
-    g, wk = hosvd(core, rtol=rtol)
+    g, wk = truncated_hosvd(core, rtol=rtol)
     return box, g, [np.ascontiguousarray(bases[k] @ wk[k]) for k in range(3)]
 
 

@@ -167,8 +167,9 @@ class ChebTucker:
         sweeps : int >= 0
             HOOI (ALS) sweeps at the ranks found by the HOSVD.
         method : {"hosvd", "sthosvd"}
-            Classical truncated HOSVD, or the cheaper sequentially truncated one
-            (same guarantee, ranks never larger).
+            Classical truncated HOSVD (its ranks; computed with lossless reductions
+            between the modes, see :func:`specnum.chebtucker.hosvd`), or the
+            sequentially truncated one (same guarantee, ranks never larger).
         n_max : int
             Largest number of points per axis in adaptive mode.
         trim : bool

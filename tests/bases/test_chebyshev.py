@@ -321,21 +321,46 @@ def test_bad_input():
 
 
 @pytest.mark.parametrize("kind", [1, 2])
-def test_vals_to_coeffs_several_axes_equals_one_axis_at_a_time(kind):
+@pytest.mark.parametrize(
+    "shape, axes",
+    [
+        ((5, 6, 7, 3), (0, 2, 1)),
+        ((40, 41, 42), (0, 1, 2)),  # large enough for the padded copy
+        ((32, 2, 32, 33), (2, 0)),  # padded copy, the transformed axes are not the last two
+        ((64, 64, 16), (1,)),  # a one-element tuple
+    ],
+)
+def test_vals_to_coeffs_several_axes_equals_one_axis_at_a_time(kind, shape, axes):
     """The multi-axis route must equal successive one-axis transforms (each checked against numpy above)."""
     rng = np.random.default_rng(7)
-    values = rng.normal(size=(5, 6, 7, 3))
-    several = vals_to_coeffs(values, kind=kind, axis=(0, 2, 1))
+    values = rng.normal(size=shape)
+    several = vals_to_coeffs(values, kind=kind, axis=axes)
+    assert several.flags.c_contiguous and several.shape == values.shape
     one_by_one = values
-    for ax in (0, 1, 2):
+    for ax in axes:
         one_by_one = vals_to_coeffs(one_by_one, kind=kind, axis=ax)
-    np.testing.assert_allclose(several, one_by_one, rtol=0, atol=20 * np.finfo(float).eps * np.abs(values).max())
+    atol = 20 * np.finfo(float).eps * np.abs(values).max()
+    np.testing.assert_allclose(several, one_by_one, rtol=0, atol=atol)
+    z = values + 1j * values[::-1]  # complex input through the same route
+    one_by_one = z
+    for ax in axes:
+        one_by_one = vals_to_coeffs(one_by_one, kind=kind, axis=ax)
+    np.testing.assert_allclose(vals_to_coeffs(z, kind=kind, axis=axes), one_by_one, rtol=0, atol=2 * atol)
     # a separable polynomial: T_2(x) T_1(y) has the single coefficient [2, 1] = 1
     x, y = points(5, kind), points(6, kind)
     c = vals_to_coeffs((2 * x[:, None] ** 2 - 1) * y[None, :], kind=kind, axis=(0, 1))
     expected = np.zeros((5, 6))
     expected[2, 1] = 1.0
     np.testing.assert_allclose(c, expected, atol=10 * np.finfo(float).eps)
+
+
+def test_vals_to_coeffs_check_finite_switch():
+    v = np.ones((4, 5))
+    v[1, 2] = np.nan
+    with pytest.raises(ValueError, match="values must be finite"):
+        vals_to_coeffs(v, axis=(0, 1))
+    # check_finite=False skips the check: the NaN spreads instead of raising
+    assert np.isnan(vals_to_coeffs(v, axis=(0, 1), check_finite=False)).any()
 
 
 def test_vals_to_coeffs_bad_axes():

@@ -73,6 +73,60 @@ def test_ranks_equal_naive_hosvd(rtol):
     assert all(a <= b for a, b in zip(core_st.shape, core.shape))
 
 
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("rtol", [1e-4, 1e-8, 1e-12])
+def test_reduced_classical_hosvd_equals_naive(seed, rtol):
+    """The lossless reductions between the modes keep the classical ranks, subspaces and error."""
+    rng = np.random.default_rng(100 + seed)
+    shape = tuple(int(v) for v in rng.integers(12, 30, size=3))
+    t = _decaying_tensor(rng, shape=shape, decay=float(rng.uniform(0.3, 0.9)))
+    core, factors = hosvd(t, rtol=rtol)
+    core_ref, factors_ref, _ = hosvd_naive(t, rtol)
+    assert core.shape == core_ref.shape
+    for k in range(3):
+        p = factors[k] @ factors[k].T
+        assert np.max(np.abs(p - factors_ref[k] @ factors_ref[k].T)) < 1e-6
+    err = np.linalg.norm(tucker_to_full(core, factors) - t)
+    err_ref = np.linalg.norm(tucker_to_full(core_ref, factors_ref) - t)
+    assert err <= rtol * np.linalg.norm(t) * (1 + 1e-10)
+    assert abs(err - err_ref) <= 1e-6 * err_ref + 100 * EPS * np.linalg.norm(t)
+
+
+def test_reduction_shrinks_the_later_unfoldings(monkeypatch):
+    """Modes 2 and 3 are computed on the projected array (fewer columns than n1 n3 and n1 n2)."""
+    from specnum.chebtucker import tucker
+
+    widths = []
+    real = tucker.mode_svd
+    monkeypatch.setattr(tucker, "mode_svd", lambda a: widths.append(a.shape[1]) or real(a))
+    t = _decaying_tensor(np.random.default_rng(5), shape=(20, 21, 22), decay=2.0)
+    hosvd(t, rtol=1e-6)
+    assert widths[0] == 21 * 22 and widths[1] < 20 * 22 and widths[2] < 20 * 21
+
+
+def test_reduction_fallback_keeps_classical_ranks(monkeypatch):
+    """A reduction that drops enough to blur a rank decision must fall back to the full unfolding."""
+    from specnum.chebtucker import tucker
+
+    # a reduction allowed to drop half the threshold: rank decisions near the threshold become ambiguous
+    monkeypatch.setattr(tucker, "REDUCTION_SHARE", 0.5)
+    calls = []
+    real = tucker.mode_svd
+    monkeypatch.setattr(tucker, "mode_svd", lambda a: calls.append(a.shape) or real(a))
+    fallbacks = 0
+    for seed in range(8):
+        rng = np.random.default_rng(200 + seed)
+        t = _decaying_tensor(rng, shape=(15, 16, 17), decay=1.2)
+        calls.clear()
+        core, factors = hosvd(t, rtol=1e-3)
+        fallbacks += len(calls) - 3
+        core_ref, factors_ref, _ = hosvd_naive(t, 1e-3)
+        assert core.shape == core_ref.shape
+        err = np.linalg.norm(tucker_to_full(core, factors) - t)
+        assert err <= 1e-3 * np.linalg.norm(t) * (1 + 1e-10)
+    assert fallbacks > 0  # the branch was exercised
+
+
 def test_fixed_ranks_and_exact_low_rank():
     rng = np.random.default_rng(4)
     g = rng.standard_normal((2, 3, 4))
