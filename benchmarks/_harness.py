@@ -27,7 +27,9 @@ from dataclasses import dataclass
 
 __all__ = ["Timing", "timeit", "set_threads", "print_table", "machine_info", "ratio"]
 
-_THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS")
+# NUMBA_NUM_THREADS is left alone: numba re-reads its environment at every compilation and refuses a
+# changed value once its thread pool runs; numba.set_num_threads below limits it at run time instead.
+_THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,13 @@ import math
 import numpy as np
 from numba import njit, prange
 
-__all__ = ["tucker_eval", "direct_sum", "pair_accumulate", "pair_energy_forces", "KIND_CODES"]
+__all__ = ["tucker_eval", "direct_sum", "cell_short_sum", "cell_short_pairs", "KIND_CODES",
+           "SHORT_CODES"]
 
 # kernel codes of direct_sum
 KIND_CODES = {"newton": 0, "erf": 1, "erfc": 2, "yukawa": 3, "slater": 4}
+# kernel codes of the short-range cell-list sums (the short-range part S of each kernel)
+SHORT_CODES = {"newton": 0, "yukawa": 1, "slater": 2}
 
 _TWO_OVER_SQRTPI = 2.0 / math.sqrt(math.pi)
 
@@ -195,32 +198,235 @@ def direct_sum(src, q, tgt, kind, r0, kappa, grad, out):
             out[i, 3] = gz
 
 
+# ------------------------------------------------------------------ short range (cell list)
 @njit(cache=True)
-def pair_accumulate(i, j, d, q, kind, r0, kappa, out):
-    """out[i[p]] += q[j[p]] K(d[p]) over a pair list (serial; pairs with d = 0 follow K's r = 0 rule)."""
-    for p in range(i.shape[0]):
-        val, _ = _kernel_value_deriv(kind, d[p], r0, kappa)
-        out[i[p]] += q[j[p]] * val
+def _erfcx(x):
+    """exp(x^2) erfc(x) for x >= 0 (x^2 split exactly, so exp(x^2) keeps full relative accuracy)."""
+    if x < 26.0:
+        c = 134217729.0 * x  # Dekker split: xh has 26 significant bits, xh * xh is exact
+        xh = c - (c - x)
+        xl = x - xh
+        return math.erfc(x) * math.exp(xh * xh) * math.exp(xl * (2.0 * xh + xl))
+    # asymptotic series sum_k (-1)^k (2k-1)!! / (2x^2)^k, terms < 2e-17 after k = 7 at x >= 26
+    y = 1.0 / (2.0 * x * x)
+    s = 1.0
+    term = 1.0
+    for k in range(1, 9):
+        term *= -(2.0 * k - 1.0) * y
+        s += term
+    return s / (x * math.sqrt(math.pi))
 
 
 @njit(cache=True)
-def pair_energy_forces(i, j, pos, q, kind, r0, kappa, forces):
-    """Return sum_p q_i q_j K(r_ij) over the pair list; add the pair forces -dE/dx into forces (N, 3)."""
+def _short_parts(kind, rr, r0, kappa):
+    """(P, Q, G) of the Yukawa/Slater short-range closed forms at r > 0 (see _short_value)."""
+    s = rr / r0
+    h = 0.5 * kappa * r0
+    g = math.exp(-s * s - h * h)
+    b = s - h
+    if b > 0.0:
+        p = g * _erfcx(b)
+    else:
+        p = math.exp(-kappa * rr) * math.erfc(b)
+    return p, g * _erfcx(s + h), g
+
+
+@njit(cache=True)
+def _short_value(kind, rr, r0, kappa, s0):
+    """S(r) of the short-range part of kernel ``kind`` (SHORT_CODES); ``s0`` at r = 0.
+
+    newton: ``erfc(r/r0)/r``; with ``P = exp(-kappa r) erfc(r/r0 - kappa r0/2)``,
+    ``Q = exp(kappa r) erfc(r/r0 + kappa r0/2)`` (evaluated as ``G erfcx(.)``,
+    ``G = exp(-r^2/r0^2 - kappa^2 r0^2/4)``, when the erfc argument is positive):
+    yukawa ``(P + Q)/(2r)``, slater ``(P - Q)/2`` (``S = K - L`` in closed form).
+    The value at r = 0 is the caller's (it depends on how the self term is treated).
+    """
+    if rr == 0.0:
+        return s0
+    if kind == 0:
+        return math.erfc(rr / r0) / rr
+    p, qq, _ = _short_parts(kind, rr, r0, kappa)
+    if kind == 1:
+        return 0.5 * (p + qq) / rr
+    return 0.5 * (p - qq)
+
+
+@njit(cache=True)
+def _short_value_deriv(kind, rr, r0, kappa, s0):
+    """(S(r), S'(r)/r) for kind (SHORT_CODES); at r = 0: (s0, 0)."""
+    if rr == 0.0:
+        return s0, 0.0
+    ir = 1.0 / rr
+    if kind == 0:
+        s = rr / r0
+        val = math.erfc(s) * ir
+        dr = (-_TWO_OVER_SQRTPI / r0 * math.exp(-s * s) - val) * ir * ir
+        return val, dr
+    p, qq, g = _short_parts(kind, rr, r0, kappa)
+    if kind == 1:
+        val = 0.5 * (p + qq) * ir
+        dr = (0.5 * (kappa * (qq - p) - 2.0 * _TWO_OVER_SQRTPI / r0 * g) - val) * ir * ir
+        return val, dr
+    return 0.5 * (p - qq), -0.5 * kappa * (p + qq) * ir
+
+
+@njit(cache=True)
+def _col_range(x, lo, h, dim, reach):
+    """Neighbour columns [c0, c1] along one axis of a point at coordinate x (empty if c0 > c1)."""
+    u = (x - lo) / h
+    if u < -2.0 * reach or u >= dim + 2.0 * reach:
+        return 0, -1
+    c = int(math.floor(u))
+    return max(c - reach, 0), min(c + reach, dim - 1)
+
+
+@njit(cache=True)
+def _z_window(sz, a, b, z, dxy2, rc2):
+    """Index range [j0, j1) of sz[a:b] (sorted) with ``dxy2 + (z - sz[j])^2 < rc2`` (rounded as the test)."""
+    lo = a
+    hi = b
+    while lo < hi:  # first j with sz[j] >= z or inside
+        mid = (lo + hi) // 2
+        d = z - sz[mid]
+        if d <= 0.0 or dxy2 + d * d < rc2:
+            hi = mid
+        else:
+            lo = mid + 1
+    j0 = lo
+    hi = b
+    while lo < hi:  # first j with sz[j] > z and outside
+        mid = (lo + hi) // 2
+        d = z - sz[mid]
+        if d < 0.0 and not dxy2 + d * d < rc2:
+            hi = mid
+        else:
+            lo = mid + 1
+    return j0, lo
+
+
+@njit(cache=True)
+def _rect_dist2(x, y, bounds, c):
+    """Squared distance from (x, y) to the x/y bounding rectangle of column c (rounded down-safe)."""
+    dx = max(bounds[0, c] - x, 0.0, x - bounds[1, c])
+    dy = max(bounds[2, c] - y, 0.0, y - bounds[3, c])
+    return dx * dx + dy * dy
+
+
+@njit(cache=True, parallel=True)
+def cell_short_sum(sx, sy, sz, sq, starts, bounds, dims, lo, h, reach, tgt, order, kind, r0, kappa, s0, rc,
+                   grad, out):
+    """out[i, 0] = sum_{j: r_ij < rc} q_j S(r_ij); with grad also out[i, 1:4] = the gradient in t_i.
+
+    Sources (sx, sy, sz, sq) sorted into columns of x/y edge h >= rc/reach (column
+    ``a dims[1] + b`` holds indices starts[c]:starts[c + 1], increasing z; bounds (4, ncol)
+    the exact x/y ranges of its points).
+    For each target and each of the (2 reach + 1)^2 neighbouring columns whose bounding
+    rectangle is closer than rc, two binary searches give the z-window of candidates,
+    which are then tested (r < rc) and summed. Targets are visited in the order
+    ``order`` (by column, for locality), in parallel; each target's sum has a fixed
+    order, so the result does not depend on the thread count. A source at distance 0
+    contributes ``q_j s0``.
+    """
+    rc2 = rc * rc
+    n2 = dims[1]
+    for ii in prange(order.shape[0]):
+        i = order[ii]
+        x = tgt[i, 0]
+        y = tgt[i, 1]
+        z = tgt[i, 2]
+        a0, a1 = _col_range(x, lo[0], h[0], dims[0], reach)
+        b0, b1 = _col_range(y, lo[1], h[1], dims[1], reach)
+        v = 0.0
+        gx = 0.0
+        gy = 0.0
+        gz = 0.0
+        for ca in range(a0, a1 + 1):
+            for cb in range(b0, b1 + 1):
+                c = ca * n2 + cb
+                if starts[c] == starts[c + 1]:
+                    continue
+                dxy2 = _rect_dist2(x, y, bounds, c)
+                if not dxy2 < rc2:
+                    continue
+                j0, j1 = _z_window(sz, starts[c], starts[c + 1], z, dxy2, rc2)
+                for j in range(j0, j1):
+                    dx = x - sx[j]
+                    dy = y - sy[j]
+                    dz = z - sz[j]
+                    r2 = dx * dx + dy * dy + dz * dz
+                    if r2 < rc2:
+                        if grad:
+                            val, dr = _short_value_deriv(kind, math.sqrt(r2), r0, kappa, s0)
+                            v += sq[j] * val
+                            gx += sq[j] * dr * dx
+                            gy += sq[j] * dr * dy
+                            gz += sq[j] * dr * dz
+                        else:
+                            v += sq[j] * _short_value(kind, math.sqrt(r2), r0, kappa, s0)
+        out[i, 0] = v
+        if grad:
+            out[i, 1] = gx
+            out[i, 2] = gy
+            out[i, 3] = gz
+
+
+@njit(cache=True)
+def cell_short_pairs(sx, sy, sz, sq, starts, bounds, dims, reach, kind, r0, kappa, s0, rc, forces):
+    """Return sum_{i<j, r_ij < rc} q_i q_j S(r_ij) and add the pair forces into forces (N, 3).
+
+    Particles (sx, sy, sz, sq) sorted as for cell_short_sum (forces in the same order). Each
+    unordered pair is visited once: partners j > i in i's own column, then the z-windows
+    of the neighbouring columns that follow in C order. Serial (no races, fixed order).
+    Coincident particles contribute ``q_i q_j s0`` and no force.
+    """
+    rc2 = rc * rc
+    n1 = dims[0]
+    n2 = dims[1]
     energy = 0.0
-    for p in range(i.shape[0]):
-        a = i[p]
-        b = j[p]
-        dx = pos[a, 0] - pos[b, 0]
-        dy = pos[a, 1] - pos[b, 1]
-        dz = pos[a, 2] - pos[b, 2]
-        rr = math.sqrt(dx * dx + dy * dy + dz * dz)
-        val, dr = _kernel_value_deriv(kind, rr, r0, kappa)
-        qq = q[a] * q[b]
-        energy += qq * val
-        forces[a, 0] -= qq * dr * dx
-        forces[a, 1] -= qq * dr * dy
-        forces[a, 2] -= qq * dr * dz
-        forces[b, 0] += qq * dr * dx
-        forces[b, 1] += qq * dr * dy
-        forces[b, 2] += qq * dr * dz
+    for ca in range(n1):
+        for cb in range(n2):
+            cell = ca * n2 + cb
+            for i in range(starts[cell], starts[cell + 1]):
+                x = sx[i]
+                y = sy[i]
+                z = sz[i]
+                fx = 0.0
+                fy = 0.0
+                fz = 0.0
+                for da in range(0, reach + 1):
+                    pa = ca + da
+                    if pa >= n1:
+                        break
+                    for db in range(-reach, reach + 1):
+                        pb = cb + db
+                        if pb < 0 or pb >= n2 or (da == 0 and db < 0):
+                            continue
+                        c = pa * n2 + pb
+                        if starts[c] == starts[c + 1]:
+                            continue
+                        dxy2 = _rect_dist2(x, y, bounds, c)
+                        if not dxy2 < rc2:
+                            continue
+                        if da == 0 and db == 0:
+                            j0, j1 = _z_window(sz, i + 1, starts[c + 1], z, 0.0, rc2)
+                        else:
+                            j0, j1 = _z_window(sz, starts[c], starts[c + 1], z, dxy2, rc2)
+                        for j in range(j0, j1):
+                            dx = x - sx[j]
+                            dy = y - sy[j]
+                            dz = z - sz[j]
+                            r2 = dx * dx + dy * dy + dz * dz
+                            if r2 < rc2:
+                                val, dr = _short_value_deriv(kind, math.sqrt(r2), r0, kappa, s0)
+                                qq = sq[i] * sq[j]
+                                energy += qq * val
+                                fx -= qq * dr * dx
+                                fy -= qq * dr * dy
+                                fz -= qq * dr * dz
+                                forces[j, 0] += qq * dr * dx
+                                forces[j, 1] += qq * dr * dy
+                                forces[j, 2] += qq * dr * dz
+                forces[i, 0] += fx
+                forces[i, 1] += fy
+                forces[i, 2] += fz
     return energy

@@ -23,7 +23,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.special
-from scipy.spatial import cKDTree
 
 from .._dask import is_dask_array, map_points
 from .._validation import as_choice, as_float, as_int
@@ -369,9 +368,89 @@ def _cutoff(r0: float, rtol: float) -> float:
     return r0 * float(scipy.special.erfcinv(0.1 * rtol))
 
 
+_MAX_COLUMNS_PER_PARTICLE = 2  # cell-list memory: at most ~2 N + 64 columns
+_REACH = 3  # neighbour columns per side (columns of x/y edge >= cutoff / _REACH)
+
+
+def _column_grid(pts: np.ndarray, rc: float):
+    """Columns over the x/y bounding box of ``pts``: edges ``h >= rc/_REACH``, at most ``2 N + 64``.
+
+    Returns ``(lo, h, dims)`` (2-vectors). Columns are made wider than ``rc/_REACH`` when
+    the box is large compared with the cutoff (bounded memory; correctness only needs
+    ``h >= rc/_REACH``).
+    """
+    lo = pts[:, :2].min(axis=0)
+    span = pts[:, :2].max(axis=0) - lo
+    edge = rc / _REACH * (1.0 + 1e-9)  # margin: rounding in floor((x - lo)/h) never hides a neighbour
+    dims = np.maximum(np.floor(np.minimum(span / edge, 2.0**40)), 1.0)
+    limit = _MAX_COLUMNS_PER_PARTICLE * pts.shape[0] + 64
+    while float(np.prod(dims)) > limit:
+        dims = np.maximum(np.floor(dims / math.sqrt(float(np.prod(dims)) / limit)), 1.0)
+    h = np.maximum(np.where(span > 0, span / dims, edge), edge)
+    return np.ascontiguousarray(lo), np.ascontiguousarray(h), dims.astype(np.int64)
+
+
+def _sorted_sources(pos: np.ndarray, q: np.ndarray, rc: float):
+    """Sources sorted by column and z: ((x, y, z), q, perm, starts, bounds, lo, h, dims).
+
+    Column ``(a, b)``, ``a = floor((x - lo_x)/h_x)`` clipped to ``[0, dims - 1]`` (b likewise),
+    has index ``a dims[1] + b`` and holds ``perm[starts[c]:starts[c + 1]]`` in increasing z;
+    ``bounds[:, c] = (xmin, xmax, ymin, ymax)`` of its points (+-inf if empty).
+    """
+    lo, h, dims = _column_grid(pos, rc)
+    ncol = int(np.prod(dims))
+    cell = np.clip(np.floor((pos[:, :2] - lo) / h), 0, dims - 1).astype(np.int64)
+    col = cell[:, 0] * dims[1] + cell[:, 1]
+    perm = np.lexsort((pos[:, 2], col))
+    counts = np.bincount(col, minlength=ncol)
+    starts = np.zeros(ncol + 1, dtype=np.int64)
+    np.cumsum(counts, out=starts[1:])
+    sp = pos[perm]
+    cols = tuple(np.ascontiguousarray(sp[:, k]) for k in range(3))
+    bounds = np.empty((4, ncol))
+    bounds[0::2] = np.inf
+    bounds[1::2] = -np.inf
+    full = counts > 0
+    first = starts[:-1][full]
+    for k in range(2):
+        bounds[2 * k, full] = np.minimum.reduceat(cols[k], first)
+        bounds[2 * k + 1, full] = np.maximum.reduceat(cols[k], first)
+    return cols, np.ascontiguousarray(q[perm]), perm, starts, bounds, lo, h, dims
+
+
+def _zero_distance_value(kernel: str, r0: float, kappa: float, cancel_long_range: bool) -> float:
+    """The short-range value used for a source at distance 0 from a target (or particle).
+
+    Slater (finite kernel): ``S(0) = erf(kappa r0/2)``, so that ``L(0) + S(0) = K(0) = 1``.
+    Singular kernels: the pair is excluded, as in the direct sum; alone the short range
+    gives 0, and together with the long range it gives ``-L(0)``, which cancels the finite
+    value ``L(0)`` the long-range ChebTucker has there.
+    """
+    if kernel == "slater":
+        return math.erf(0.5 * kappa * r0)
+    if not cancel_long_range:
+        return 0.0
+    return -float(split_with_derivative(np.zeros(1), kernel, r0, kappa)[0][0])
+
+
+def _short_sum(pos, q, tgt, kernel: str, r0: float, kappa: float, rc: float, grad: bool,
+               s0: float) -> np.ndarray:
+    """``(M, 1 or 4)``: short-range potential (and gradient) at targets by the cell list; ``s0`` at r = 0."""
+    out = np.zeros((tgt.shape[0], 4 if grad else 1))
+    if pos.shape[0] == 0 or tgt.shape[0] == 0:
+        return out
+    (sx, sy, sz), sq, _, starts, bounds, lo, h, dims = _sorted_sources(pos, q, rc)
+    # visit the targets by column (locality); any order gives the same result
+    key = np.clip((tgt[:, :2] - lo) / h, -1.0, dims - 1.0).astype(np.int64) @ np.array([dims[1], 1])
+    order = np.ascontiguousarray(np.argsort(key, kind="stable"), dtype=np.int64)
+    _kernels.cell_short_sum(sx, sy, sz, sq, starts, bounds, dims, lo, h, _REACH, tgt, order,
+                            _kernels.SHORT_CODES[kernel], r0, kappa, s0, rc, grad, out)
+    return out
+
+
 def short_range_potential(positions, charges, targets, r0: float = 1.0, *, kernel: str = "newton",
                           kappa: float = 1.0, rtol: float = 1e-8, cutoff: float | None = None) -> np.ndarray:
-    """Short-range part ``sum_j q_j S(|x - x_j|)`` at targets by a neighbour list.
+    """Short-range part ``sum_j q_j S(|x - x_j|)`` at targets by a cell list.
 
     Parameters
     ----------
@@ -394,38 +473,37 @@ def short_range_potential(positions, charges, targets, r0: float = 1.0, *, kerne
 
     Notes
     -----
-    Pairs within the cutoff come from ``scipy.spatial.cKDTree.sparse_distance_matrix``;
-    ``O((N + M) log N + pairs)``. A source at distance 0 from a target contributes
-    nothing for the singular kernels (self term) and ``S(0)`` for Slater.
+    Sources within the cutoff ``r_c`` (``r < r_c``) contribute ``q_j S(r)``. Cell list
+    without a pair list: the sources are sorted into columns (cells in x and
+    y, edge ``h >= r_c/3``, at most about ``2 N + 64`` columns, so a tiny cutoff in a
+    huge box gives wider columns) and sorted by z inside each column. For each target,
+    each of the 7 x 7 neighbouring columns whose points' x/y bounding rectangle lies
+    closer than ``r_c`` gives, by two binary searches, the contiguous z-window of sources
+    that can be within ``r_c``; those are tested and summed in a compiled loop, parallel
+    over targets (each target's sum has a fixed order: the result does not depend on the
+    thread count). Cost ``O(N log N + M)`` for sorting plus ``O(log N)`` per target and
+    column, plus about 1.5 distance tests and one ``S`` evaluation (erfc, sqrt) per
+    pair inside the cutoff; memory ``O(N + M + columns)``. ``S`` in closed form:
+    ``erfc(r/r0)/r`` (Newton); ``(P + Q)/(2r)`` (Yukawa) and ``(P - Q)/2`` (Slater) with
+    ``P = exp(-kappa r) erfc(r/r0 - kappa r0/2)``, ``Q = exp(kappa r) erfc(r/r0 + kappa r0/2)``
+    (evaluated through ``erfcx``, no overflow). A source at distance 0 from a target
+    contributes nothing for the singular kernels (self term) and
+    ``S(0) = erf(kappa r0/2)`` for Slater.
+
+    Examples
+    --------
+    >>> v = short_range_potential([[0, 0, 0], [1, 0, 0]], [1.0, -1.0], [[0, 0.5, 0]], r0=0.5)
+    >>> ref = direct_potential([[0, 0, 0], [1, 0, 0]], [1.0, -1.0], [[0, 0.5, 0]], kernel="erfc", r0=0.5)
+    >>> bool(abs(v[0] - ref[0]) < 1e-14)
+    True
     """
     pos, q = check_particles(positions, charges)
     kernel, r0, kappa = check_kernel(kernel, r0, kappa)
     rtol = check_rtol(rtol)
     rc = _cutoff(r0, rtol) if cutoff is None else as_float(cutoff, "cutoff", low=0.0, low_open=True)
     tgt, batch = check_targets(targets)
-    out = np.zeros(tgt.shape[0])
-    if pos.shape[0] and tgt.shape[0]:
-        src_tree = cKDTree(pos)
-        # targets in chunks so that the pair list stays moderate (~ chunk * neighbours)
-        density = pos.shape[0] / max(float(np.prod(np.ptp(pos, axis=0) + 2 * rc)), 1e-300)
-        neighbours = max(density * 4.0 / 3.0 * math.pi * rc**3, 1.0)
-        chunk = int(min(max(4_000_000 // neighbours, 256), tgt.shape[0]))
-        for a in range(0, tgt.shape[0], chunk):
-            block = tgt[a: a + chunk]
-            pairs = cKDTree(block).sparse_distance_matrix(src_tree, rc, output_type="ndarray")
-            if not pairs.shape[0]:
-                continue
-            if kernel == "newton":  # S = erfc(r/r0)/r in the compiled pair loop
-                acc = np.zeros(block.shape[0])
-                _kernels.pair_accumulate(np.ascontiguousarray(pairs["i"], dtype=np.int64),
-                                         np.ascontiguousarray(pairs["j"], dtype=np.int64),
-                                         np.ascontiguousarray(pairs["v"]), q, _kernels.KIND_CODES["erfc"],
-                                         r0, kappa, acc)
-                out[a: a + chunk] = acc
-            else:
-                _, sh, _, _ = split_with_derivative(pairs["v"], kernel, r0, kappa)
-                out[a: a + chunk] = np.bincount(pairs["i"], weights=q[pairs["j"]] * sh, minlength=block.shape[0])
-    return out.reshape(batch)
+    s0 = _zero_distance_value(kernel, r0, kappa, cancel_long_range=False)
+    return _short_sum(pos, q, tgt, kernel, r0, kappa, rc, False, s0)[:, 0].reshape(batch)
 
 
 def total_potential(positions, charges, targets, box, r0: float = 1.0, n=None, rtol: float = 1e-8, *,
@@ -433,14 +511,20 @@ def total_potential(positions, charges, targets, box, r0: float = 1.0, n=None, r
     """Full potential ``sum_j q_j K(|x - x_j|)`` at targets in the box: long range + short range.
 
     Parameters as in :func:`long_range_potential` and :func:`short_range_potential`;
-    targets of shape ``(..., 3)`` inside ``box``. Returns shape ``(...)``. The self
-    term (a target on a source) is excluded for the singular kernels.
+    targets of shape ``(..., 3)`` inside ``box``. Returns shape ``(...)``. A source
+    on a target is excluded for the singular kernels, as in :func:`direct_potential`
+    (its short-range term cancels the finite long-range value ``L(0)`` there).
     """
+    pos, q = check_particles(positions, charges)
+    kernel, r0, kappa = check_kernel(kernel, r0, kappa)
+    rtol = check_rtol(rtol)
+    rc = _cutoff(r0, rtol) if cutoff is None else as_float(cutoff, "cutoff", low=0.0, low_open=True)
     tgt, batch = check_targets(targets)
     box = check_box(box)
     check_inside(tgt, box, "targets")
-    lr = long_range_potential(positions, charges, box, r0, n, rtol, kernel=kernel, kappa=kappa)
-    sr = short_range_potential(positions, charges, tgt, r0, kernel=kernel, kappa=kappa, rtol=rtol, cutoff=cutoff)
+    lr = long_range_potential(pos, q, box, r0, n, rtol, kernel=kernel, kappa=kappa)
+    s0 = _zero_distance_value(kernel, r0, kappa, cancel_long_range=True)
+    sr = _short_sum(pos, q, tgt, kernel, r0, kappa, rc, False, s0)[:, 0]
     return (lr(tgt) + sr).reshape(batch)
 
 
@@ -490,7 +574,14 @@ def coulomb_energy_forces(positions, charges, box=None, r0: float = 1.0, n=None,
     ``E = 1/2 sum_i q_i V_L(x_i) - 1/2 L(0) sum_i q_i^2 + sum_{i<j, r_ij < r_c} q_i q_j S(r_ij)``,
     with ``V_L`` the long-range ChebTucker (its self term ``L(0)`` removed exactly);
     ``F_i = -q_i grad V_L(x_i) - sum_j q_i q_j S'(r_ij) (x_i - x_j)/r_ij`` (the self term of
-    ``V_L`` has zero gradient). Slater includes ``S(0)`` for coincident distinct particles.
+    ``V_L`` has zero gradient). Coincident distinct particles: Slater includes ``K(0)``;
+    the singular kernels exclude the pair, as :func:`direct_energy_forces` does (its
+    short-range term is ``-L(0)``, which cancels its long-range part).
+    The short-range pairs come from the cell list of :func:`short_range_potential`; each
+    unordered pair within the cutoff is visited once (same column: the partners above
+    in z; then the neighbouring columns that follow in C order) in a serial compiled
+    loop that accumulates the energy and both pair forces (``O(N log N)`` plus
+    ``O(1)`` per pair, no pair list).
     """
     pos, q = check_particles(positions, charges)
     kernel, r0, kappa = check_kernel(kernel, r0, kappa)
@@ -508,21 +599,13 @@ def coulomb_energy_forces(positions, charges, box=None, r0: float = 1.0, n=None,
     e_long = 0.5 * float(q @ vals[:, 0]) - 0.5 * float(l0[0]) * float(q @ q)
     forces = -q[:, None] * vals[:, 1:]
     e_short = 0.0
-    pairs = cKDTree(pos).query_pairs(rc, output_type="ndarray")
-    if pairs.shape[0] and kernel == "newton":  # S = erfc(r/r0)/r in the compiled pair loop
-        e_short = float(_kernels.pair_energy_forces(
-            np.ascontiguousarray(pairs[:, 0], dtype=np.int64), np.ascontiguousarray(pairs[:, 1], dtype=np.int64),
-            pos, q, _kernels.KIND_CODES["erfc"], r0, kappa, forces))
-    elif pairs.shape[0]:
-        i, j = pairs[:, 0], pairs[:, 1]
-        d = pos[i] - pos[j]
-        r = np.sqrt(np.einsum("ij,ij->i", d, d))
-        _, sh, _, sd = split_with_derivative(r, kernel, r0, kappa)
-        qq = q[i] * q[j]
-        e_short = float(np.sum(qq * sh))
-        fpair = -(qq * sd)[:, None] * d  # force on i from j
-        np.add.at(forces, i, fpair)
-        np.add.at(forces, j, -fpair)
+    if pos.shape[0] > 1:
+        (sx, sy, sz), sq, perm, starts, bounds, _, _, dims = _sorted_sources(pos, q, rc)
+        f_sorted = np.zeros((pos.shape[0], 3))
+        s0 = _zero_distance_value(kernel, r0, kappa, cancel_long_range=True)
+        e_short = float(_kernels.cell_short_pairs(sx, sy, sz, sq, starts, bounds, dims, _REACH,
+                                                  _kernels.SHORT_CODES[kernel], r0, kappa, s0, rc, f_sorted))
+        forces[perm] += f_sorted
     return EnergyForces(e_long + e_short, forces, e_long, e_short, lr)
 
 

@@ -7,7 +7,7 @@ import warnings
 import mpmath as mp
 import numpy as np
 import pytest
-from ref_chebtucker import direct_sum_naive
+from ref_chebtucker import direct_sum_naive, short_pairs_naive, short_range_naive
 
 from specnum.chebtucker import (
     coulomb_energy_forces,
@@ -20,6 +20,7 @@ from specnum.chebtucker import (
     split_kernel,
     total_potential,
 )
+from specnum.chebtucker import potentials as _potentials
 from specnum.errors import SpecnumWarning
 
 EPS = np.finfo(float).eps
@@ -196,12 +197,13 @@ def test_direct_energy_against_pair_loop():
 def test_total_potential_matches_direct(small_system, kernel, kappa):
     pos, q = small_system
     box = ((-3.2, 3.2),) * 3
-    tgt = np.random.default_rng(7).uniform(-3.2, 3.2, (400, 3))
+    # random targets and targets on sources (the direct sum skips the singular self pair)
+    tgt = np.vstack([np.random.default_rng(7).uniform(-3.2, 3.2, (400, 3)), pos[:6]])
     tp = total_potential(pos, q, tgt, box, r0=1.0, rtol=1e-9, kernel=kernel, kappa=kappa)
     ref = direct_potential(pos, q, tgt, kernel=kernel, kappa=kappa)
     assert np.max(np.abs(tp - ref)) <= 1e-8 * np.max(np.abs(ref))
     sr = short_range_potential(pos, q, tgt, 1.0, kernel=kernel, kappa=kappa, rtol=1e-9)
-    assert sr.shape == (400,)
+    assert sr.shape == (406,)
 
 
 def test_short_range_matches_direct_erfc_sum(small_system):
@@ -221,6 +223,173 @@ def _lr_direct(pos, q, tgt, kernel, r0, kappa):
     d = np.sqrt(((tgt[:, None, :] - pos[None, :, :]) ** 2).sum(-1))
     lo, _ = split_kernel(d, kernel, r0, kappa)
     return lo @ q
+
+
+# ------------------------------------------------- short range: cell list
+SHORT_CASES = [("newton", 1.0), ("yukawa", 0.7), ("yukawa", 6.0), ("slater", 1.3), ("slater", 0.05)]
+
+
+def _rounding_factor(kernel, kappa, r0, rc):
+    """Condition of S: exponents of size kappa r + (r/r0)^2 + (kappa r0/2)^2, rounded relatively."""
+    k = 0.0 if kernel == "newton" else kappa
+    return 1.0 + k * rc + (rc / r0) ** 2 + (k * r0) ** 2 / 4
+
+
+def _awkward_system(rng, rc, n=300, half=3.0, duplicates=7):
+    """Random sources plus points on column boundaries, duplicates, and corners fixing the box."""
+    pos = rng.uniform(-half, half, (n, 3))
+    corners = np.array([[-half, -half, -half], [half, half, half]])
+    pos = np.vstack([pos, corners])
+    lo, h, dims = _potentials._column_grid(pos, rc)
+    # points exactly on the column boundaries lo + k h (x and y), random z
+    kx = np.arange(dims[0] + 1)
+    ky = rng.integers(0, dims[1] + 1, kx.shape[0])
+    edge = np.stack([lo[0] + kx * h[0], lo[1] + ky * h[1], rng.uniform(-half, half, kx.shape[0])], 1)
+    edge = np.clip(edge, -half, half)
+    pos = np.vstack([pos, edge, pos[:duplicates]])  # coincident duplicates
+    q = rng.uniform(-1, 1, pos.shape[0])
+    return pos, q
+
+
+@pytest.mark.parametrize("kernel, kappa", SHORT_CASES)
+def test_short_range_cell_list_matches_brute_force(kernel, kappa):
+    rng = np.random.default_rng(21)
+    r0, rc = 0.6, 1.7
+    pos, q = _awkward_system(rng, rc)
+    tgt = np.vstack([
+        rng.uniform(-3.0, 3.0, (150, 3)),
+        pos[:10],  # targets on sources (self terms)
+        pos[-12:-7] + np.array([0.0, 0.0, 1e-9]),  # targets next to sources
+        rng.uniform(-3.0 - rc, 3.0 + rc, (100, 3)),  # outside the sources' bounding box
+        [[50.0, 0.0, 0.0], [0.0, -1e9, 0.0], [3.0 + 0.99 * rc, 3.0, 3.0]],  # far away / just inside
+    ])
+    sr = short_range_potential(pos, q, tgt, r0, kernel=kernel, kappa=kappa, cutoff=rc)
+    ref, mag = short_range_naive(pos, q, tgt, kernel, r0, kappa, rc)
+    # the same terms (r < rc) summed in another order: rounding of each S and of the sum
+    tol = 32 * EPS * _rounding_factor(kernel, kappa, r0, rc) * mag
+    assert np.all(np.abs(sr - ref) <= tol), np.max(np.abs(sr - ref) / np.maximum(tol, 1e-300))
+    assert sr[-3] == 0.0 and sr[-2] == 0.0 and sr[-1] != 0.0
+    assert np.count_nonzero(mag) > 0.9 * tgt.shape[0] - 100  # the test is not vacuous
+
+
+@pytest.mark.parametrize("kernel, kappa", [("newton", 1.0), ("slater", 1.3)])
+def test_short_range_cutoff_larger_than_box_and_tiny_cutoff(kernel, kappa):
+    rng = np.random.default_rng(22)
+    pos = rng.uniform(-1, 1, (80, 3))
+    q = rng.uniform(-1, 1, 80)
+    tgt = rng.uniform(-2, 2, (60, 3))
+    r0 = 0.7
+    for rc in (10.0, 0.05):  # all pairs / almost none
+        sr = short_range_potential(pos, q, tgt, r0, kernel=kernel, kappa=kappa, cutoff=rc)
+        ref, mag = short_range_naive(pos, q, tgt, kernel, r0, kappa, rc)
+        assert np.all(np.abs(sr - ref) <= 32 * EPS * _rounding_factor(kernel, kappa, r0, rc) * mag)
+    # huge box, tiny cutoff: the column count is capped (~2 N + 64), result still exact
+    far = np.vstack([rng.uniform(0, 1e6, (40, 3)), [[5.0, 5.0, 5.0], [5.0, 5.0, 5.03]]])
+    qf = rng.uniform(-1, 1, far.shape[0])
+    lo, h, dims = _potentials._column_grid(far, 0.05)
+    assert np.prod(dims) <= 2 * far.shape[0] + 64 and np.all(h >= 0.05 / _potentials._REACH)
+    tf = np.vstack([far[-2:], [[5.0, 5.0, 5.02]], far[:3]])
+    sr = short_range_potential(far, qf, tf, 0.02, kernel=kernel, kappa=kappa, cutoff=0.05)
+    ref, mag = short_range_naive(far, qf, tf, kernel, 0.02, kappa, 0.05)
+    assert np.all(mag[:3] > 0)
+    assert np.all(np.abs(sr - ref) <= 32 * EPS * _rounding_factor(kernel, kappa, 0.02, 0.05) * mag)
+
+
+def test_short_range_empty_and_single_particle():
+    tgt = np.array([[0.0, 0.0, 0.0], [0.3, 0.0, 0.0]])
+    assert short_range_potential(np.zeros((0, 3)), np.zeros(0), tgt).tolist() == [0.0, 0.0]
+    assert short_range_potential(np.zeros((1, 3)), [1.0], np.zeros((0, 3))).shape == (0,)
+    v = short_range_potential(np.zeros((1, 3)), [2.0], tgt, r0=0.5)
+    # self term skipped; erfc(0.6)/0.3 from mpmath
+    assert v[0] == 0.0
+    assert abs(v[1] - 2.0 * float(mp.erfc(0.6) / mp.mpf(0.3))) <= 4 * EPS * abs(v[1])
+    vs = short_range_potential(np.zeros((1, 3)), [2.0], tgt[:1], r0=0.5, kernel="slater", kappa=1.3)
+    assert abs(vs[0] - 2.0 * float(mp.erf(0.325))) <= 4 * EPS  # S(0) = erf(kappa r0/2)
+    none = coulomb_energy_forces(np.zeros((0, 3)), np.zeros(0), box=((-1, 1),) * 3)
+    assert none.energy == 0.0 and none.forces.shape == (0, 3)
+    with pytest.raises(ValueError, match="cutoff"):
+        short_range_potential(np.zeros((1, 3)), [1.0], tgt, cutoff=0.0)
+    with pytest.raises(ValueError, match="cutoff"):
+        coulomb_energy_forces(np.zeros((2, 3)), [1.0, 1.0], cutoff=-1.0)
+
+
+def test_short_range_independent_of_thread_count():
+    numba = pytest.importorskip("numba")
+    if numba.config.NUMBA_NUM_THREADS < 2:
+        pytest.skip("needs 2 numba threads")
+    rng = np.random.default_rng(23)
+    pos = rng.uniform(-4, 4, (2000, 3))
+    q = rng.uniform(-1, 1, 2000)
+    tgt = rng.uniform(-4, 4, (500, 3))
+    old = numba.get_num_threads()
+    try:
+        numba.set_num_threads(1)
+        one = short_range_potential(pos, q, tgt, 0.8, rtol=1e-10)
+        numba.set_num_threads(2)
+        two = short_range_potential(pos, q, tgt, 0.8, rtol=1e-10)
+    finally:
+        numba.set_num_threads(old)
+    np.testing.assert_array_equal(one, two)  # fixed summation order per target
+
+
+def _coincident_qq(pos, q):
+    """sum of q_i q_j over the pairs i < j at the same position."""
+    same = np.all(pos[:, None, :] == pos[None, :, :], axis=-1) & np.triu(np.ones((len(q),) * 2, dtype=bool), 1)
+    return float(np.sum(np.outer(q, q)[same]))
+
+
+def _long_range_at_zero(kernel, r0, kappa):
+    """L(0): ``2/(sqrt(pi) r0)`` for Newton, the mpmath integral of the Gaussian sum otherwise."""
+    return 2.0 / (np.sqrt(np.pi) * r0) if kernel == "newton" else _lr_mp(0, kernel, kappa, r0)
+
+
+@pytest.mark.parametrize("kernel, kappa", SHORT_CASES)
+def test_short_range_energy_forces_match_brute_force_pairs(kernel, kappa):
+    rng = np.random.default_rng(24)
+    r0, rtol = 0.6, 1e-9
+    rc = _potentials._cutoff(r0, rtol)
+    pos, q = _awkward_system(rng, rc, n=200)
+    ef = coulomb_energy_forces(pos, q, r0=r0, rtol=rtol, kernel=kernel, kappa=kappa)
+    e_ref, f_ref, mag = short_pairs_naive(pos, q, kernel, r0, kappa, rc)
+    qq_same = _coincident_qq(pos, q)
+    assert qq_same != 0.0  # the system has coincident distinct particles
+    if kernel != "slater":  # their pair is excluded: its short-range term cancels the long range's L(0)
+        l0 = _long_range_at_zero(kernel, r0, kappa)
+        e_ref -= qq_same * l0
+        mag += abs(qq_same) * l0
+    cond = _rounding_factor(kernel, kappa, r0, rc)
+    assert abs(ef.energy_short - e_ref) <= 32 * EPS * cond * mag
+    # short-range forces = total minus the long-range ones (-q grad V_L); the subtraction
+    # rounds at the size of the long-range forces
+    f_long = -q[:, None] * ef.long_range.gradient(pos)
+    f_short = ef.forces - f_long
+    # S'/r is large near coincident pairs: compare with the size of the pair-force terms
+    fmag = np.max(np.abs(f_ref)) + np.max(np.abs(f_long))
+    np.testing.assert_allclose(f_short, f_ref, rtol=0, atol=1e4 * EPS * cond * fmag)
+
+
+@pytest.mark.parametrize("kernel, kappa", [("newton", 1.0), ("yukawa", 0.7), ("slater", 1.3)])
+def test_energy_forces_with_boundary_and_coincident_particles(kernel, kappa):
+    rng = np.random.default_rng(25)
+    r0, rtol = 0.8, 1e-9
+    # coincident distinct particles: Slater includes K(0); the singular kernels skip the pair,
+    # as the direct sum does (the short range cancels the long range's L(0) there)
+    pos, q = _awkward_system(rng, _potentials._cutoff(r0, rtol), n=150, duplicates=5)
+    ef = coulomb_energy_forces(pos, q, r0=r0, rtol=rtol, kernel=kernel, kappa=kappa)
+    ref = direct_energy_forces(pos, q, kernel=kernel, kappa=kappa)
+    scale = 0.5 * np.sum(np.abs(q)) ** 2 / pos.shape[0]
+    assert abs(ef.energy - ref.energy) <= 10 * rtol * max(abs(ref.energy), scale)
+    np.testing.assert_allclose(ef.forces, ref.forces, rtol=0, atol=100 * rtol * np.max(np.abs(ref.forces)))
+
+
+def test_energy_forces_tiny_systems():
+    box = ((-1.0, 1.0),) * 3
+    one = coulomb_energy_forces(np.zeros((1, 3)), [1.5], box=box, rtol=1e-10)
+    assert abs(one.energy) <= 1e-9 and np.all(np.abs(one.forces) <= 1e-8)  # no pair: E = 0, F = 0
+    two = coulomb_energy_forces([[0.0, 0.0, 0.0], [0.5, 0.0, 0.0]], [1.0, -1.0], box=box, rtol=1e-10)
+    # E = q1 q2 / r = -2, F_1 = -q1 q2 (x1 - x2)/r^3 = (+4, 0, 0) (attraction towards +x)
+    assert abs(two.energy + 2.0) <= 1e-9 * 2.0
+    np.testing.assert_allclose(two.forces, [[4.0, 0, 0], [-4.0, 0, 0]], rtol=0, atol=1e-8 * 4)
 
 
 # ---------------------------------------------------------------- bad input

@@ -7,6 +7,9 @@
 * ``tucker_eval_dense``: ``sum_pqs G U1 U2 U3`` at points with ``chebvander`` and einsum.
 * ``direct_sum_naive``: the pair sum by numpy broadcasting (float64 loops over sources).
 * ``grid_tucker_ranks``: ranks of a truncated HOSVD of the values on a uniform grid.
+* ``short_split_naive``: short-range part ``S = K - L`` and ``S'`` of the kernels, ``L`` by a
+  plain Gauss-Legendre rule on the t-integral (Newton: ``erfc(r/r0)/r`` directly).
+* ``short_range_naive`` / ``short_pairs_naive``: cutoff sums over all pairs by broadcasting.
 """
 
 from __future__ import annotations
@@ -24,6 +27,9 @@ __all__ = [
     "tucker_eval_dense",
     "direct_sum_naive",
     "grid_tucker_ranks",
+    "short_split_naive",
+    "short_range_naive",
+    "short_pairs_naive",
 ]
 
 
@@ -108,3 +114,74 @@ def grid_tucker_ranks(values: np.ndarray, rtol: float) -> tuple[int, int, int]:
             r -= 1
         ranks.append(r)
     return tuple(ranks)
+
+
+def short_split_naive(d: np.ndarray, kernel: str, r0: float, kappa: float):
+    """``(S, S'/r, |K| + |L|)`` at distances d >= 0 (``S = S' = 0`` at d = 0 for singular kernels).
+
+    ``L(r) = int_0^{1/r0} w(t) exp(-t^2 r^2) dt`` by 60-point Gauss-Legendre on ``[0, tau]`` and
+    on the dyadic intervals ``[tau 2^i, tau 2^(i+1)]`` up to ``1/r0`` (``tau = min(kappa/16, 1/(2 r0))``);
+    ``w = 2/sqrt(pi)`` (Newton, closed form used instead), ``2/sqrt(pi) exp(-kappa^2/(4 t^2))`` (Yukawa),
+    ``kappa/sqrt(pi) t^-2 exp(-kappa^2/(4 t^2))``
+    (Slater). The third output is the size of the terms that ``S = K - L`` cancels (for tolerances).
+    """
+    d = np.asarray(d, dtype=np.float64)
+    pos = d > 0
+    safe = np.where(pos, d, 1.0)
+    if kernel == "newton":
+        s = np.where(pos, scipy.special.erfc(safe / r0) / safe, 0.0)
+        ds = np.where(pos, (-2.0 / (math.sqrt(math.pi) * r0) * np.exp(-((safe / r0) ** 2)) / safe
+                            - scipy.special.erfc(safe / r0) / safe**2) / safe, 0.0)
+        return s, ds, np.abs(s) + np.where(pos, 1.0 / safe, 0.0)
+    x, w0 = np.polynomial.legendre.leggauss(60)
+    edges = [0.0, min(kappa / 16.0, 0.5 / r0)]
+    while edges[-1] < 1.0 / r0:
+        edges.append(min(2.0 * edges[-1], 1.0 / r0))
+    t = np.concatenate([(a + b) / 2 + (b - a) / 2 * x for a, b in zip(edges[:-1], edges[1:])])
+    w = np.concatenate([(b - a) / 2 * w0 for a, b in zip(edges[:-1], edges[1:])])
+    if kernel == "yukawa":
+        wt = w * 2.0 / math.sqrt(math.pi) * np.exp(-(kappa**2) / (4 * t * t))
+        k = np.where(pos, np.exp(-kappa * safe) / safe, 0.0)
+        dk = np.where(pos, -np.exp(-kappa * safe) * (kappa * safe + 1.0) / safe**3, 0.0)
+    else:
+        wt = w * kappa / math.sqrt(math.pi) * np.exp(-(kappa**2) / (4 * t * t)) / (t * t)
+        k = np.exp(-kappa * d)
+        dk = np.where(pos, -kappa * np.exp(-kappa * safe) / safe, 0.0)
+    e = np.exp(-np.multiply.outer(d * d, t * t))
+    lo = e @ wt
+    dlo = e @ (-2.0 * t * t * wt)
+    s = np.where(pos | (kernel == "slater"), k - lo, 0.0)
+    ds = np.where(pos, dk - dlo, 0.0)
+    return s, ds, np.abs(k) + np.abs(lo)
+
+
+def _pair_d2(tgt, src):
+    dx = tgt[:, None, 0] - src[None, :, 0]
+    dy = tgt[:, None, 1] - src[None, :, 1]
+    dz = tgt[:, None, 2] - src[None, :, 2]
+    return dx * dx + dy * dy + dz * dz, np.stack([dx, dy, dz], -1)
+
+
+def short_range_naive(src, q, tgt, kernel: str, r0: float, kappa: float, cutoff: float):
+    """``(sum_{j: r < cutoff} q_j S(r_ij), sum of |q_j| (|K| + |L|) over the same j)`` per target."""
+    src = np.asarray(src, dtype=np.float64).reshape(-1, 3)
+    tgt = np.asarray(tgt, dtype=np.float64).reshape(-1, 3)
+    q = np.asarray(q, dtype=np.float64)
+    d2, _ = _pair_d2(tgt, src)
+    inside = d2 < cutoff * cutoff
+    s, _, mag = short_split_naive(np.sqrt(d2), kernel, r0, kappa)
+    return np.where(inside, s, 0.0) @ q, np.where(inside, mag, 0.0) @ np.abs(q)
+
+
+def short_pairs_naive(pos, q, kernel: str, r0: float, kappa: float, cutoff: float):
+    """Short-range energy ``sum_{i<j, r < cutoff} q_i q_j S(r_ij)``, forces ``-dE/dx_i``, term size."""
+    pos = np.asarray(pos, dtype=np.float64)
+    q = np.asarray(q, dtype=np.float64)
+    d2, diff = _pair_d2(pos, pos)
+    n = pos.shape[0]
+    inside = (d2 < cutoff * cutoff) & ~np.eye(n, dtype=bool)
+    s, ds, mag = short_split_naive(np.sqrt(d2), kernel, r0, kappa)
+    qq = np.outer(q, q)
+    energy = 0.5 * float(np.sum(np.where(inside, qq * s, 0.0)))
+    forces = -np.einsum("ij,ijk->ik", np.where(inside, qq * ds, 0.0), diff)
+    return energy, forces, 0.5 * float(np.sum(np.where(inside, np.abs(qq) * mag, 0.0)))
