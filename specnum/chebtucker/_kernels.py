@@ -9,7 +9,7 @@ import math
 import numpy as np
 from numba import njit, prange
 
-__all__ = ["tucker_eval", "direct_sum", "cell_short_sum", "cell_short_pairs", "KIND_CODES",
+__all__ = ["tucker_eval", "direct_sum", "cell_short_sum", "cell_short_pairs", "spread_charges", "KIND_CODES",
            "SHORT_CODES"]
 
 # kernel codes of direct_sum
@@ -430,3 +430,48 @@ def cell_short_pairs(sx, sy, sz, sq, starts, bounds, dims, reach, kind, r0, kapp
                 forces[i, 1] += fy
                 forces[i, 2] += fz
     return energy
+
+
+# ------------------------------------------------------------------ charges to a uniform grid
+@njit(cache=True)
+def spread_charges(pos, q, lo, h, points, grid):
+    """grid[i0 + a, j0 + b, k0 + c] += q_j w_x[a] w_y[b] w_z[c] for every particle j.
+
+    ``w`` are the ``points``-point Lagrange weights of the particle coordinate on the
+    uniform nodes ``lo + h i`` around it (nodes ``i0 .. i0 + points - 1`` with the
+    particle in the central cell; the stencil is shifted at the grid ends). Serial:
+    the scatter-add would race in parallel.
+    """
+    half = points // 2
+    denom = np.empty(points)
+    for a in range(points):
+        d = 1.0
+        for b in range(points):
+            if b != a:
+                d *= a - b
+        denom[a] = d
+    w = np.empty((3, points))
+    start = np.empty(3, dtype=np.int64)
+    n1 = grid.shape[1]
+    n2 = grid.shape[2]
+    flat = grid.reshape(-1)  # C-contiguous: a view
+    for j in range(pos.shape[0]):
+        for k in range(3):
+            u = (pos[j, k] - lo[k]) / h[k]
+            i0 = int(math.floor(u)) - (half - 1)
+            i0 = min(max(i0, 0), grid.shape[k] - points)
+            s = u - i0
+            for a in range(points):
+                prod = 1.0
+                for b in range(points):
+                    if b != a:
+                        prod *= s - b
+                w[k, a] = prod / denom[a]
+            start[k] = i0
+        for a in range(points):
+            wa = q[j] * w[0, a]
+            for b in range(points):
+                wab = wa * w[1, b]
+                base = ((start[0] + a) * n1 + start[1] + b) * n2 + start[2]
+                for c in range(points):
+                    flat[base + c] += wab * w[2, c]

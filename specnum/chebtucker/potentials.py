@@ -32,6 +32,7 @@ from . import _kernels
 from .algebra import coefficient_profile
 from .construct import check_box, check_n, check_rtol
 from .format import ChebTucker
+from .sourcegrid import gaussian_degree, source_grid
 from .splitting import (
     KERNELS,
     check_inside,
@@ -149,47 +150,9 @@ def direct_gradient(positions, charges, targets, kernel: str = "newton", r0: flo
 
 
 # ------------------------------------------------------- long-range ChebTucker
-def _gaussian_degree(half_width: float, r0: float, tol: float) -> int:
-    """Points needed to interpolate ``exp(-((x - c)/r0)^2)`` on ``[c - h, c + h]`` to ``tol`` (relative)."""
-    rule = 2.0 * (half_width / r0) * math.sqrt(max(math.log(2.0 / tol), 1.0))
-    n_probe = int(min(1.5 * rule + 40, 8193))
-    x = chebyshev.points(n_probe, 1, (-half_width, half_width))
-    c = np.abs(chebyshev.vals_to_coeffs(np.exp(-((x / r0) ** 2))))
-    big = np.nonzero(c > tol * c.max())[0]
-    return int(max(big[-1] + 2, 2))
-
-
-def _barycentric_rows(p: np.ndarray, nodes: np.ndarray) -> np.ndarray:
-    """Lagrange basis values ``S[j, l] = ell_l(p_j)`` for first-kind Chebyshev nodes (ascending)."""
-    n = nodes.shape[0]
-    theta = (2 * np.arange(n) + 1) * np.pi / (2 * n)
-    w = (-1.0) ** np.arange(n) * np.sin(theta)
-    diff = p[:, None] - nodes[None, :]
-    exact = diff == 0.0
-    with np.errstate(divide="ignore", invalid="ignore"):
-        tmp = w / diff
-        s = tmp / tmp.sum(axis=1, keepdims=True)
-    rows = np.any(exact, axis=1)
-    s[rows] = exact[rows].astype(np.float64)
-    return s
-
-
-def _anterpolate(pos: np.ndarray, q: np.ndarray, src_nodes, batch_floats: int = 4_000_000) -> np.ndarray:
-    """``Q = sum_j q_j S1[j] o S2[j] o S3[j]`` (charges moved to the source Chebyshev grid)."""
-    s = [_barycentric_rows(pos[:, k], src_nodes[k]) for k in range(3)]
-    n1, n2, n3 = (x.shape[0] for x in src_nodes)
-    out = np.zeros((n1, n2 * n3))
-    step = max(1, batch_floats // (n2 * n3))
-    for a in range(0, pos.shape[0], step):
-        sl = slice(a, a + step)
-        kr = (s[1][sl, :, None] * s[2][sl, None, :]).reshape(-1, n2 * n3)
-        out += (s[0][sl] * q[sl, None]).T @ kr
-    return out.reshape(n1, n2, n3)
-
-
 def long_range_potential(positions, charges, box, r0: float = 1.0, n=None, rtol: float = 1e-8, *,
                          kernel: str = "newton", kappa: float = 1.0, n_max: int = 1025,
-                         method: str = "interpolated") -> ChebTucker:
+                         method: str = "auto") -> ChebTucker:
     """Long-range potential of point charges as a ChebTucker, without the ``n^3 N`` direct sum.
 
     Parameters
@@ -214,10 +177,12 @@ def long_range_potential(positions, charges, box, r0: float = 1.0, n=None, rtol:
         Yukawa screening / Slater decay rate.
     n_max : int
         Cap of the adaptive ``n``.
-    method : {"interpolated", "cp"}
-        ``"interpolated"`` (default): the CP route with the particle coordinates
-        interpolated on a source Chebyshev grid (cost independent of ``N M r^3``, see
-        Notes). ``"cp"``: the literal CP route, ``N M`` rank-1 terms given to
+    method : {"auto", "spread", "interpolated", "cp"}
+        How the charges reach the source Chebyshev grid (see Notes): ``"spread"``
+        (local interpolation on a uniform grid, ``O(N P^3)``), ``"interpolated"``
+        (global Chebyshev interpolation, ``O(N n_s^3)``), or ``"auto"`` (default: the
+        one with the smaller operation count; ``"spread"`` for many particles).
+        ``"cp"``: the literal CP route, ``N M`` rank-1 terms given to
         :meth:`ChebTucker.from_cp` (factor matrices ``n x N M``; for small N and checks).
 
     Returns
@@ -239,16 +204,20 @@ def long_range_potential(positions, charges, box, r0: float = 1.0, n=None, rtol:
     factors are entire in ``x_{j,k}``, so ``exp(-t^2 (x - p)^2) = sum_l ell_l(p)
     exp(-t^2 (x - y_l)^2)`` up to rounding for first-kind Chebyshev nodes ``y_l`` (``n_s``
     per axis, chosen like ``n``) spanning the particles. The charges are moved once to
-    the source grid, ``Q = sum_j q_j ell(x_j) o ell(y_j) o ell(z_j)``
-    (``O(N n_s^3)`` by matrix products). Per axis, the coefficient factors
+    the source grid, ``Q = sum_j q_j ell(x_j) o ell(y_j) o ell(z_j)``: either by this
+    formula (``O(N n_s^3)`` by matrix products), or by spreading each charge to the
+    ``P^3`` nearest nodes of a uniform grid with local ``P``-point Lagrange weights
+    (``O(N P^3)``, ``P`` and the spacing chosen so that the narrowest Gaussian is
+    interpolated to ``rtol/100``) and moving that grid to the Chebyshev nodes by the
+    formula (three mode products); see :mod:`specnum.chebtucker.sourcegrid`. Per axis, the coefficient factors
     ``Phi_{k,m}[i, l]`` (Chebyshev coefficients in x of ``exp(-t_m^2 (x - y_l)^2)``)
     of all m are compressed by one SVD (relative truncation at ``rtol/1000`` of the
     Frobenius norm of the stacked, ``|c_m|^(1/3)``-weighted factors; scale-invariant
     and independent of the charges) to an orthonormal basis ``Uk``. The core is
     ``sum_m c_m Q x_1 (U1^T Phi_1m) x_2 (U2^T Phi_2m) x_3 (U3^T Phi_3m)`` and is
     finally truncated by HOSVD at ``rtol`` relative to its norm (= the norm of the
-    coefficient tensor). Cost ``O(N n_s^3 + M n_s (n_s^2 r + n_s r^2 + r^3))``; no
-    ``n^3`` array is formed.
+    coefficient tensor). Cost ``O(N P^3 + n_u^3 n_s + M n_s (n_s^2 r + n_s r^2 + r^3))``
+    (spread) or ``O(N n_s^3 + ...)``; no ``n^3`` array is formed.
 
     Examples
     --------
@@ -265,7 +234,7 @@ def long_range_potential(positions, charges, box, r0: float = 1.0, n=None, rtol:
     kernel, r0, kappa = check_kernel(kernel, r0, kappa)
     rtol = check_rtol(rtol)
     n_max = as_int(n_max, "n_max", minimum=2)
-    method = as_choice(method, "method", ("interpolated", "cp"))
+    method = as_choice(method, "method", ("auto", "spread", "interpolated", "cp"))
     lo = np.array([b[0] for b in box])
     hi = np.array([b[1] for b in box])
     if pos.shape[0] == 0 or not np.any(q):
@@ -280,7 +249,7 @@ def long_range_potential(positions, charges, box, r0: float = 1.0, n=None, rtol:
     if n is None:
         nn = []
         for k in range(3):
-            nk = _gaussian_degree(0.5 * (hi[k] - lo[k]), r0, 0.1 * rtol)
+            nk = gaussian_degree(0.5 * (hi[k] - lo[k]), r0, 0.1 * rtol)
             if nk > n_max:
                 nk, warn_cap = n_max, True
             nn.append(max(nk, 2))
@@ -290,16 +259,8 @@ def long_range_potential(positions, charges, box, r0: float = 1.0, n=None, rtol:
         result = _literal_cp(pos, q, box, nn, t, c, rtol)
         _warn_resolution(result, n, n_max, r0, rtol, warn_cap)
         return result
-    # source grid spanning the particles
-    src_nodes = []
-    for k in range(3):
-        a, b = float(pos[:, k].min()), float(pos[:, k].max())
-        half = max(0.5 * (b - a), 1e-3 * r0)
-        mid = 0.5 * (a + b)
-        ns = _gaussian_degree(half, r0, 1e-2 * rtol)
-        src_nodes.append(chebyshev.points(max(ns, 1), 1, (mid - half, mid + half)) if ns > 1
-                         else np.array([mid]))
-    qgrid = _anterpolate(pos, q, src_nodes)
+    # the charges on a Chebyshev source grid spanning the particles
+    src_nodes, qgrid = source_grid(pos, q, r0, 1e-2 * rtol, method=method)
     # per-axis factor bases
     cw = np.abs(c) ** (1.0 / 3.0)
     proj = []
@@ -314,22 +275,39 @@ def long_range_potential(positions, charges, box, r0: float = 1.0, n=None, rtol:
         uk = np.ascontiguousarray(u[:, :rk])
         bases.append(uk)
         proj.append(np.einsum("ip,iml->mpl", uk, phi_k, optimize=True))  # (M, r_k, n_s)
-    r1, r2, r3 = (b.shape[1] for b in bases)
-    core = np.zeros((r1, r2, r3))
-    ns1, ns2, ns3 = qgrid.shape
-    # first mode product for all m at once: (ns1 ns2, ns3) @ (ns3, M r3)
-    a3 = np.ascontiguousarray(proj[2].transpose(2, 0, 1).reshape(ns3, -1))
-    y3 = (qgrid.reshape(ns1 * ns2, ns3) @ a3).reshape(ns1, ns2, t.shape[0], r3)
-    for m in range(t.shape[0]):
-        ym = y3[:, :, m, :]
-        ym = mode_product(ym, proj[1][m], 1)
-        ym = mode_product(ym, proj[0][m], 0)
-        core += c[m] * ym
+    # source side: the rows of all projections span few directions of R^{n_s}; project Q on them
+    for k in range(3):
+        rows = (proj[k] * cw[:, None, None]).reshape(-1, proj[k].shape[2])  # (M r_k, n_s)
+        v, s = mode_svd(np.ascontiguousarray(rows.T))
+        sk = max(tail_ranks(s, max(1e-3 * rtol, 1e-15) * float(np.linalg.norm(rows)) / math.sqrt(3.0)), 1)
+        vk = np.ascontiguousarray(v[:, :sk])
+        qgrid = mode_product(qgrid, vk.T, k)
+        proj[k] = proj[k] @ vk  # (M, r_k, s_k)
+    core = _gaussian_sum_core(qgrid, proj, c)
     g, w = hosvd(core, rtol=rtol)
     factors = [np.ascontiguousarray(bases[k] @ w[k]) for k in range(3)]
     result = ChebTucker(box, g, factors)
     _warn_resolution(result, n, n_max, r0, rtol, warn_cap)
     return result
+
+
+def _gaussian_sum_core(qgrid: np.ndarray, proj: list[np.ndarray], c: np.ndarray) -> np.ndarray:
+    """``sum_m c_m Q x_1 P1[m] x_2 P2[m] x_3 P3[m]``, one Gaussian term at a time.
+
+    ``qgrid`` (s1, s2, s3); ``proj[k]`` (M, r_k, s_k). Per term: mode 3 as one matrix
+    product, mode 2 as a product batched over the first index (no transposed copies),
+    mode 1 as one matrix product accumulated into the core; the working arrays stay
+    small (``s1 s2 r3``) where all terms at once would need ``M`` times that.
+    """
+    s1, s2, s3 = qgrid.shape
+    r1, r2, r3 = (p.shape[1] for p in proj)
+    q2 = qgrid.reshape(s1 * s2, s3)
+    core = np.zeros((r1, r2 * r3))
+    for m in range(c.shape[0]):
+        y = (q2 @ proj[2][m].T).reshape(s1, s2, r3)
+        z = np.matmul(proj[1][m], y)  # (s1, r2, r3)
+        core += (c[m] * proj[0][m]) @ z.reshape(s1, r2 * r3)
+    return core.reshape(r1, r2, r3)
 
 
 def _literal_cp(pos, q, box, nn, t, c, rtol) -> ChebTucker:
