@@ -213,7 +213,9 @@ def long_range_potential(positions, charges, box, r0: float = 1.0, n=None, rtol:
     ``Phi_{k,m}[i, l]`` (Chebyshev coefficients in x of ``exp(-t_m^2 (x - y_l)^2)``)
     of all m are compressed by one SVD (relative truncation at ``rtol/1000`` of the
     Frobenius norm of the stacked, ``|c_m|^(1/3)``-weighted factors; scale-invariant
-    and independent of the charges) to an orthonormal basis ``Uk``. The core is
+    and independent of the charges) to an orthonormal basis ``Uk``; the rows of the
+    projected factors ``Uk^T Phi_{k,m}`` (all m) span few directions of the source
+    index, so ``Q`` is first projected onto those (same relative truncation). The core is
     ``sum_m c_m Q x_1 (U1^T Phi_1m) x_2 (U2^T Phi_2m) x_3 (U3^T Phi_3m)`` and is
     finally truncated by HOSVD at ``rtol`` relative to its norm (= the norm of the
     coefficient tensor). Cost ``O(N P^3 + n_u^3 n_s + M n_s (n_s^2 r + n_s r^2 + r^3))``
@@ -271,16 +273,14 @@ def long_range_potential(positions, charges, box, r0: float = 1.0, n=None, rtol:
         phi_k = chebyshev.vals_to_coeffs(vals, kind=1, axis=0)  # (n_k, M, n_s)
         weighted = (phi_k * cw[None, :, None]).reshape(nn[k], -1)
         u, s = mode_svd(weighted)
-        rk = max(tail_ranks(s, max(1e-3 * rtol, 1e-15) * float(np.linalg.norm(weighted)) / math.sqrt(3.0)), 1)
-        uk = np.ascontiguousarray(u[:, :rk])
+        uk = np.ascontiguousarray(u[:, :_factor_rank(s, weighted, rtol)])
         bases.append(uk)
         proj.append(np.einsum("ip,iml->mpl", uk, phi_k, optimize=True))  # (M, r_k, n_s)
     # source side: the rows of all projections span few directions of R^{n_s}; project Q on them
     for k in range(3):
         rows = (proj[k] * cw[:, None, None]).reshape(-1, proj[k].shape[2])  # (M r_k, n_s)
         v, s = mode_svd(np.ascontiguousarray(rows.T))
-        sk = max(tail_ranks(s, max(1e-3 * rtol, 1e-15) * float(np.linalg.norm(rows)) / math.sqrt(3.0)), 1)
-        vk = np.ascontiguousarray(v[:, :sk])
+        vk = np.ascontiguousarray(v[:, :_factor_rank(s, rows, rtol)])
         qgrid = mode_product(qgrid, vk.T, k)
         proj[k] = proj[k] @ vk  # (M, r_k, s_k)
     core = _gaussian_sum_core(qgrid, proj, c)
@@ -289,6 +289,12 @@ def long_range_potential(positions, charges, box, r0: float = 1.0, n=None, rtol:
     result = ChebTucker(box, g, factors)
     _warn_resolution(result, n, n_max, r0, rtol, warn_cap)
     return result
+
+
+def _factor_rank(singular_values: np.ndarray, matrix: np.ndarray, rtol: float) -> int:
+    """Rank kept for a factor basis: tail at most ``rtol/1000`` of ``||matrix||_F / sqrt(3)`` (at least 1)."""
+    threshold = max(1e-3 * rtol, 1e-15) * float(np.linalg.norm(matrix)) / math.sqrt(3.0)
+    return max(tail_ranks(singular_values, threshold), 1)
 
 
 def _gaussian_sum_core(qgrid: np.ndarray, proj: list[np.ndarray], c: np.ndarray) -> np.ndarray:
