@@ -94,16 +94,9 @@ def plot_potential_slice(x: Sequence[float], y: Sequence[float], values, title: 
     -------
     matplotlib.axes.Axes
     """
-    ax = axes_or_new(ax)
     v = np.asarray(values, dtype=float)
-    m = ax.pcolormesh(np.asarray(x), np.asarray(y), v.T, shading="auto", cmap="RdBu_r",
-                      vmin=-np.max(np.abs(v)), vmax=np.max(np.abs(v)))
-    ax.figure.colorbar(m, ax=ax)
-    ax.set_aspect("equal")
-    ax.set_xlabel("x")
-    ax.set_ylabel("y")
-    ax.set_title(title)
-    return ax
+    vmax = np.max(np.abs(v))
+    return _slice_map(axes_or_new(ax), x, y, v, title, cmap="RdBu_r", vmin=-vmax, vmax=vmax)
 
 
 def plot_error_slice(x: Sequence[float], y: Sequence[float], errors, title: str = "log10 |error|", ax=None):
@@ -121,9 +114,13 @@ def plot_error_slice(x: Sequence[float], y: Sequence[float], errors, title: str 
     -------
     matplotlib.axes.Axes
     """
-    ax = axes_or_new(ax)
     e = np.log10(np.maximum(np.abs(np.asarray(errors, dtype=float)), 1e-17))
-    m = ax.pcolormesh(np.asarray(x), np.asarray(y), e.T, shading="auto", cmap="viridis")
+    return _slice_map(axes_or_new(ax), x, y, e, title, cmap="viridis")
+
+
+def _slice_map(ax, x, y, values: np.ndarray, title: str, **style):
+    """``values[i, j]`` at ``(x[i], y[j])`` as a colour map with a colour bar, equal aspect."""
+    m = ax.pcolormesh(np.asarray(x), np.asarray(y), values.T, shading="auto", **style)
     ax.figure.colorbar(m, ax=ax)
     ax.set_aspect("equal")
     ax.set_xlabel("x")
