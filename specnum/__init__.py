@@ -17,11 +17,12 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from specnum._validation import SizeBudget, get_size_budget, size_budget
 from specnum._version import __version__
 
 _SUBPACKAGES = ("bases", "riesz", "chebtucker", "gaunt", "plotting", "experiments", "testing", "errors")
 
-__all__ = ["__version__", *_SUBPACKAGES]
+__all__ = ["__version__", "size_budget", "get_size_budget", "SizeBudget", *_SUBPACKAGES]
 
 
 def __getattr__(name: str) -> Any:
