@@ -1,40 +1,45 @@
 """Gauss-Legendre x uniform quadrature grids on the sphere and the spherical-harmonic transforms.
 
 :class:`SphereGrid` / :func:`sphere_grid` build the product rule (Gauss-Legendre in
-``cos theta``, uniform in ``phi``); :func:`analysis` (grid values -> coefficients, by
-quadrature) and :func:`synthesis` (coefficients -> grid values) use either a separable
-rFFT + Legendre-sum algorithm, O(L^3), or one BLAS product with a cached dense matrix,
-O(L^4). Coefficients refer to the orthonormal real harmonics of
-:mod:`specnum.bases.sphharm` (flat index ``l*l + l + m``, no Condon-Shortley phase);
-all names are re-exported there.
+``cos theta``, uniform in ``phi``). :func:`analysis` (grid values -> coefficients, by
+quadrature) and :func:`synthesis` (coefficients -> grid values) are batched (any batch
+shape, float32 or float64, optional ``out=``) and run on a cached
+:class:`SphereTransform` plan (:func:`sphere_transform`), which works with the grid
+values folded by the symmetries of the nodes (``theta -> pi - theta``, ``phi -> -phi``)
+and uses either one dense matrix per symmetry class (small sizes) or the separable route
+(Legendre sums per order, then matrix products along ``phi``), chosen by one rule. Pillars
+(Gaunt products, powers, layers) use the plan directly so that their pointwise work
+happens on folded values, block by block of rows. Coefficients refer to the orthonormal
+real harmonics of :mod:`specnum.bases.sphharm` (flat index ``l*l + l + m``, no
+Condon-Shortley phase); the grid and transform names are re-exported there.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
-import scipy.fft
 
+import specnum.bases._spheregrid_kernels as _k
 from specnum._validation import as_choice, as_float_array, as_int, check_budget, flat_sh_lmax
 from specnum.bases._legendre import _degree_order_cached, _eval_unit
+from specnum.bases._threads import run_blocks, worker_count
 from specnum.bases.quadrature import gauss_legendre
 
 __all__ = [
     "TRANSFORM_METHODS",
     "SphereGrid",
     "sphere_grid",
+    "SphereTransform",
+    "sphere_transform",
     "analysis",
     "synthesis",
 ]
 
 TRANSFORM_METHODS = ("auto", "separable", "dense")
-# "auto" uses the dense (BLAS, O(L^4)) transform while K * n_theta * n_phi stays below this
-# (measured crossover on a 2-core AMD EPYC, 1 thread, grid sphere_grid(2L): L ~ 14-16)
-_DENSE_MAX_WORK = 120_000
 
 
 @dataclass(frozen=True, eq=False)
@@ -101,13 +106,13 @@ class SphereGrid:
         t, p = np.meshgrid(self.theta, self.phi, indexing="ij")
         return np.stack([np.sin(t) * np.cos(p), np.sin(t) * np.sin(p), np.cos(t)], axis=-1)
 
-    def analysis(self, values: Any, lmax: int | None = None, *, method: str = "auto") -> np.ndarray:
+    def analysis(self, values: Any, lmax: int | None = None, *, method: str = "auto", out: Any = None) -> np.ndarray:
         """Same as :func:`analysis` on this grid."""
-        return analysis(values, self, lmax, method=method)
+        return analysis(values, self, lmax, method=method, out=out)
 
-    def synthesis(self, coeffs: Any, *, method: str = "auto") -> np.ndarray:
+    def synthesis(self, coeffs: Any, *, method: str = "auto", out: Any = None) -> np.ndarray:
         """Same as :func:`synthesis` on this grid."""
-        return synthesis(coeffs, self, method=method)
+        return synthesis(coeffs, self, method=method, out=out)
 
 
 @lru_cache(maxsize=64)
@@ -168,77 +173,266 @@ def sphere_grid(degree: int, *, n_theta: int | None = None, n_phi: int | None = 
     return _grid_cached(nt, nph)
 
 
+# ---------------------------------------------------------------------------------------------
+# the transform plan
+
+#: Dense transforms while ``(lmax+1)**2 * n_theta * n_phi`` stays at or below this (one BLAS
+#: product per symmetry class beats the separable route's several smaller ones); measured
+#: crossover, ``python benchmarks/bench_gaunt.py --transforms``.
+_DENSE_MAX_WORK = 60_000
+#: Target bytes of one row block's buffers (they should stay in the 2 MB L2 cache).
+_BLOCK_BYTES = 1 << 20
+
+
+@dataclass(frozen=True, eq=False)
+class SphereTransform:
+    """Batched transforms between real SH coefficients and *folded* values on a grid.
+
+    Build with :func:`sphere_transform` (cached). The grid's nodes are symmetric under
+    ``theta -> pi - theta`` and ``phi -> -phi``; the folded values of a function ``f`` on
+    ``nb`` rows are two arrays, ``E`` of shape ``(2, nb, n_half, n_even)`` and ``O`` of shape
+    ``(2, nb, n_half, n_odd)``, with, at the northern latitudes ``t < n_half``,
+
+    .. math:: f(\\theta_t, \\pm\\phi_j) = (E_0 \\pm O_0) + (E_1 \\pm O_1),\\qquad
+              f(\\pi - \\theta_t, \\pm\\phi_j) = (E_0 \\pm O_0) - (E_1 \\pm O_1),
+
+    ``j = 0..n_even-1`` for ``E`` and ``j = 1..n_odd`` for ``O``. Products of functions
+    multiply folded values class by class, which is how pillars use this class; the
+    public :func:`synthesis` and :func:`analysis` unfold and fold around it.
+
+    Attributes
+    ----------
+    lmax : int
+        Degree of the coefficients.
+    grid : SphereGrid
+        The grid.
+    dtype : numpy.dtype
+        float32 or float64 (tables, buffers and results).
+    dense : bool
+        One dense matrix per symmetry class (``O(L^2 n_theta n_phi)`` per row) instead of
+        the separable route (Legendre sums per order, then matrix products along ``phi``,
+        ``O(L (L + n_phi) n_theta)`` per row); chosen by :func:`sphere_transform`.
+    n_half, n_even, n_odd : int
+        ``ceil(n_theta / 2)``, ``n_phi // 2 + 1`` and ``(n_phi - 1) // 2``.
+    """
+
+    lmax: int
+    grid: SphereGrid
+    dtype: np.dtype
+    dense: bool
+    n_half: int
+    n_even: int
+    n_odd: int
+    _items: tuple = field(repr=False)
+    _synth: tuple = field(repr=False)
+    _anal: tuple = field(repr=False)
+
+    def __post_init__(self) -> None:
+        as_int(self.lmax, "lmax", minimum=0)
+        _check_grid(self.grid)
+        _as_dtype(self.dtype)
+        if len(self._items) != 3:
+            raise ValueError("SphereTransform must be built by sphere_transform (tables missing)")
+
+    @property
+    def ncoef(self) -> int:
+        """``(lmax + 1)**2``."""
+        return (self.lmax + 1) ** 2
+
+    def block_rows(self) -> int:
+        """Rows per block that keep this transform's buffers near ``_BLOCK_BYTES``."""
+        per_row = self.n_half * (self.n_even + self.n_odd) * 6 + 4 * (self.lmax + 1) * self.n_half * 2
+        nb = _BLOCK_BYTES // max(per_row * self.dtype.itemsize, 1)
+        return int(min(256, max(8, 1 << max(int(nb).bit_length() - 1, 0))))
+
+    def folded_buffers(self, nb: int) -> tuple[np.ndarray, np.ndarray]:
+        """Empty folded values ``(E, O)`` for ``nb`` rows."""
+        return (np.empty((2, nb, self.n_half, self.n_even), self.dtype),
+                np.empty((2, nb, self.n_half, self.n_odd), self.dtype))
+
+    def workspace(self, nb: int) -> dict:
+        """Scratch buffers of one block of ``nb`` rows (one per thread)."""
+        src, kpad, offset = self._items
+        ws = {"nb": nb, "items": np.empty(int(offset[-1]) * nb, self.dtype)}
+        if not self.dense:
+            ws["lat"] = np.zeros((self.lmax + 1, 2, 2, nb, self.n_half), self.dtype)
+        return ws
+
+    def folded_synthesis(self, coeffs: np.ndarray, start: int, E: np.ndarray, O: np.ndarray, ws: dict) -> None:
+        """Folded values of rows ``coeffs[start : start + nb]`` into ``E``, ``O`` (rows past the end: 0).
+
+        ``coeffs`` is C-contiguous ``(B, (lmax+1)**2)`` of this transform's dtype (unchecked).
+        """
+        nb = ws["nb"]
+        src, kpad, offset = self._items
+        buf = ws["items"]
+        _k.gather_items(coeffs, start, nb, src, kpad, offset, buf)
+        if self.dense:
+            for (cs, p), mat in self._synth[0].items():
+                x = buf[offset[2 * cs + p] * nb: offset[2 * cs + p + 1] * nb].reshape(nb, -1)
+                np.matmul(x, mat, out=(E if cs == 0 else O)[p].reshape(nb, -1))
+            return
+        groups, P, Fc, Fs = self._synth
+        lat = ws["lat"]
+        for (m0, m1, kp, i0), Pg in zip(groups, P):
+            x = buf[offset[i0] * nb: offset[i0 + 4 * (m1 - m0)] * nb].reshape(m1 - m0, 2, 2, nb, kp)
+            np.matmul(x, Pg, out=lat[m0:m1])
+        L = self.lmax
+        np.matmul(lat[:, 0].reshape(L + 1, -1).T, Fc, out=E.reshape(-1, self.n_even))
+        if L > 0 and self.n_odd > 0:
+            np.matmul(lat[1:, 1].reshape(L, -1).T, Fs, out=O.reshape(-1, self.n_odd))
+        elif self.n_odd > 0:
+            O[...] = 0.0
+
+    def folded_analysis(self, E: np.ndarray, O: np.ndarray, out: np.ndarray, start: int, ws: dict) -> None:
+        """Quadrature of folded values into coefficient rows ``out[start : start + nb]``.
+
+        ``out`` is C-contiguous ``(B, (lmax+1)**2)``; rows past its end are dropped.
+        """
+        nb = ws["nb"]
+        src, kpad, offset = self._items
+        buf = ws["items"]
+        if self.dense:
+            for (cs, p), mat in self._anal[0].items():
+                y = buf[offset[2 * cs + p] * nb: offset[2 * cs + p + 1] * nb].reshape(nb, -1)
+                np.matmul((E if cs == 0 else O)[p].reshape(nb, -1), mat, out=y)
+        else:
+            groups, Q, Fac, Fas = self._anal
+            lat = ws["lat"]
+            L = self.lmax
+            np.matmul(Fac, E.reshape(-1, self.n_even).T, out=lat[:, 0].reshape(L + 1, -1))
+            if L > 0 and self.n_odd > 0:
+                np.matmul(Fas, O.reshape(-1, self.n_odd).T, out=lat[1:, 1].reshape(L, -1))
+            elif L > 0:
+                lat[1:, 1] = 0.0
+            for (m0, m1, kp, i0), Qg in zip(groups, Q):
+                y = buf[offset[i0] * nb: offset[i0 + 4 * (m1 - m0)] * nb].reshape(m1 - m0, 2, 2, nb, kp)
+                np.matmul(lat[m0:m1], Qg, out=y)
+        _k.scatter_items(buf, src, kpad, offset, nb, start, out)
+
+
+def _north(grid: SphereGrid) -> tuple[np.ndarray, np.ndarray, int]:
+    """Latitude factors ``Y_{l,m}(theta_t, 0)`` at the northern nodes ``(nh, K)``, their
+    quadrature weights (``2 w_t``; ``w_t`` on the equator) and ``nh``."""
+    nh = (grid.n_theta + 1) // 2
+    theta = grid.theta[:nh]
+    qw = 2.0 * grid.theta_weights[:nh]
+    if grid.n_theta % 2:
+        qw[-1] *= 0.5
+    return theta, qw, nh
+
+
+def _legendre_factors(lmax: int, theta: np.ndarray, equator: bool) -> np.ndarray:
+    pts = np.zeros((theta.size, 3))
+    pts[:, 0] = np.sin(theta)
+    pts[:, 2] = np.cos(theta)
+    y = _eval_unit(lmax, pts, "integral", False)  # (nh, K): sqrt2 N Pbar (m > 0), N P (m = 0)
+    if equator:  # parity: Y_{l,m}(pi/2) = 0 exactly for odd l - m
+        l, m = _degree_order_cached(lmax)
+        y[-1, (l - np.abs(m)) % 2 == 1] = 0.0
+    return y
+
+
+def _azimuth_tables(lmax: int, n_phi: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``cos(m phi_j)`` (``j < n_even``), ``sin(m phi_j)`` (``1 <= j <= n_odd``) and the analysis
+    factors ``2 pi / n_phi`` times the fold multiplicity (1 or 2) of node ``j``."""
+    n_even, n_odd = n_phi // 2 + 1, (n_phi - 1) // 2
+    m = np.arange(lmax + 1)[:, None]
+    j = np.arange(n_even)[None, :]
+    ang = 2.0 * np.pi * ((m * j) % n_phi) / n_phi  # exact reduction of the angle
+    cos = np.cos(ang)
+    sin = np.sin(ang[1:, 1 : n_odd + 1])
+    mult = np.where((j == 0) | (2 * j == n_phi), 1.0, 2.0) * (2.0 * np.pi / n_phi)
+    return cos, sin, cos * mult, sin * mult[:, 1 : n_odd + 1]
+
+
+def _items_separable(lmax: int):
+    """Items ``(m, cs, p)`` in groups of orders; item block ``k``: ``l = m + p + 2k``."""
+    G = min(lmax + 1, max(1, -(-(lmax + 1) // 4)))  # groups of about 4 orders: padding ~ 1/8
+    bounds = np.unique(np.linspace(0, lmax + 1, G + 1).round().astype(int))
+    groups, rows, kp_list = [], [], []
+    for m0, m1 in zip(bounds[:-1], bounds[1:]):
+        kp = (lmax - m0) // 2 + 1
+        groups.append((int(m0), int(m1), kp, len(rows)))
+        for m in range(m0, m1):
+            for cs in (0, 1):
+                for p in (0, 1):
+                    ls = np.arange(m + p, lmax + 1, 2)
+                    idx = ls * ls + ls + (m if cs == 0 else -m)
+                    if cs == 1 and m == 0:
+                        idx = idx[:0]
+                    rows.append(np.concatenate([idx, np.full(kp - idx.size, -1)]))
+                    kp_list.append(kp)
+    return groups, rows, kp_list
+
+
+def _items_dense(lmax: int):
+    l, m = _degree_order_cached(lmax)
+    k = np.arange(l.size)
+    rows = [k[(m >= 0) & ((l - m) % 2 == p)] for p in (0, 1)] + [k[(m < 0) & ((l + m) % 2 == p)] for p in (0, 1)]
+    return rows, [r.size for r in rows]
+
+
+def _pack_items(rows: list, kpads: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    width = max([1, *kpads])
+    src = np.full((len(rows), width), -1, dtype=np.int64)
+    for i, r in enumerate(rows):
+        src[i, : len(r)] = r
+    kpad = np.asarray(kpads, dtype=np.int64)
+    offset = np.concatenate([[0], np.cumsum(kpad)]).astype(np.int64)
+    return src, kpad, offset
+
+
+#: Table entries below this are set to zero: they are far below the rounding of any sum they
+#: enter (the factors are O(1)), and subnormal operands slow arithmetic down a hundredfold.
+_FLUSH = {"float32": 2.0**-100, "float64": 2.0**-900}
+
+
+def _ro(a: np.ndarray, dtype: np.dtype) -> np.ndarray:
+    a = np.array(a, dtype=dtype, order="C")
+    a[np.abs(a) < _FLUSH[np.dtype(dtype).name]] = 0.0
+    a.setflags(write=False)
+    return a
+
+
 @lru_cache(maxsize=32)
-def _grid_tables(lmax: int, n_theta: int, n_phi: int) -> tuple[np.ndarray, np.ndarray]:
-    """Normalised Legendre tables on the grid, shape (lmax+1, n_theta, lmax+1) [m, t, l].
-
-    ``synth[m, t, l] = Y_{l,m}(theta_t, 0)`` (= sqrt2 N Pbar for m > 0, 0 for l < m);
-    ``anal = synth * w_t * 2 pi / n_phi``.
-    """
+def _transform_cached(lmax: int, n_theta: int, n_phi: int, dtype_name: str, dense: bool) -> SphereTransform:
     grid = _grid_cached(n_theta, n_phi)
-    pts = np.zeros((n_theta, 3))
-    pts[:, 0] = np.sin(grid.theta)
-    pts[:, 2] = np.cos(grid.theta)
-    y = _eval_unit(lmax, pts, "integral", False)  # (n_theta, K)
-    l, m = _degree_order_cached(lmax)
-    sel = m >= 0
-    synth = np.zeros((lmax + 1, n_theta, lmax + 1))
-    synth[m[sel], :, l[sel]] = y[:, sel].T
-    anal = synth * (grid.theta_weights * grid.phi_weight)[None, :, None]
-    synth = np.ascontiguousarray(synth)
-    anal = np.ascontiguousarray(anal)
-    synth.setflags(write=False)
-    anal.setflags(write=False)
-    return synth, anal
-
-
-@lru_cache(maxsize=64)
-def _fold_maps(lmax: int, n_phi: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Aliasing maps between orders m = 0..lmax and rfft bins of length n_phi.
-
-    Returns ``bins[m]``, ``sin_sign[m]`` (analysis: S_m = sin_sign * Im X[bin]) and the real
-    (M, nbins) matrices ``fold_re``, ``fold_im`` (synthesis: X.re = a @ fold_re, X.im = b @ fold_im
-    for g_m = a_m - i b_m with ``irfft(..., norm="forward")``), and the flat gather index.
-    """
-    nb = n_phi // 2 + 1
-    j = np.arange(lmax + 1) % n_phi
-    upper = j > n_phi // 2
-    bins = np.where(upper, n_phi - j, j)
-    sin_sign = np.where(upper, 1.0, -1.0)
-    half = np.where((bins == 0) | (2 * bins == n_phi), 1.0, 0.5)
-    fold_re = np.zeros((lmax + 1, nb))
-    fold_im = np.zeros((lmax + 1, nb))
-    for mm in range(lmax + 1):
-        fold_re[mm, bins[mm]] += half[mm]
-        if half[mm] == 0.5:  # imaginary parts of the DC and Nyquist bins are ignored by irfft
-            fold_im[mm, bins[mm]] += half[mm] * sin_sign[mm]
-    l, m = _degree_order_cached(lmax)
-    gather = np.where(m < 0, (lmax + 1) ** 2, 0) + np.abs(m) * (lmax + 1) + l
-    out = (bins, sin_sign, fold_re, fold_im, gather)
-    for arr in out:
-        arr.setflags(write=False)
-    return out
-
-
-@lru_cache(maxsize=16)
-def _dense_tables(lmax: int, n_theta: int, n_phi: int) -> tuple[np.ndarray, np.ndarray]:
-    """Dense matrices: ``synth`` (K, T*P) with f = c @ synth, ``anal`` (T*P, K) with c = f @ anal."""
-    grid = _grid_cached(n_theta, n_phi)
-    y = _eval_unit(lmax, grid.xyz(), "integral", False).reshape(n_theta * n_phi, -1)
-    synth = np.ascontiguousarray(y.T)
-    anal = np.ascontiguousarray(y * grid.weights.reshape(-1, 1))
-    synth.setflags(write=False)
-    anal.setflags(write=False)
-    return synth, anal
-
-
-def _check_transform_budget(what: str, lmax: int, grid: SphereGrid, nbt: int, dense: bool) -> None:
-    k = float(lmax + 1) ** 2
-    npts = float(grid.n_theta) * grid.n_phi
-    tables = 2 * k * npts if dense else 2 * (lmax + 1) * grid.n_theta * (lmax + 1)
-    per_row = k * npts if dense else (lmax + 1) * (lmax + 1) * grid.n_theta + npts * math.log2(grid.n_phi + 1)
-    check_budget(f"{what} of degree {lmax} on a {grid.n_theta} x {grid.n_phi} grid over {nbt} rows",
-                 memory=8.0 * (tables + 4 * nbt * (npts + k)), work=4.0 * nbt * per_row)
+    dtype = np.dtype(dtype_name)
+    theta, qw, nh = _north(grid)
+    y = _legendre_factors(lmax, theta, n_theta % 2 == 1)
+    cos, sin, cos_a, sin_a = _azimuth_tables(lmax, n_phi)
+    n_even, n_odd = cos.shape[1], sin.shape[1]
+    if dense:
+        rows, kpads = _items_dense(lmax)
+        l, m = _degree_order_cached(lmax)
+        synth, anal = {}, {}
+        for cs in (0, 1):
+            for p in (0, 1):
+                r = rows[2 * cs + p]
+                mm = np.abs(m[r])
+                trig = cos[mm] if cs == 0 else sin[mm - 1]
+                trig_a = cos_a[mm] if cs == 0 else sin_a[mm - 1]
+                lat = y[:, np.abs(r - l[r] * l[r] - l[r]) + l[r] * l[r] + l[r]]  # Y_{l,|m|}(theta_t, 0)
+                ncol = nh * trig.shape[1]
+                synth[(cs, p)] = _ro(np.einsum("tk,kj->ktj", lat, trig).reshape(r.size, ncol), dtype)
+                anal[(cs, p)] = _ro(np.einsum("tk,kj->tjk", lat * qw[:, None], trig_a).reshape(ncol, r.size), dtype)
+        items = _pack_items(rows, kpads)
+        return SphereTransform(lmax, grid, dtype, True, nh, n_even, n_odd, items, (synth,), (anal,))
+    groups, rows, kpads = _items_separable(lmax)
+    P, Q = [], []
+    for m0, m1, kp, _ in groups:
+        Pg = np.zeros((m1 - m0, 1, 2, kp, nh))
+        for m in range(m0, m1):
+            for p in (0, 1):
+                ls = np.arange(m + p, lmax + 1, 2)
+                Pg[m - m0, 0, p, : ls.size] = y[:, ls * ls + ls + m].T
+        P.append(_ro(Pg, dtype))
+        Q.append(_ro(np.swapaxes(Pg, -1, -2) * qw[:, None], dtype))
+    items = _pack_items(rows, kpads)
+    return SphereTransform(lmax, grid, dtype, False, nh, n_even, n_odd, items,
+                           (groups, tuple(P), _ro(cos, dtype), _ro(sin, dtype)),
+                           (groups, tuple(Q), _ro(cos_a, dtype), _ro(sin_a, dtype)))
 
 
 def _use_dense(method: str, lmax: int, grid: SphereGrid) -> bool:
@@ -247,49 +441,132 @@ def _use_dense(method: str, lmax: int, grid: SphereGrid) -> bool:
     return (lmax + 1) ** 2 * grid.n_theta * grid.n_phi <= _DENSE_MAX_WORK
 
 
+def sphere_transform(lmax: int, grid: SphereGrid, *, dtype: Any = "float64", method: str = "auto") -> SphereTransform:
+    """The cached transform plan between degree-``lmax`` coefficients and folded values on ``grid``.
+
+    Parameters
+    ----------
+    lmax : int
+        Degree of the coefficients, ``>= 0``.
+    grid : SphereGrid
+        The grid (:func:`sphere_grid`).
+    dtype : {"float64", "float32"}
+        Precision of the tables and of the data the plan transforms.
+    method : {"auto", "separable", "dense"}
+        ``"auto"``: dense while ``(lmax+1)**2 * n_theta * n_phi <= 60000`` (the measured
+        crossover), separable beyond; the one rule of every sphere-grid computation.
+
+    Returns
+    -------
+    SphereTransform
+        Read-only tables; the same object for the same arguments.
+
+    Raises
+    ------
+    ValueError
+        Negative ``lmax``, unknown ``dtype`` or ``method``, tables beyond the size budget.
+    TypeError
+        ``grid`` not a SphereGrid, non-integer ``lmax``.
+
+    Examples
+    --------
+    >>> g = sphere_grid(8)
+    >>> t = sphere_transform(4, g)
+    >>> (t.n_half, t.n_even, t.n_odd), t.dense
+    ((3, 5, 4), True)
+    """
+    grid = _check_grid(grid)
+    lmax = as_int(lmax, "lmax", minimum=0)
+    dtype = _as_dtype(dtype)
+    as_choice(method, "method", TRANSFORM_METHODS)
+    dense = _use_dense(method, lmax, grid)
+    _check_transform_budget("sphere_transform", lmax, grid, 0, dense)
+    return _transform_cached(lmax, grid.n_theta, grid.n_phi, dtype.name, dense)
+
+
+def _as_dtype(value: Any) -> np.dtype:
+    try:
+        name = np.dtype(value).name
+    except TypeError:
+        name = value
+    return np.dtype(as_choice(name, "dtype", ("float64", "float32")))
+
+
+def _check_transform_budget(what: str, lmax: int, grid: SphereGrid, nbt: int, dense: bool) -> None:
+    k = float(lmax + 1) ** 2
+    npts = float(grid.n_theta) * grid.n_phi
+    tables = 2 * k * npts if dense else 2 * (lmax + 1) * (grid.n_theta * (lmax + 1) + grid.n_phi)
+    per_row = k * npts if dense else (lmax + 1) * (lmax + 1) * grid.n_theta + 2 * npts * (lmax + 1)
+    check_budget(f"{what} of degree lmax = {lmax} on a {grid.n_theta} x {grid.n_phi} grid over {nbt} rows",
+                 memory=8.0 * (tables + 2 * nbt * (npts + k)), work=2.0 * nbt * per_row + tables)
+
+
 def _check_grid(grid: Any) -> SphereGrid:
     if not isinstance(grid, SphereGrid):
         raise TypeError(f"grid must be a SphereGrid (see sphere_grid), got {type(grid).__name__}")
     return grid
 
 
-def analysis(
-    values: Any, grid: SphereGrid, lmax: int | None = None, *, method: str = "auto"
-) -> np.ndarray:
+def _work_dtype(arr: np.ndarray) -> np.dtype:
+    return np.dtype(np.float32) if arr.dtype == np.float32 else np.dtype(np.float64)
+
+
+def _check_out(out: Any, shape: tuple, dtype: np.dtype) -> np.ndarray:
+    if not isinstance(out, np.ndarray):
+        raise TypeError(f"out must be a numpy array, got {type(out).__name__}")
+    if out.shape != shape or out.dtype != dtype or not out.flags.c_contiguous or not out.flags.writeable:
+        raise ValueError(f"out must be a writeable C-contiguous {dtype.name} array of shape {shape}, "
+                         f"got {out.dtype.name} {out.shape}")
+    return out
+
+
+def _as_real(value: Any, name: str, min_ndim: int) -> np.ndarray:
+    arr = np.asarray(value)
+    dtype = np.float32 if arr.dtype == np.float32 else np.float64
+    return as_float_array(arr, name, min_ndim=min_ndim, dtype=dtype)
+
+
+def analysis(values: Any, grid: SphereGrid, lmax: int | None = None, *, method: str = "auto",
+             out: Any = None) -> np.ndarray:
     """Spherical-harmonic coefficients of grid samples by quadrature (forward transform).
 
     Parameters
     ----------
     values : array_like, shape (..., n_theta, n_phi)
-        Samples on ``grid`` (batch axes leading).
+        Samples on ``grid`` (batch axes leading). float32 input is transformed in float32.
     grid : SphereGrid
         The grid of the samples.
     lmax : int, optional
         Maximum output degree; default ``grid.degree // 2`` (the largest degree for
         which a band-limited function of the same degree is recovered exactly).
     method : {"auto", "separable", "dense"}
-        ``"separable"``: rFFT + Legendre sums, O(L^3); ``"dense"``: one BLAS product with
-        the cached (n_theta*n_phi, K) weighted harmonic matrix, O(L^4) but faster for small
-        L and large batches; ``"auto"``: dense while ``K * n_theta * n_phi <= 120000``.
+        The rule of :func:`sphere_transform`.
+    out : ndarray, shape (..., (lmax+1)**2), optional
+        Preallocated C-contiguous result of the working dtype.
 
     Returns
     -------
     ndarray, shape (..., (lmax+1)**2)
-        ``c_k = sum_{t,p} w_{t,p} f(theta_t, phi_p) Y_k(theta_t, phi_p)`` (orthonormal ``Y``).
+        ``c_k = sum_{t,p} w_{t,p} f(theta_t, phi_p) Y_k(theta_t, phi_p)`` (orthonormal ``Y``);
+        float32 for float32 ``values``, else float64.
 
     Raises
     ------
     ValueError
-        Wrong trailing shape, non-finite values, negative lmax, unknown method.
+        Wrong trailing shape, non-finite values, negative lmax, unknown method, a bad
+        ``out``, sizes beyond the size budget.
     TypeError
         ``grid`` not a SphereGrid.
 
     Notes
     -----
-    Separable method, O(L^3) per sample set: a real FFT along phi (``scipy.fft.rfft``; orders
-    ``m >= n_phi/2`` are folded onto their aliases), then for each m a matrix product
-    with the cached weighted normalised Legendre table. Exact (to rounding) when the
-    sampled function has degree ``<= grid.degree - lmax``.
+    The values are folded into their four symmetry classes (:class:`SphereTransform`);
+    the separable route then sums ``phi`` by matrix products with the cosine and sine
+    tables (exact for every order, including those beyond ``n_phi / 2``, which alias) and
+    ``theta`` by per-order products with the weighted normalised Legendre factors of the
+    northern nodes (``P(pi - theta) = (-1)^(l-m) P(theta)``), ``O(L (L + n_phi) n_theta)``
+    per sample set. Exact (to rounding) when the sampled function has degree
+    ``<= grid.degree - lmax``.
 
     Examples
     --------
@@ -304,66 +581,65 @@ def analysis(
     grid = _check_grid(grid)
     lmax = grid.degree // 2 if lmax is None else as_int(lmax, "lmax", minimum=0)
     as_choice(method, "method", TRANSFORM_METHODS)
-    v = as_float_array(values, "values", min_ndim=2)
-    if v.shape[-2:] != grid.shape:
-        raise ValueError(f"values must have trailing shape (n_theta, n_phi) = {grid.shape}, got {v.shape}")
-    batch = v.shape[:-2]
+    shape = np.shape(values)
+    if len(shape) < 2 or shape[-2:] != grid.shape:
+        raise ValueError(f"values must have trailing shape (n_theta, n_phi) = {grid.shape}, got {shape}")
+    batch = shape[:-2]
     nbt = math.prod(batch)
     _check_transform_budget("analysis", lmax, grid, nbt, _use_dense(method, lmax, grid))
-    if _use_dense(method, lmax, grid):
-        _, anal_mat = _dense_tables(lmax, grid.n_theta, grid.n_phi)
-        out = v.reshape(nbt, grid.n_theta * grid.n_phi) @ anal_mat
-    else:
-        out = _analysis_separable(v.reshape(nbt, grid.n_theta, grid.n_phi), grid, lmax)
-    return out.reshape(batch + ((lmax + 1) ** 2,))
+    v = _as_real(values, "values", 2)
+    plan = sphere_transform(lmax, grid, dtype=_work_dtype(v), method=method)
+    res = np.empty((nbt, plan.ncoef), plan.dtype) if out is None else _check_out(
+        out, batch + (plan.ncoef,), plan.dtype).reshape(nbt, plan.ncoef)
+    v2 = v.reshape(nbt, grid.n_theta, grid.n_phi)
+    nb = plan.block_rows()
+    bufs: dict = {}
+
+    def block(start: int, stop: int, w: int) -> None:
+        if w not in bufs:
+            bufs[w] = (*plan.folded_buffers(nb), plan.workspace(nb))
+        E, O, ws = bufs[w]
+        _k.fold_values(v2, start, nb, plan.n_half, E, O)
+        plan.folded_analysis(E, O, res, start, ws)
+
+    run_blocks(nbt, nb, block, workers=_workers(nbt * plan.ncoef * grid.n_theta))
+    return res.reshape(batch + (plan.ncoef,)) if out is None else out
 
 
-def _analysis_separable(v: np.ndarray, grid: SphereGrid, lmax: int) -> np.ndarray:
-    """(B, T, P) -> (B, K) by rfft in phi and one batched matmul over m."""
-    nbt = v.shape[0]
-    M = lmax + 1
-    _, anal = _grid_tables(lmax, grid.n_theta, grid.n_phi)
-    bins, sin_sign, _, _, gather = _fold_maps(lmax, grid.n_phi)
-    X = scipy.fft.rfft(v, axis=-1)
-    Xs = X[..., bins]  # (B, T, M)
-    cs = np.empty((M, 2, nbt, grid.n_theta))
-    cs[:, 0] = Xs.real.transpose(2, 0, 1)
-    cs[:, 1] = (Xs.imag * sin_sign).transpose(2, 0, 1)
-    res = np.matmul(cs.reshape(M, 2 * nbt, grid.n_theta), anal)  # (M, 2B, L+1)
-    res = res.reshape(M, 2, nbt, M).transpose(2, 1, 0, 3).reshape(nbt, 2 * M * M)
-    return res[:, gather]
-
-
-def synthesis(coeffs: Any, grid: SphereGrid, *, method: str = "auto") -> np.ndarray:
+def synthesis(coeffs: Any, grid: SphereGrid, *, method: str = "auto", out: Any = None) -> np.ndarray:
     """Grid values of a real spherical-harmonic expansion (inverse transform).
 
     Parameters
     ----------
     coeffs : array_like, shape (..., (lmax+1)**2)
-        Flat coefficients (orthonormal harmonics, index ``l*l + l + m``).
+        Flat coefficients (orthonormal harmonics, index ``l*l + l + m``). float32 input is
+        transformed in float32.
     grid : SphereGrid
         Target grid.
     method : {"auto", "separable", "dense"}
-        As in :func:`analysis` (dense: ``c @ Y^T`` with the cached grid matrix).
+        The rule of :func:`sphere_transform`.
+    out : ndarray, shape (..., n_theta, n_phi), optional
+        Preallocated C-contiguous result of the working dtype.
 
     Returns
     -------
     ndarray, shape (..., n_theta, n_phi)
-        ``f(theta_t, phi_p) = sum_k c_k Y_k(theta_t, phi_p)``.
+        ``f(theta_t, phi_p) = sum_k c_k Y_k(theta_t, phi_p)``; float32 for float32 ``coeffs``.
 
     Raises
     ------
     ValueError
-        Last axis not a square ``(lmax+1)**2``, non-finite coefficients, unknown method.
+        Last axis not a square ``(lmax+1)**2``, non-finite coefficients, unknown method,
+        a bad ``out``, sizes beyond the size budget.
     TypeError
         ``grid`` not a SphereGrid.
 
     Notes
     -----
-    Separable method: for each m a product with the cached normalised Legendre table gives the
-    phi-Fourier coefficients per latitude, which an inverse real FFT
-    (``scipy.fft.irfft``) evaluates at all azimuths; O(L^3) per expansion. Orders
-    ``m >= n_phi/2`` are folded onto their aliases (exact point values for any lmax).
+    Separable route: per order ``m`` a matrix product with the normalised Legendre
+    factors at the northern latitudes (even and odd ``l - m`` apart, which gives the
+    southern ones), then products with the ``cos(m phi_j)`` and ``sin(m phi_j)`` tables;
+    ``O(L (L + n_phi) n_theta)`` per expansion, exact point values for any ``lmax``.
 
     Examples
     --------
@@ -375,32 +651,29 @@ def synthesis(coeffs: Any, grid: SphereGrid, *, method: str = "auto") -> np.ndar
     """
     grid = _check_grid(grid)
     as_choice(method, "method", TRANSFORM_METHODS)
-    c = as_float_array(coeffs, "coeffs", min_ndim=1)
-    lmax = flat_sh_lmax(c.shape[-1], "coeffs")
-    batch = c.shape[:-1]
+    shape = np.shape(coeffs)
+    lmax = flat_sh_lmax(shape[-1] if shape else 0, "coeffs")
+    batch = shape[:-1]
     nbt = math.prod(batch)
     _check_transform_budget("synthesis", lmax, grid, nbt, _use_dense(method, lmax, grid))
-    if _use_dense(method, lmax, grid):
-        synth_mat, _ = _dense_tables(lmax, grid.n_theta, grid.n_phi)
-        f = c.reshape(nbt, -1) @ synth_mat
-    else:
-        f = _synthesis_separable(c.reshape(nbt, -1), grid, lmax)
-    return f.reshape(batch + grid.shape)
+    c = _as_real(coeffs, "coeffs", 1).reshape(nbt, (lmax + 1) ** 2)
+    plan = sphere_transform(lmax, grid, dtype=_work_dtype(c), method=method)
+    res = np.empty((nbt,) + grid.shape, plan.dtype) if out is None else _check_out(
+        out, batch + grid.shape, plan.dtype).reshape((nbt,) + grid.shape)
+    nb = plan.block_rows()
+    bufs: dict = {}
+
+    def block(start: int, stop: int, w: int) -> None:
+        if w not in bufs:
+            bufs[w] = (*plan.folded_buffers(nb), plan.workspace(nb))
+        E, O, ws = bufs[w]
+        plan.folded_synthesis(c, start, E, O, ws)
+        _k.unfold_values(E, O, grid.n_theta, grid.n_phi, stop - start, res[start:stop])
+
+    run_blocks(nbt, nb, block, workers=_workers(nbt * plan.ncoef * grid.n_theta))
+    return res.reshape(batch + grid.shape) if out is None else out
 
 
-def _synthesis_separable(c: np.ndarray, grid: SphereGrid, lmax: int) -> np.ndarray:
-    """(B, K) -> (B, T, P) by one batched matmul over m and an inverse rfft in phi."""
-    nbt = c.shape[0]
-    M = lmax + 1
-    synth, _ = _grid_tables(lmax, grid.n_theta, grid.n_phi)
-    _, _, fold_re, fold_im, gather = _fold_maps(lmax, grid.n_phi)
-    z = np.zeros((nbt, 2 * M * M))
-    z[:, gather] = c
-    z = z.reshape(nbt, 2, M, M).transpose(2, 1, 0, 3).reshape(M, 2 * nbt, M)
-    spec = np.matmul(z, synth.transpose(0, 2, 1)).reshape(M, 2, nbt, grid.n_theta)  # (M, 2, B, T)
-    a = spec[:, 0].transpose(1, 2, 0)  # (B, T, M)
-    b = spec[:, 1].transpose(1, 2, 0)
-    X = np.empty((nbt, grid.n_theta, grid.n_phi // 2 + 1), dtype=np.complex128)
-    X.real = a @ fold_re
-    X.imag = b @ fold_im
-    return scipy.fft.irfft(X, n=grid.n_phi, axis=-1, norm="forward")
+def _workers(work: float) -> int:
+    """Worker threads for about ``work`` multiply-adds: one below a few milliseconds."""
+    return worker_count() if work > 2e6 else 1

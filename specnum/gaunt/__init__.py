@@ -5,9 +5,13 @@ Products of functions on the sphere given by real spherical-harmonic coefficient
 Krishnapriyan, "Enabling Efficient Equivariant Operations in the Fourier Basis via Gaunt
 Tensor Products", ICLR 2024.
 
-- :func:`gaunt_product`: ``method`` "direct" | "fourier" | "grid" | "auto";
+- :func:`gaunt_product`: ``method`` "direct" | "fourier" | "grid" | "auto", and its gradients
+  :func:`gaunt_product_vjp`;
 - :func:`sh_to_fourier` / :func:`fourier_to_sh`: the exact 2D Fourier basis change;
-- :class:`GauntTensorProduct`, :func:`equivariant_convolution`, :func:`power_products`;
+- :class:`GauntTensorProduct`, :func:`equivariant_convolution`, :func:`power_products`, with
+  vector-Jacobian products (:meth:`GauntTensorProduct.vjp`, :func:`power_products_vjp`);
+- ``specnum.gaunt.torch`` (imported on request, needs PyTorch): autograd functions for
+  PyTorch models;
 - :func:`paths`, :func:`antisymmetric_paths_product`: what Gaunt products lack;
 - :func:`to_e3nn`, :func:`from_e3nn`, :func:`change_normalization`: conventions.
 """
@@ -20,9 +24,16 @@ from specnum.gaunt.conventions import (
     normalization_scale,
     to_e3nn,
 )
-from specnum.gaunt.layers import GauntTensorProduct, equivariant_convolution, gaunt_tensor_product, power_products
+from specnum.gaunt.convolution import equivariant_convolution
+from specnum.gaunt.layers import (
+    GauntTensorProduct,
+    GauntTensorProductGrad,
+    gaunt_tensor_product,
+    gaunt_tensor_product_vjp,
+)
 from specnum.gaunt.paths import CouplingPaths, antisymmetric_paths_product, paths
-from specnum.gaunt.products import METHODS, gaunt_product
+from specnum.gaunt.powers import power_products, power_products_vjp
+from specnum.gaunt.products import METHODS, gaunt_product, gaunt_product_vjp
 from specnum.gaunt.sh_fourier import (
     MAX_TABLE_DEGREE,
     fourier_to_sh,
@@ -34,6 +45,7 @@ from specnum.gaunt.sh_fourier import (
 __all__ = [
     "choose_method",
     "gaunt_product",
+    "gaunt_product_vjp",
     "METHODS",
     "sh_to_fourier",
     "fourier_to_sh",
@@ -41,9 +53,12 @@ __all__ = [
     "fourier_to_sh_tables",
     "MAX_TABLE_DEGREE",
     "GauntTensorProduct",
+    "GauntTensorProductGrad",
     "gaunt_tensor_product",
+    "gaunt_tensor_product_vjp",
     "equivariant_convolution",
     "power_products",
+    "power_products_vjp",
     "paths",
     "CouplingPaths",
     "antisymmetric_paths_product",

@@ -42,6 +42,12 @@ CASES = [
     ("gaunt_product", lambda: g.gaunt_product(HUGE_BATCH, OK4), ValueError, "x1"),
     ("gaunt_product", lambda: g.gaunt_product(np.ones((10**5, 4)), np.ones((10**5, 1, 4))), ValueError, "x1"),
     ("gaunt_product", lambda: g.gaunt_product(np.full(4, 1e200), np.full(4, 1e200)), ValueError, "x1 and x2"),
+    ("gaunt_product_vjp", lambda: g.gaunt_product_vjp(OK4, OK4, np.ones(8)), ValueError, "grad_out"),
+    ("gaunt_product_vjp", lambda: g.gaunt_product_vjp(OK4, OK4, np.ones((2, 9))), ValueError, "grad_out"),
+    ("gaunt_product_vjp", lambda: g.gaunt_product_vjp(OK4, NAN4, np.ones(9)), ValueError, "x2"),
+    ("gaunt_product_vjp", lambda: g.gaunt_product_vjp(OK4, OK4, np.full(9, np.inf)), ValueError, "grad_out"),
+    ("gaunt_product_vjp", lambda: g.gaunt_product_vjp(np.ones(BIG), np.ones(BIG), np.ones(401**2), method="direct"),
+     ValueError, "grad_out"),
     ("choose_method", lambda: g.choose_method(-1, 2, 4, nrow=10), ValueError, "lmax1"),
     ("choose_method", lambda: g.choose_method(2, 2, 4.5, nrow=10), TypeError, "lmax_out"),
     ("choose_method", lambda: g.choose_method(2, 2, 4, nrow=-1), ValueError, "nrow"),
@@ -64,6 +70,12 @@ CASES = [
     ("GauntTensorProduct", lambda: g.GauntTensorProduct(1, 1, 2, w1=[1.0, np.nan]), ValueError, "w1"),
     ("GauntTensorProduct", lambda: g.GauntTensorProduct(1, 1, 2)(np.ones((2, 1, 4)), np.ones((2, 2, 4))),
      ValueError, "x2"),
+    ("GauntTensorProduct", lambda: g.GauntTensorProduct(1, 1, 2).vjp(np.ones((2, 1, 4)), np.ones((2, 1, 4)),
+                                                                      np.ones((2, 1, 4))), ValueError, "grad_out"),
+    ("GauntTensorProductGrad", lambda: g.GauntTensorProductGrad(OK4), TypeError, "x2"),
+    ("gaunt_tensor_product_vjp", lambda: g.gaunt_tensor_product_vjp(OK4, OK4, np.ones(4)), ValueError, "grad_out"),
+    ("gaunt_tensor_product_vjp", lambda: g.gaunt_tensor_product_vjp(OK4, OK4, np.ones(9), w2=[1.0]), ValueError,
+     "w2"),
     ("gaunt_tensor_product", lambda: g.gaunt_tensor_product(NAN4, OK4), ValueError, "x1"),
     ("gaunt_tensor_product", lambda: g.gaunt_tensor_product(OK4, OK4, w1=np.ones(3)), ValueError, "w1"),
     ("gaunt_tensor_product", lambda: g.gaunt_tensor_product(OK4, OK4, w3=np.full(3, np.inf)), ValueError, "w3"),
@@ -81,6 +93,10 @@ CASES = [
     ("power_products", lambda: g.power_products(OK4, 1), ValueError, "nu"),
     ("power_products", lambda: g.power_products(OK4, 2, weights=np.ones((2, 2))), ValueError, "weights"),
     ("power_products", lambda: g.power_products(np.full(4, 1e200), 3), ValueError, "x"),
+    ("power_products_vjp", lambda: g.power_products_vjp(OK4, 2, np.ones(4)), ValueError, "grad_out"),
+    ("power_products_vjp", lambda: g.power_products_vjp(OK4, 3, np.ones((2, 4)), weights=np.ones(2)), ValueError,
+     "weights"),
+    ("power_products_vjp", lambda: g.power_products_vjp(OK4, 10**9, np.ones((2, 4))), ValueError, "nu"),
     ("paths", lambda: g.paths(10**9, 10**9), ValueError, "lmax1"),
     ("paths", lambda: g.paths(1, -1), ValueError, "lmax2"),
     ("CouplingPaths", lambda: g.CouplingPaths(1, 1, 2, [[0, 0, 0]], [], []), ValueError, "gaunt and missing"),
@@ -102,6 +118,15 @@ CASES = [
     ("sphere_grid", lambda: sg.sphere_grid(4, n_theta=1), ValueError, "n_theta"),
     ("sphere_grid", lambda: sg.sphere_grid(-1), ValueError, "degree"),
     ("SphereGrid", lambda: sg.SphereGrid(2, 3, np.ones(3), np.ones(3), np.ones(2), 1.0), ValueError, "theta"),
+    ("sphere_transform", lambda: sg.sphere_transform(-1, GRID), ValueError, "lmax"),
+    ("sphere_transform", lambda: sg.sphere_transform(2, GRID, dtype="int8"), ValueError, "dtype"),
+    ("sphere_transform", lambda: sg.sphere_transform(2, GRID, method="fft"), ValueError, "method"),
+    ("sphere_transform", lambda: sg.sphere_transform(10**6, GRID), ValueError, "lmax"),
+    ("sphere_transform", lambda: sg.sphere_transform(2, None), TypeError, "grid"),
+    ("SphereTransform", lambda: sg.SphereTransform(2, GRID, np.float64, True, 1, 1, 1, (), (), ()), ValueError,
+     "sphere_transform"),
+    ("SphereTransform", lambda: sg.SphereTransform(2.5, GRID, np.float64, True, 1, 1, 1, (), (), ()), TypeError,
+     "lmax"),
     ("analysis", lambda: sg.analysis(np.ones((3, 4)), GRID), ValueError, "values"),
     ("analysis", lambda: sg.analysis(np.full(GRID.shape, np.nan), GRID), ValueError, "values"),
     ("analysis", lambda: sg.analysis(np.ones(GRID.shape), GRID, 10**6), ValueError, "analysis"),
@@ -114,8 +139,17 @@ CASES = [
 ]
 
 
+@pytest.fixture(scope="module")
+def compiled():
+    # the numba kernels compile (or load from their cache) on first use; not part of a refusal
+    for method in ("direct", "grid", "fourier"):
+        g.gaunt_product(OK4, OK4, method=method)
+    g.power_products(OK4, 3)
+    sg.analysis(sg.synthesis(OK4, GRID), GRID)
+
+
 @pytest.mark.parametrize("name,call,exc,text", CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
-def test_bad_input_is_refused_quickly(name, call, exc, text):
+def test_bad_input_is_refused_quickly(name, call, exc, text, compiled):
     t0 = time.perf_counter()
     with pytest.raises(exc) as info:
         call()

@@ -1,0 +1,70 @@
+"""Thread policy of blockwise kernels (internal, layer L1).
+
+Blockwise computations (the sphere-grid transforms and the products built on them) run
+their row blocks on worker threads and keep each BLAS call inside a block on one thread:
+small matrix products parallelised by BLAS itself wait for descheduled threads on a
+busy machine. The number of workers follows the user's settings: numba's thread count
+(``numba.set_num_threads``, ``NUMBA_NUM_THREADS``) capped by the BLAS thread count in
+force (``threadpoolctl.threadpool_limits``, ``OPENBLAS_NUM_THREADS``), so limiting
+either to one thread makes every blockwise computation single-threaded.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
+
+__all__ = ["worker_count", "single_threaded_blas", "run_blocks"]
+
+
+@lru_cache(maxsize=1)
+def _controller():
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
+
+
+def _blas_threads() -> int:
+    counts = [lib.num_threads for lib in _controller().select(user_api="blas").lib_controllers]
+    return max(counts) if counts else 1
+
+
+def worker_count() -> int:
+    """Threads a blockwise computation may use: numba's count, capped by the BLAS count."""
+    import numba
+
+    return max(1, min(numba.get_num_threads(), _blas_threads()))
+
+
+@contextlib.contextmanager
+def single_threaded_blas() -> Iterator[None]:
+    """Limit BLAS to one thread inside the block (restored afterwards)."""
+    with _controller().limit(limits=1, user_api="blas"):
+        yield
+
+
+def run_blocks(nrow: int, block: int, fn: Callable[[int, int, int], None], *, workers: int) -> None:
+    """Call ``fn(start, stop, worker)`` for the row blocks ``[start, stop)`` of ``range(nrow)``.
+
+    With ``workers > 1`` the blocks are handed out dynamically to that many threads
+    (``worker`` in ``0..workers-1`` identifies the thread, e.g. to pick its scratch
+    buffers); BLAS runs single-threaded throughout. Exceptions propagate.
+    """
+    starts = list(range(0, nrow, block))
+    workers = max(1, min(workers, len(starts)))
+    with single_threaded_blas():
+        if workers == 1:
+            for s in starts:
+                fn(s, min(s + block, nrow), 0)
+            return
+        it = iter(starts)
+
+        def worker(w: int) -> None:
+            for s in it:  # next() on a list iterator is atomic under the GIL
+                fn(s, min(s + block, nrow), w)
+
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            for f in [pool.submit(worker, w) for w in range(workers)]:
+                f.result()

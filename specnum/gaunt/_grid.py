@@ -1,0 +1,150 @@
+"""The "grid" route of Gaunt products, its vector-Jacobian product and powers (internal).
+
+Both factors are synthesised on a Gauss-Legendre x uniform grid exact for the degree of
+the integrand, multiplied pointwise and projected by quadrature; all of it happens on
+*folded* grid values (:class:`specnum.bases.spheregrid.SphereTransform`), block by
+block of rows, so that the values stay in cache. The transforms (dense or separable by
+the rule of :func:`specnum.bases.spheregrid.sphere_transform`) are those of the shared
+layer; this module only adds the pointwise products (:func:`folded_product` kernel).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from specnum.bases._threads import run_blocks, worker_count
+from specnum.bases.spheregrid import SphereTransform, sphere_grid, sphere_transform
+from specnum.gaunt._kernels import folded_product
+
+__all__ = ["grid_plans", "grid_product", "grid_product_vjp", "grid_powers", "grid_powers_vjp"]
+
+
+def grid_plans(lmaxes: tuple[int, ...], degree: int, dtype: str, transform: str = "auto"):
+    """Transform plans of the given degrees on the grid exact for total degree ``degree``."""
+    grid = sphere_grid(degree)
+    return tuple(sphere_transform(lm, grid, dtype=dtype, method=transform) for lm in lmaxes)
+
+
+def _mul(t: SphereTransform, a: tuple, b: tuple, out: tuple) -> None:
+    """``out = a * b`` on folded values (each a pair ``(E, O)`` of one block)."""
+    n = a[0].shape[1] * t.n_half
+    shp_e, shp_o = (2, n, t.n_even), (2, n, t.n_odd)
+    folded_product(a[0].reshape(shp_e), a[1].reshape(shp_o), b[0].reshape(shp_e), b[1].reshape(shp_o),
+                   out[0].reshape(shp_e), out[1].reshape(shp_o))
+
+
+def _run(nrow: int, plans: tuple, per_row_work: float, setup, body) -> None:
+    """Blockwise driver: ``setup(nb)`` makes one thread's buffers, ``body(start, bufs)`` a block."""
+    nb = min(t.block_rows() for t in plans)
+    bufs: dict = {}
+
+    def block(start: int, stop: int, w: int) -> None:
+        if w not in bufs:
+            bufs[w] = setup(nb)
+        body(start, bufs[w])
+
+    workers = worker_count() if nrow * per_row_work > 4e6 else 1
+    run_blocks(nrow, nb, block, workers=workers)
+
+
+def _work(t: SphereTransform) -> float:
+    g = t.grid
+    return float(t.ncoef) * g.n_theta * (4 if t.dense else 1) + 4.0 * g.n_theta * g.n_phi * (t.lmax + 1)
+
+
+def grid_product(a1: np.ndarray, a2: np.ndarray, l1: int, l2: int, lo: int, transform: str = "auto") -> np.ndarray:
+    """Gaunt products of the rows of ``a1 (B, n1)`` and ``a2 (B, n2)`` (C-contiguous, one dtype)."""
+    t1, t2, to = grid_plans((l1, l2, lo), l1 + l2 + lo, a1.dtype.name, transform)
+    out = np.empty((a1.shape[0], to.ncoef), a1.dtype)
+
+    def setup(nb):
+        return (t1.folded_buffers(nb), t2.folded_buffers(nb), to.folded_buffers(nb),
+                t1.workspace(nb), t2.workspace(nb), to.workspace(nb))
+
+    def body(start, bufs):
+        f1, f2, p, w1, w2, wo = bufs
+        t1.folded_synthesis(a1, start, *f1, w1)
+        t2.folded_synthesis(a2, start, *f2, w2)
+        _mul(to, f1, f2, p)
+        to.folded_analysis(*p, out, start, wo)
+
+    _run(a1.shape[0], (t1, t2, to), _work(t1) + _work(t2) + _work(to), setup, body)
+    return out
+
+
+def grid_product_vjp(a1: np.ndarray, a2: np.ndarray, g: np.ndarray, l1: int, l2: int, lo: int,
+                     transform: str = "auto") -> tuple[np.ndarray, np.ndarray]:
+    """``(P_l1(f2 g), P_l2(f1 g))``: the gradients of ``sum g * product(a1, a2)``, sharing the
+    three syntheses (the real Gaunt coefficients are symmetric in their three indices)."""
+    t1, t2, tg = grid_plans((l1, l2, lo), l1 + l2 + lo, a1.dtype.name, transform)
+    out1 = np.empty((a1.shape[0], t1.ncoef), a1.dtype)
+    out2 = np.empty((a1.shape[0], t2.ncoef), a1.dtype)
+
+    def setup(nb):
+        return (t1.folded_buffers(nb), t2.folded_buffers(nb), tg.folded_buffers(nb), tg.folded_buffers(nb),
+                t1.workspace(nb), t2.workspace(nb), tg.workspace(nb))
+
+    def body(start, bufs):
+        f1, f2, fg, p, w1, w2, wg = bufs
+        t1.folded_synthesis(a1, start, *f1, w1)
+        t2.folded_synthesis(a2, start, *f2, w2)
+        tg.folded_synthesis(g, start, *fg, wg)
+        _mul(tg, f2, fg, p)
+        t1.folded_analysis(*p, out1, start, w1)
+        _mul(tg, f1, fg, p)
+        t2.folded_analysis(*p, out2, start, w2)
+
+    _run(a1.shape[0], (t1, t2, tg), 2 * (_work(t1) + _work(t2)) + _work(tg), setup, body)
+    return out1, out2
+
+
+def grid_powers(a: np.ndarray, lm: int, nu: int, lo: int) -> np.ndarray:
+    """``P_lo(f^k)`` for ``k = 2..nu``, shape ``(nu - 1, B, (lo+1)**2)``, of the rows of ``a``."""
+    tx, to = grid_plans((lm, lo), nu * lm + lo, a.dtype.name)
+    out = np.empty((nu - 1, a.shape[0], to.ncoef), a.dtype)
+
+    def setup(nb):
+        return tx.folded_buffers(nb), to.folded_buffers(nb), to.folded_buffers(nb), tx.workspace(nb), to.workspace(nb)
+
+    def body(start, bufs):
+        f, p, q, wx, wo = bufs
+        tx.folded_synthesis(a, start, *f, wx)
+        prev = f
+        for k in range(2, nu + 1):
+            _mul(to, f, prev, p)
+            to.folded_analysis(*p, out[k - 2], start, wo)
+            p, q = q, p
+            prev = q
+
+    _run(a.shape[0], (tx, to), _work(tx) + nu * (_work(to) + 4.0 * tx.n_half * tx.grid.n_phi), setup, body)
+    return out
+
+
+def grid_powers_vjp(a: np.ndarray, g: np.ndarray, lm: int, nu: int, lo: int) -> np.ndarray:
+    """Gradient of ``sum_k <g[k-2], P_lo(f^k)>`` with respect to the coefficients of ``f``:
+    ``P_lm(sum_k k f^(k-1) h_k)`` with ``h_k`` the synthesis of ``g[k-2] (B, (lo+1)**2)``,
+    accumulated by Horner's rule on folded values."""
+    tx, to = grid_plans((lm, lo), nu * lm + lo, a.dtype.name)
+    out = np.empty((a.shape[0], tx.ncoef), a.dtype)
+
+    def setup(nb):
+        return (tx.folded_buffers(nb), to.folded_buffers(nb), to.folded_buffers(nb), to.folded_buffers(nb),
+                tx.workspace(nb), to.workspace(nb))
+
+    def body(start, bufs):
+        f, h, s, tmp, wx, wo = bufs
+        tx.folded_synthesis(a, start, *f, wx)
+        to.folded_synthesis(g[nu - 2], start, *s, wo)
+        for part in s:
+            part *= nu
+        for k in range(nu - 1, 1, -1):  # s = k h_k + f s
+            _mul(to, f, s, tmp)
+            to.folded_synthesis(g[k - 2], start, *h, wo)
+            for ps, pt, ph in zip(s, tmp, h):
+                np.multiply(ph, k, out=ps)
+                ps += pt
+        _mul(to, f, s, tmp)
+        tx.folded_analysis(*tmp, out, start, wx)
+
+    _run(a.shape[0], (tx, to), _work(tx) + 2 * nu * (_work(to) + 4.0 * tx.n_half * tx.grid.n_phi), setup, body)
+    return out

@@ -1,0 +1,114 @@
+"""Batched sphere-grid transforms (specnum.bases.spheregrid) against dense twins built from
+scipy harmonics: float32 and float64, any batch shape, ``out=``, both forms (dense and
+separable) of the one transform plan, the folded representation, and thread independence."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from specnum.bases._threads import run_blocks, worker_count
+from specnum.bases.spheregrid import SphereTransform, analysis, sphere_grid, sphere_transform, synthesis
+from tests.reference.ref_sphharm import ref_analysis_dense, ref_synthesis_dense
+
+EPS = np.finfo(float).eps
+
+
+@pytest.mark.parametrize("method", ["dense", "separable"])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("lmax,degree,n_phi", [(0, 0, None), (3, 6, None), (5, 9, 12), (7, 20, 21), (10, 20, None)])
+def test_batched_transforms_match_dense_twins(method, dtype, lmax, degree, n_phi):
+    # any batch shape, odd and even n_phi; float32 computed in float32 (~1e-6 relative)
+    g = sphere_grid(degree, n_phi=n_phi)
+    rng = np.random.default_rng(lmax)
+    c = rng.standard_normal((2, 3, (lmax + 1) ** 2))
+    vals = rng.standard_normal((2, 3) + g.shape)
+    ref_f = ref_synthesis_dense(c, g.theta, g.phi)
+    ref_a = ref_analysis_dense(vals, g.theta, g.phi, g.weights, lmax)
+    f = synthesis(c.astype(dtype), g, method=method)
+    a = analysis(vals.astype(dtype), g, lmax, method=method)
+    assert f.dtype == dtype and a.dtype == dtype
+    assert f.shape == (2, 3) + g.shape and a.shape == (2, 3, (lmax + 1) ** 2)
+    tol = 100 * (lmax + 1) ** 2 * EPS if dtype == np.float64 else 3e-6
+    assert np.abs(f - ref_f).max() <= tol * max(1.0, np.abs(ref_f).max())
+    assert np.abs(a - ref_a).max() <= tol * max(1.0, np.abs(ref_a).max())
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_out_argument_and_round_trip(dtype):
+    g = sphere_grid(16)
+    rng = np.random.default_rng(1)
+    c = rng.standard_normal((5, 81)).astype(dtype)
+    f = np.empty((5,) + g.shape, dtype)
+    assert synthesis(c, g, out=f) is f
+    back = np.empty_like(c)
+    assert analysis(f, g, 8, out=back) is back
+    assert np.abs(back - c).max() <= (1e-13 if dtype == np.float64 else 2e-6) * np.abs(c).max()
+    with pytest.raises(ValueError, match="out"):
+        synthesis(c, g, out=np.empty((5,) + g.shape, np.float64 if dtype == np.float32 else np.float32))
+    with pytest.raises(ValueError, match="out"):
+        analysis(f, g, 8, out=np.empty((4, 81), dtype))
+    with pytest.raises(TypeError, match="out"):
+        synthesis(c, g, out=[0.0])
+    # empty batch
+    assert synthesis(np.zeros((0, 9)), g).shape == (0,) + g.shape
+
+
+def test_dense_and_separable_are_one_map_at_high_degree():
+    # lmax = 48 on the grid of a product (degree 4 L): both forms agree to rounding
+    g = sphere_grid(4 * 24)
+    rng = np.random.default_rng(2)
+    c = rng.standard_normal((2, 25**2))
+    a = sphere_transform(24, g, method="dense")
+    b = sphere_transform(24, g, method="separable")
+    assert a.dense and not b.dense
+    fa, fb = synthesis(c, g, method="dense"), synthesis(c, g, method="separable")
+    assert np.abs(fa - fb).max() <= 1e-12 * np.abs(fa).max()
+    np.testing.assert_allclose(analysis(fa, g, 24, method="separable"), c, atol=1e-12)
+
+
+def test_plan_is_cached_and_folded_values_reproduce_the_grid():
+    g = sphere_grid(12, n_phi=14)
+    t = sphere_transform(6, g)
+    assert t is sphere_transform(6, g) and isinstance(t, SphereTransform)
+    assert (t.n_half, t.n_even, t.n_odd) == (4, 8, 6)
+    rng = np.random.default_rng(3)
+    c = rng.standard_normal((3, 49))
+    nb = 4
+    E, O = t.folded_buffers(nb)
+    t.folded_synthesis(c, 0, E, O, t.workspace(nb))
+    f = ref_synthesis_dense(c, g.theta, g.phi)
+    # f(theta_t, +-phi_j) = (E0 +- O0) + (E1 +- O1); f(pi - theta_t, .) = (E0 +- O0) - (E1 +- O1)
+    je, jo = np.arange(t.n_even), np.arange(1, t.n_odd + 1)
+    even = 0.5 * (f[..., je] + f[..., (-je) % g.n_phi])  # parts even and odd under phi -> -phi
+    odd = 0.5 * (f[..., jo] - f[..., g.n_phi - jo])
+    for t_ in range(t.n_half):
+        s = g.n_theta - 1 - t_
+        np.testing.assert_allclose(even[:, t_], E[0, :3, t_] + E[1, :3, t_], atol=1e-13)
+        np.testing.assert_allclose(even[:, s], E[0, :3, t_] - E[1, :3, t_], atol=1e-13)
+        np.testing.assert_allclose(odd[:, t_], O[0, :3, t_] + O[1, :3, t_], atol=1e-13)
+        np.testing.assert_allclose(odd[:, s], O[0, :3, t_] - O[1, :3, t_], atol=1e-13)
+    assert not np.any(E[:, 3:]) and not np.any(O[:, 3:])  # rows past the end are zero
+    with pytest.raises(ValueError, match="dtype"):
+        sphere_transform(2, g, dtype=np.int32)
+
+
+def test_results_do_not_depend_on_threads():
+    import numba
+
+    g = sphere_grid(40)
+    rng = np.random.default_rng(4)
+    c = rng.standard_normal((700, 121))
+    before = numba.get_num_threads()
+    try:
+        numba.set_num_threads(1)
+        one = synthesis(c, g)
+        numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
+        many = synthesis(c, g)
+    finally:
+        numba.set_num_threads(before)
+    np.testing.assert_array_equal(one, many)
+    assert worker_count() >= 1
+    seen = []
+    run_blocks(10, 3, lambda a, b, w: seen.append((a, b)), workers=2)
+    assert sorted(seen) == [(0, 3), (3, 6), (6, 9), (9, 10)]
