@@ -1,28 +1,48 @@
-"""Benchmark of specnum.gaunt.gaunt_product: every method, "auto", and e3nn's channelwise TP.
+"""Benchmark of specnum.gaunt.gaunt_product against the ten-line numpy dense grid and e3nn.
 
-Workload (issue 5): both operands of degree ``L`` (0..L), full output ``0..2L``, 4096
-independent products = batch 1024 x 4 channels, random N(0, 1) inputs, float32 and float64.
-Peer: e3nn ``o3.TensorProduct`` with mode ``"uuu"`` restricted to the Gaunt (even) paths with
-path weights ``kappa**2`` (e3nn applies a square root), i.e. exactly the same bilinear map,
-timed warm in the same run with the same thread count. Times are the minimum over the
-repeats (the machine is shared; the minimum is the least disturbed measurement). The accuracy column is the max
-deviation from the float64 "grid" result on 64 rows, relative to its max.
+Workload (issue 11): both operands of degree ``L`` (0..L), full output ``0..2L``, 4096
+independent products = batch 1024 x 4 channels, random N(0, 1) inputs, float64 and float32,
+with 1 thread and with 2 threads (the machine's default) for every side, in one run.
 
-Usage (from the repository root)::
+Peers, each built the way its users would:
 
-    python benchmarks/bench_gaunt.py                       # full table, 1 thread
-    python benchmarks/bench_gaunt.py --L 1 2 4 --quick     # a short run
-    python benchmarks/bench_gaunt.py --crossover           # also print the auto table
+* "numpy dense grid": synthesis matrix ``Y`` on a Gauss-Legendre x uniform-phi grid exact
+  for the product (harmonics from ``scipy.special.sph_harm_y``), then
+  ``((x1 @ Y) * (x2 @ Y)) @ (W Y)^T`` -- ten lines, BLAS does the work (setup not timed);
+* "e3nn": ``o3.TensorProduct`` in mode ``"uuu"`` (channelwise) on the Gaunt (even) paths with
+  path weights ``kappa**2`` (e3nn applies a square root): the same bilinear map. It is built
+  after ``torch.set_default_dtype`` of the dtype it runs in, and timed warm without grad.
 
-The crossover table in ``specnum/gaunt/_crossover.py`` is the ``--crossover`` output.
+Columns: every specnum method ("grid" = the sphere-grid route with the transform form chosen
+by ``specnum.bases.spheregrid``'s rule; "grid_dense"/"grid_separable" force one form), "auto"
+(the public ``gaunt_product``), the peers, ratios, accuracy (max deviation from the float64
+"grid" result relative to its max). Times are the minimum over the repeats (the machine is
+shared; the minimum is the least disturbed measurement).
+
+Rates: the *separable flop count* of one product on the product grid (``n_theta`` =
+``(L1+L2+Lo)//2 + 1`` latitudes, ``n_phi = L1+L2+Lo+1`` azimuths) is
+``n_theta * (2 (n1 + n2 + no) + 3 * 2.5 n_phi log2(n_phi) + n_phi)``: Legendre sums of both
+inputs and of the output (one multiply-add per coefficient and latitude), three real FFTs per
+latitude, the pointwise product. Achieved GFlop/s = count x products / time, against the
+rate of a 2048 x 2048 numpy matmul timed in the same run and with the same threads (the
+machine's practical peak).
+
+Usage (from the repository root; record under the shared lock)::
+
+    flock /tmp/specnum-bench.lock python benchmarks/bench_gaunt.py
+    python benchmarks/bench_gaunt.py --L 2 4 8 --quick --threads 1     # a short run
+    python benchmarks/bench_gaunt.py --crossover                        # auto table per batch
+    python benchmarks/bench_gaunt.py --transforms                       # dense/separable rule
 """
 
 from __future__ import annotations
 
 import argparse
 import math
+import os
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -30,45 +50,70 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from _harness import fmt_seconds, machine_info, print_table, set_threads, timeit  # noqa: E402
 
-DEFAULT_L = [1, 2, 4, 6, 8, 12, 16, 24, 32]
-VARIANTS = ["direct", "grid_dense", "grid_separable", "fourier"]
-# largest L at which a variant is still worth timing (cost grows like L^5 / L^4)
-LIMITS = {"direct": 12, "grid_dense": 16, "grid_separable": 999, "fourier": 999, "e3nn": 12}
+DEFAULT_L = [1, 2, 4, 6, 8, 12, 16, 24, 32, 48, 64]
+METHODS = ["direct", "grid", "grid_dense", "grid_separable", "fourier"]
+# largest L at which a column is still worth timing (cost grows like L^5 / L^4 beyond)
+LIMITS = {"direct": 12, "grid_dense": 16, "grid_separable": 999, "grid": 999, "fourier": 64,
+          "numpy dense grid": 32, "e3nn": 12}
 
 
-def _e3nn_peer(L, channels, dtype):
-    """Build e3nn's uuu TP on the Gaunt paths and a layout converter; None if e3nn is missing."""
+# ------------------------------------------------------------------------------------------
+# peers
+def numpy_dense_grid(L: int, dtype: str):
+    """The ten-line numpy product (tables built once with scipy; returns ``f(x1, x2)``)."""
+    import numpy as np
+    import scipy.special
+
+    nt, nphi = 2 * L + 1, 4 * L + 1  # exact for the integrand of degree 4L
+    x, w = np.polynomial.legendre.leggauss(nt)
+    theta = np.repeat(np.arccos(x), nphi)
+    phi = np.tile(2 * np.pi * np.arange(nphi) / nphi, nt)
+    Y = np.zeros((theta.size, (2 * L + 1) ** 2))
+    for l in range(2 * L + 1):
+        for m in range(l + 1):
+            y = scipy.special.sph_harm_y(l, m, theta, phi)  # real form: sqrt2 (-1)^m Re/Im for m > 0
+            if m == 0:
+                Y[:, l * l + l] = y.real
+            else:
+                Y[:, l * l + l + m] = math.sqrt(2) * (-1) ** m * y.real
+                Y[:, l * l + l - m] = math.sqrt(2) * (-1) ** m * y.imag
+    Ys = np.ascontiguousarray(Y[:, : (L + 1) ** 2].T, dtype=dtype)
+    WY = np.ascontiguousarray((np.repeat(w, nphi) * 2 * np.pi / nphi)[:, None] * Y, dtype=dtype)
+    return lambda x1, x2: ((x1 @ Ys) * (x2 @ Ys)) @ WY
+
+
+def e3nn_peer(L: int, channels: int, dtype: str):
+    """e3nn's channelwise TP on the Gaunt paths, built in ``dtype``; None if e3nn is missing."""
     try:
         import torch
         from e3nn import o3
     except ImportError:
         return None
+    import numpy as np
+
     from specnum.bases.coupling import gaunt_kappa
 
     tdtype = torch.float32 if dtype == "float32" else torch.float64
     irr1 = o3.Irreps([(channels, (l, (-1) ** l)) for l in range(L + 1)])
     irr_out = o3.Irreps([(channels, (l, (-1) ** l)) for l in range(2 * L + 1)])
-    instr = []
-    for l1 in range(L + 1):
-        for l2 in range(L + 1):
-            for l3 in range(abs(l1 - l2), l1 + l2 + 1):
-                if (l1 + l2 + l3) % 2 == 0:
-                    instr.append((l1, l2, l3, "uuu", False, gaunt_kappa(l1, l2, l3) ** 2))
-    t0 = time.perf_counter()
-    tp = o3.TensorProduct(irr1, irr1, irr_out, instr, irrep_normalization="none", path_normalization="none")
-    tp = tp.to(tdtype)
-    build = time.perf_counter() - t0
+    instr = [(l1, l2, l3, "uuu", False, gaunt_kappa(l1, l2, l3) ** 2)
+             for l1 in range(L + 1) for l2 in range(L + 1) for l3 in range(abs(l1 - l2), l1 + l2 + 1)
+             if (l1 + l2 + l3) % 2 == 0]
+    old = torch.get_default_dtype()
+    torch.set_default_dtype(tdtype)  # build in the dtype it runs in (its tables too)
+    try:
+        t0 = time.perf_counter()
+        tp = o3.TensorProduct(irr1, irr1, irr_out, instr, irrep_normalization="none", path_normalization="none")
+        build = time.perf_counter() - t0
+    finally:
+        torch.set_default_dtype(old)
 
     def to_layout(x):  # (B, C, (L+1)^2) -> (B, sum_l C (2l+1)) with blocks (C, 2l+1)
-        import numpy as np
-
         Lx = int(round(math.sqrt(x.shape[-1]))) - 1
         parts = [x[:, :, l * l : (l + 1) ** 2].reshape(x.shape[0], -1) for l in range(Lx + 1)]
-        return torch.from_numpy(np.ascontiguousarray(np.concatenate(parts, axis=1))).to(tdtype)
+        return torch.from_numpy(np.ascontiguousarray(np.concatenate(parts, axis=1)))
 
     def from_layout(y, C, Lx):
-        import numpy as np
-
         y = y.detach().numpy()
         out = np.zeros((y.shape[0], C, (Lx + 1) ** 2), dtype=y.dtype)
         off = 0
@@ -81,121 +126,224 @@ def _e3nn_peer(L, channels, dtype):
     return tp, to_layout, from_layout, build
 
 
-def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--L", type=int, nargs="+", default=DEFAULT_L)
-    ap.add_argument("--dtypes", nargs="+", default=["float32", "float64"])
-    ap.add_argument("--threads", type=int, default=1)
-    ap.add_argument("--batch", type=int, default=1024)
-    ap.add_argument("--channels", type=int, default=4)
-    ap.add_argument("--quick", action="store_true", help="fewer repeats")
-    ap.add_argument("--no-e3nn", action="store_true")
-    ap.add_argument("--crossover", action="store_true", help="print the table for specnum/gaunt/_crossover.py")
-    args = ap.parse_args(argv)
-    set_threads(args.threads)
+# ------------------------------------------------------------------------------------------
+# counts and peaks
+def separable_flops(l1: int, l2: int, lo: int) -> float:
+    """Reference operation count of one separable sphere-grid product (module docstring)."""
+    nt, nphi = (l1 + l2 + lo) // 2 + 1, l1 + l2 + lo + 1
+    legendre = 2.0 * ((l1 + 1) ** 2 + (l2 + 1) ** 2 + (lo + 1) ** 2)
+    return nt * (legendre + 3 * 2.5 * nphi * math.log2(nphi) + nphi)
 
+
+def matmul_peak(dtype: str) -> float:
+    """GFlop/s of a 2048^3 numpy matmul (minimum time of 5, after a warm-up)."""
     import numpy as np
 
-    from specnum.gaunt import fourier_to_sh_tables, gaunt_product, sh_to_fourier_tables
+    a = np.random.default_rng(0).standard_normal((2048, 2048)).astype(dtype)
+    t = timeit(lambda: a @ a, repeat=5, warmup=1, number=1)
+    return 2 * 2048**3 / t.min / 1e9
+
+
+def _set(threads: int) -> None:
+    set_threads(threads)
+
+
+# ------------------------------------------------------------------------------------------
+def run_table(args, threads: int):
+    import numpy as np
+
+    from specnum.gaunt import gaunt_product, gaunt_product_vjp
     from specnum.gaunt._crossover import choose_method
     from specnum.gaunt.products import _IMPL
 
-    print(machine_info(), f"threads={args.threads}", flush=True)
+    _set(threads)
     repeat = 3 if args.quick else 5
-    rows, best_rows, mins = [], [], []
-    build_rows = []
-    for L in args.L:
-        # exact table build (cold) and cached load
-        from specnum.gaunt import sh_fourier as _shf
 
-        _shf._sh2f_cached.cache_clear()
-        _shf._f2sh_cached.cache_clear()
-        t0 = time.perf_counter()
-        sh_to_fourier_tables(L)
-        fourier_to_sh_tables(2 * L, 2 * L)
-        t_build = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        fourier_to_sh_tables(2 * L, 2 * L)
-        t_hit = time.perf_counter() - t0
-        build_rows.append([L, f"{t_build:.3g} s", f"{t_hit * 1e6:.3g} us"])
+    def clock(fn):
+        return timeit(fn, repeat=repeat, warmup=2, min_time=0.02)
+
+    peaks = {dt: matmul_peak(dt) for dt in args.dtypes}
+    rows, rates, mins = [], [], {}
+    for L in args.L:
         for dtype in args.dtypes:
             rng = np.random.default_rng(L)
             n = (L + 1) ** 2
             x1 = rng.standard_normal((args.batch, args.channels, n)).astype(dtype)
             x2 = rng.standard_normal((args.batch, args.channels, n)).astype(dtype)
             a1, a2 = x1.reshape(-1, n), x2.reshape(-1, n)
+            nrow = a1.shape[0]
             ref = _IMPL["grid"](a1[:64].astype(np.float64), a2[:64].astype(np.float64), L, L, 2 * L)
             scale = np.abs(ref).max()
             times, errs = {}, {}
-            for v in VARIANTS:
+            for v in METHODS:
                 if L > LIMITS[v]:
                     continue
-                times[v] = timeit(lambda v=v, a1=a1, a2=a2, L=L: _IMPL[v](a1, a2, L, L, 2 * L), repeat=repeat, warmup=1,
-                                  min_time=0.0)
+                times[v] = clock(partial(_IMPL[v], a1, a2, L, L, 2 * L))
                 errs[v] = float(np.abs(_IMPL[v](a1[:64], a2[:64], L, L, 2 * L) - ref).max() / scale)
-            times["auto"] = timeit(lambda x1=x1, x2=x2: gaunt_product(x1, x2, method="auto"), repeat=repeat, warmup=1,
-                                   min_time=0.0)
-            e3 = None if args.no_e3nn or L > LIMITS["e3nn"] else _e3nn_peer(L, args.channels, dtype)
+            times["auto"] = clock(partial(gaunt_product, x1, x2))
+            g = rng.standard_normal((args.batch, args.channels, (2 * L + 1) ** 2)).astype(dtype)
+            times["backward"] = clock(partial(gaunt_product_vjp, x1, x2, g))
+            if L <= LIMITS["numpy dense grid"]:
+                nd = numpy_dense_grid(L, dtype)
+                times["numpy dense grid"] = clock(partial(nd, a1, a2))
+                errs["numpy dense grid"] = float(np.abs(nd(a1[:64], a2[:64]) - ref).max() / scale)
+            e3 = None if args.no_e3nn or L > LIMITS["e3nn"] else e3nn_peer(L, args.channels, dtype)
             if e3 is not None:
                 import torch
 
-                tp, to_layout, from_layout, build = e3
+                from specnum.gaunt import from_e3nn, to_e3nn
+
+                tp, to_layout, from_layout, _ = e3
                 t1, t2 = to_layout(x1), to_layout(x2)
                 with torch.no_grad():
-                    times["e3nn"] = timeit(lambda tp=tp, t1=t1, t2=t2: tp(t1, t2), repeat=repeat, warmup=2,
-                                           min_time=0.0)
-                    # accuracy of e3nn against the exact product in e3nn's own axes
-                    from specnum.gaunt import from_e3nn, to_e3nn
-
+                    times["e3nn"] = clock(partial(tp, t1, t2))
                     y = from_layout(tp(t1[:16], t2[:16]), args.channels, 2 * L)
-                    exact = to_e3nn(
-                        gaunt_product(from_e3nn(x1[:16].astype(np.float64)), from_e3nn(x2[:16].astype(np.float64)),
-                                      method="grid")
-                    )
-                    errs["e3nn"] = float(np.abs(y - exact).max() / np.abs(exact).max())
-            best = min((k for k in times if k not in ("auto", "e3nn")), key=lambda k: times[k].min)
-            # the same best method through the public API (validation included), for a like-for-like ratio
-            public = "grid" if best.startswith("grid") else best
-            t_public = timeit(lambda x1=x1, x2=x2, m=public: gaunt_product(x1, x2, method=m), repeat=repeat,
-                              warmup=1, min_time=0.0)
-            auto_pick = choose_method(L, L, 2 * L, nrow=args.batch * args.channels, dtype=dtype)
-            row = [L, dtype]
-            for v in VARIANTS + ["auto", "e3nn"]:
-                row.append(fmt_seconds(times[v].min) if v in times else "-")
-            row += [
-                best,
-                auto_pick,
-                f"{times['auto'].min / times[best].min:.2f}",
-                f"{times['auto'].min / t_public.min:.2f}",
-                f"{times['e3nn'].min / times['auto'].min:.1f}" if "e3nn" in times else "-",
-                f"{max(errs[v] for v in errs if v != 'e3nn'):.1e}",
-                f"{errs['e3nn']:.1e}" if "e3nn" in errs else "-",
-            ]
+                exact = to_e3nn(gaunt_product(from_e3nn(x1[:16].astype(np.float64)),
+                                              from_e3nn(x2[:16].astype(np.float64)), method="grid"))
+                errs["e3nn"] = float(np.abs(y - exact).max() / np.abs(exact).max())
+            best = min((k for k in METHODS if k in times and k in ("direct", "grid", "fourier")),
+                       key=lambda k: times[k].min)
+            pick = choose_method(L, L, 2 * L, nrow=nrow, dtype=dtype)
+            t_auto = times["auto"].min
+            mins[(L, dtype)] = {k: t.min for k, t in times.items()}
+            spec_err = max(errs[v] for v in errs if v in METHODS)
+            row = [L, dtype] + [fmt_seconds(times[v].min) if v in times else "-"
+                                for v in METHODS + ["auto", "numpy dense grid", "e3nn"]]
+            row += [best, pick, f"{t_auto / times[best].min:.2f}",
+                    f"{times['numpy dense grid'].min / t_auto:.2f}" if "numpy dense grid" in times else "-",
+                    f"{times['e3nn'].min / t_auto:.1f}" if "e3nn" in times else "-",
+                    f"{times['backward'].min / t_auto:.2f}",
+                    f"{spec_err:.1e}",
+                    f"{errs['e3nn']:.1e}" if "e3nn" in errs else "-"]
             rows.append(row)
-            mins.append((L, dtype, {k: t.min for k, t in times.items()}))
-            best_rows.append((dtype, L, best))
-            print("  done", L, dtype, flush=True)
+            fl = separable_flops(L, L, 2 * L)
+            gf = fl * nrow / t_auto / 1e9
+            rates.append([L, dtype, f"{fl / 1e6:.3f}", f"{gf:.2f}", f"{peaks[dtype]:.1f}",
+                          f"{100 * gf / peaks[dtype]:.1f}%"])
+            print(f"  done L={L} {dtype} threads={threads}", flush=True)
+    print(f"\n### {threads} thread(s), {args.batch} x {args.channels} = {args.batch * args.channels} products\n")
+    print_table(rows, ["L", "dtype", *METHODS, "auto", "numpy dense grid", "e3nn uuu", "best", "auto picks",
+                       "auto/best", "numpy dense/auto", "e3nn/auto", "backward/forward", "max rel err (specnum)",
+                       "rel err e3nn"])
     print()
-    print_table(
-        rows,
-        ["L", "dtype", *VARIANTS, "auto", "e3nn uuu", "best", "auto picks", "auto/best kernel",
-         "auto/best public", "e3nn/auto",
-         "max rel err (specnum)", "rel err e3nn"],
-    )
-    print()
-    print_table(build_rows, ["L", "exact tables build (sh2f L + f2sh 2L)", "cached lookup"])
-    # scaling exponent between the two largest L
+    print_table(rates, ["L", "dtype", "separable Mflop/product", "auto GFlop/s", "matmul peak GFlop/s",
+                        "fraction of peak"])
     for dtype in args.dtypes:
-        for v in ("grid_separable", "fourier", "auto"):
-            sel = [(L, t[v]) for L, d, t in mins if d == dtype and L >= 8 and v in t]
-            if len(sel) >= 2:
-                (la, ta), (lb, tb) = sel[0], sel[-1]
-                print(f"scaling {v} {dtype}: time ~ L^{math.log(tb / ta) / math.log(lb / la):.2f} (L = {la}..{lb})")
+        sel = [(L, mins[(L, dtype)]["auto"]) for L in args.L if L >= 16 and (L, dtype) in mins]
+        if len(sel) >= 2:
+            (la, ta), (lb, tb) = sel[0], sel[-1]
+            print(f"scaling auto {dtype}: time ~ L^{math.log(tb / ta) / math.log(lb / la):.2f} (L = {la}..{lb})")
+    if len(args.dtypes) == 2:
+        for L in args.L:
+            if (L, "float32") in mins and (L, "float64") in mins:
+                r = mins[(L, "float64")]["auto"] / mins[(L, "float32")]["auto"]
+                print(f"float32 speed-up of auto at L = {L}: {r:.2f}x")
+    return mins
+
+
+def run_batches(args, threads: int):
+    """auto against the best method for batches of 1, 64 and 4096 products; --crossover table."""
+    import numpy as np
+
+    from specnum.gaunt import gaunt_product
+    from specnum.gaunt._crossover import choose_method
+
+    _set(threads)
+    rows, best = [], {}
+    for dtype in args.dtypes:
+        for nrow in args.batches:
+            for L in [L for L in args.L if L >= 1]:
+                rng = np.random.default_rng(L)
+                n = (L + 1) ** 2
+                x1 = rng.standard_normal((nrow, n)).astype(dtype)
+                x2 = rng.standard_normal((nrow, n)).astype(dtype)
+                t = {}
+                for m in ("direct", "grid", "fourier"):
+                    if m == "direct" and L > LIMITS["direct"]:
+                        continue
+                    t[m] = timeit(partial(gaunt_product, x1, x2, method=m), repeat=5, warmup=1, min_time=0.02).min
+                t_auto = timeit(partial(gaunt_product, x1, x2), repeat=5, warmup=1, min_time=0.02).min
+                b = min(t, key=t.get)
+                best[(dtype, nrow, L)] = b
+                rows.append([dtype, nrow, L,
+                             *(fmt_seconds(t[m]) if m in t else "-" for m in ("direct", "grid", "fourier")),
+                             fmt_seconds(t_auto), b, choose_method(L, L, 2 * L, nrow=nrow, dtype=dtype),
+                             f"{t_auto / t[b]:.2f}"])
+    print(f"\n### auto against the best method per batch size, {threads} thread(s)\n")
+    print_table(rows, ["dtype", "batch", "L", "direct", "grid", "fourier", "auto", "best", "auto picks", "auto/best"])
     if args.crossover:
         print("\n_BEST = {")
         for dtype in args.dtypes:
-            print(f"    {dtype!r}: (" + ", ".join(f"({L}, {b!r})" for d, L, b in best_rows if d == dtype) + "),")
+            print(f"    {dtype!r}: {{")
+            for nrow in args.batches:
+                ranges, last = [], None
+                for L in args.L:
+                    m = best[(dtype, nrow, L)]
+                    if ranges and ranges[-1][0] == m:
+                        ranges[-1] = (m, L)
+                    else:
+                        ranges.append((m, L))
+                    last = m
+                ranges[-1] = (last, 999)
+                print(f"        {nrow}: {tuple(ranges)},")
+            print("    },")
         print("}")
+
+
+def _round_trip(c, g, lm, method):
+    from specnum.bases.spheregrid import analysis, synthesis
+
+    return analysis(synthesis(c, g, method=method), g, lm, method=method)
+
+
+def run_transforms(args, threads: int):
+    """Dense against separable sphere-grid transforms on product grids: where the rule switches."""
+    import numpy as np
+
+    from specnum.bases.spheregrid import sphere_grid, synthesis
+
+    _set(threads)
+    rows = []
+    for dtype in args.dtypes:
+        for L in [L for L in args.L if L <= 24]:
+            for lm in (L, 2 * L):
+                g = sphere_grid(4 * L)
+                c = np.random.default_rng(L).standard_normal((4096, (lm + 1) ** 2)).astype(dtype)
+                f = synthesis(c, g)
+                res = {}
+                for m in ("dense", "separable"):
+                    res[m] = timeit(partial(_round_trip, c, g, lm, m), repeat=3, warmup=1, min_time=0.02).min
+                work = (lm + 1) ** 2 * g.n_theta * g.n_phi
+                rows.append([dtype, L, lm, work, fmt_seconds(res["dense"]), fmt_seconds(res["separable"]),
+                             f"{res['separable'] / res['dense']:.2f}"])
+                del f
+    print(f"\n### synthesis + analysis of 4096 rows on sphere_grid(4L), {threads} thread(s)\n")
+    print_table(rows, ["dtype", "L", "lmax", "(lmax+1)^2 n_theta n_phi", "dense", "separable", "separable/dense"])
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--L", type=int, nargs="+", default=DEFAULT_L)
+    ap.add_argument("--dtypes", nargs="+", default=["float64", "float32"])
+    ap.add_argument("--threads", type=int, nargs="+", default=[1, os.cpu_count() or 2])
+    ap.add_argument("--batch", type=int, default=1024)
+    ap.add_argument("--channels", type=int, default=4)
+    ap.add_argument("--batches", type=int, nargs="+", default=[1, 64, 4096])
+    ap.add_argument("--quick", action="store_true", help="fewer repeats")
+    ap.add_argument("--no-e3nn", action="store_true")
+    ap.add_argument("--no-table", action="store_true", help="skip the main table")
+    ap.add_argument("--crossover", action="store_true", help="auto vs best per batch size, print the _BEST table")
+    ap.add_argument("--transforms", action="store_true", help="dense vs separable transforms")
+    args = ap.parse_args(argv)
+    print(machine_info(), f"load average {os.getloadavg()[0]:.2f}", flush=True)
+    for threads in args.threads:
+        if not args.no_table:
+            run_table(args, threads)
+        if args.crossover:
+            run_batches(args, threads)
+        if args.transforms:
+            run_transforms(args, threads)
+    print(f"\nload average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":

@@ -16,7 +16,12 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 
-__all__ = ["worker_count", "single_threaded_blas", "run_blocks"]
+__all__ = ["worker_count", "parallel_workers", "single_threaded_blas", "run_blocks"]
+
+#: Work (floating-point operations) below which a call stays on one thread. On a busy machine
+#: a second thread can be descheduled for a time slice (several milliseconds), which the
+#: call then waits for; about 0.1 s of single-threaded work keeps that delay small.
+PARALLEL_MIN_WORK = 3e8
 
 
 @lru_cache(maxsize=1)
@@ -38,6 +43,11 @@ def worker_count() -> int:
     return max(1, min(numba.get_num_threads(), _blas_threads()))
 
 
+def parallel_workers(work: float) -> int:
+    """Workers for a call of about ``work`` operations: one below :data:`PARALLEL_MIN_WORK`."""
+    return worker_count() if work > PARALLEL_MIN_WORK else 1
+
+
 @contextlib.contextmanager
 def single_threaded_blas() -> Iterator[None]:
     """Limit BLAS to one thread inside the block (restored afterwards)."""
@@ -45,16 +55,18 @@ def single_threaded_blas() -> Iterator[None]:
         yield
 
 
-def run_blocks(nrow: int, block: int, fn: Callable[[int, int, int], None], *, workers: int) -> None:
+def run_blocks(nrow: int, block: int, fn: Callable[[int, int, int], None], *, workers: int,
+               blas: bool = True) -> None:
     """Call ``fn(start, stop, worker)`` for the row blocks ``[start, stop)`` of ``range(nrow)``.
 
     With ``workers > 1`` the blocks are handed out dynamically to that many threads
     (``worker`` in ``0..workers-1`` identifies the thread, e.g. to pick its scratch
-    buffers); BLAS runs single-threaded throughout. Exceptions propagate.
+    buffers); with ``blas`` (``fn`` calls BLAS) BLAS runs single-threaded throughout.
+    Exceptions propagate.
     """
     starts = list(range(0, nrow, block))
     workers = max(1, min(workers, len(starts)))
-    with single_threaded_blas():
+    with single_threaded_blas() if blas else contextlib.nullcontext():
         if workers == 1:
             for s in starts:
                 fn(s, min(s + block, nrow), 0)

@@ -26,7 +26,7 @@ import numpy as np
 import specnum.bases._spheregrid_kernels as _k
 from specnum._validation import as_choice, as_float_array, as_int, check_budget, flat_sh_lmax
 from specnum.bases._legendre import _degree_order_cached, _eval_unit
-from specnum.bases._threads import run_blocks, worker_count
+from specnum.bases._threads import parallel_workers, run_blocks
 from specnum.bases.quadrature import gauss_legendre
 
 __all__ = [
@@ -675,5 +675,5 @@ def synthesis(coeffs: Any, grid: SphereGrid, *, method: str = "auto", out: Any =
 
 
 def _workers(work: float) -> int:
-    """Worker threads for about ``work`` multiply-adds: one below a few milliseconds."""
-    return worker_count() if work > 2e6 else 1
+    """Worker threads for about ``work`` multiply-adds (see :func:`specnum.bases._threads.parallel_workers`)."""
+    return parallel_workers(2.0 * work)

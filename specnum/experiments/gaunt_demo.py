@@ -19,6 +19,21 @@ DEFAULTS = {"lmax": 24, "rows": 512, "seed": 0, "quick": False}
 
 _METHODS = ("direct", "grid", "fourier")
 _DIRECT_MAX = 10  # the sparse table grows like L^5
+_DENSE_MAX = 24  # the numpy dense grid peer: O(L^4) per product and an O(L^4) table
+_PEER = "numpy dense grid"
+
+
+def _numpy_dense_grid(L: int):
+    """The ten-line numpy product a user would write: dense synthesis matrix ``Y`` on the
+    Gauss-Legendre x uniform grid exact for the product, ``((x1 @ Y) * (x2 @ Y)) @ (W Y)^T``."""
+    n_theta, n_phi = 2 * L + 1, 4 * L + 1
+    x, w = np.polynomial.legendre.leggauss(n_theta)
+    theta = np.repeat(np.arccos(x), n_phi)
+    phi = np.tile(2 * np.pi * np.arange(n_phi) / n_phi, n_theta)
+    Y = real_sph_harm(2 * L, theta, phi)
+    Ys = np.ascontiguousarray(Y[:, : (L + 1) ** 2].T)
+    WY = np.ascontiguousarray((np.repeat(w, n_phi) * 2 * np.pi / n_phi)[:, None] * Y)
+    return lambda x1, x2: ((x1 @ Ys) * (x2 @ Ys)) @ WY
 
 
 def _time(fn, repeat=3):
@@ -53,7 +68,7 @@ def run(params: dict) -> dict:
         lmax_top, rows = min(lmax_top, 8), min(rows, 128)
     rng = np.random.default_rng(seed)
     degrees = [L for L in (1, 2, 4, 6, 8, 12, 16, 24, 32, 48) if L <= lmax_top]
-    times = {m: [] for m in _METHODS + ("auto",)}
+    times = {m: [] for m in _METHODS + ("auto", _PEER)}
     errors = {m: [] for m in _METHODS}
     picks = []
     for L in degrees:
@@ -72,6 +87,11 @@ def run(params: dict) -> dict:
             errors[m].append(float(np.abs(c @ Y2.T - prod).max() / np.abs(prod).max()))
             times[m].append(_time(lambda m=m, x1=x1, x2=x2: gaunt_product(x1, x2, method=m)))
         times["auto"].append(_time(lambda x1=x1, x2=x2: gaunt_product(x1, x2, method="auto")))
+        if L <= _DENSE_MAX:
+            peer = _numpy_dense_grid(L)
+            times[_PEER].append(_time(lambda x1=x1, x2=x2, peer=peer: peer(x1, x2)))
+        else:
+            times[_PEER].append(None)
         picks.append(choose_method(L, L, 2 * L, nrow=rows))
     fastest = [min((m for m in _METHODS if times[m][i] is not None), key=lambda m: times[m][i])
                for i in range(len(degrees))]
@@ -106,7 +126,7 @@ def run(params: dict) -> dict:
 
     table_rows = []
     for i, L in enumerate(degrees):
-        table_rows.append([L] + [times[m][i] if times[m][i] is not None else "-" for m in _METHODS + ("auto",)]
+        table_rows.append([L] + [times[m][i] if times[m][i] is not None else "-" for m in _METHODS + ("auto", _PEER)]
                           + [fastest[i], picks[i]])
     worst = max(e for m in _METHODS for e in errors[m] if e is not None)
     return {
@@ -118,7 +138,7 @@ def run(params: dict) -> dict:
         ],
         "tables": [
             {"title": f"Seconds per call for {rows} products (float64), inputs 0..L, output 0..2L",
-             "headers": ["L", *_METHODS, "auto", "fastest", "auto picks"], "rows": table_rows},
+             "headers": ["L", *_METHODS, "auto", _PEER, "fastest", "auto picks"], "rows": table_rows},
             {"title": "Relative pointwise error", "headers": ["L", *_METHODS],
              "rows": [[L] + [errors[m][i] if errors[m][i] is not None else "-" for m in _METHODS]
                       for i, L in enumerate(degrees)]},

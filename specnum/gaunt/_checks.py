@@ -15,11 +15,13 @@ Shared checks (integers, floats, choices, finiteness, the size budget) live in
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
 from specnum._validation import as_choice, check_budget, check_finite, flat_sh_lmax
+from specnum.gaunt._kernels import absmax
 
 __all__ = [
     "METHODS",
@@ -30,6 +32,8 @@ __all__ = [
     "check_product_budget",
     "check_lmax_budget",
     "product_scales",
+    "product_can_overflow",
+    "sh_array_magnitude",
     "apply_scales",
     "check_result_finite",
 ]
@@ -43,6 +47,23 @@ def as_sh_array(x: Any, name: str) -> tuple[np.ndarray, int]:
 
     Returns the C-contiguous array and its degree ``L`` (last axis ``(L+1)**2``).
     """
+    arr, lmax = sh_array_unchecked(x, name)
+    if not math.isfinite(arr.sum(dtype=np.float64)):  # cheap screen; a NaN/inf always shows in the sum
+        check_finite(arr, name)  # raises for NaN/inf (a sum overflowing from finite values passes)
+    return arr, lmax
+
+
+def sh_array_magnitude(x: Any, name: str) -> tuple[np.ndarray, int, float]:
+    """:func:`as_sh_array` plus ``max |x|``, in one pass over the data (NaN/inf raise)."""
+    arr, lmax = sh_array_unchecked(x, name)
+    m = float(absmax(arr.reshape(-1)))
+    if not math.isfinite(m):
+        check_finite(arr, name)
+    return arr, lmax, m
+
+
+def sh_array_unchecked(x: Any, name: str) -> tuple[np.ndarray, int]:
+    """Type, shape and dtype checks of :func:`as_sh_array`, without the finiteness check."""
     try:
         arr = np.asarray(x)
     except Exception as exc:  # pragma: no cover - numpy's own conversion error
@@ -61,10 +82,7 @@ def as_sh_array(x: Any, name: str) -> tuple[np.ndarray, int]:
     if arr.dtype != dtype or not arr.flags.c_contiguous:
         check_budget(f"{name} of shape {arr.shape} (a contiguous {np.dtype(dtype).name} copy)",
                      memory=float(arr.size) * np.dtype(dtype).itemsize)
-    arr = np.ascontiguousarray(arr, dtype=dtype)
-    if not math.isfinite(arr.sum(dtype=np.float64)):  # cheap screen; a NaN/inf always shows in the sum
-        check_finite(arr, name)  # raises for NaN/inf (a sum overflowing from finite values passes)
-    return arr, lmax
+    return np.ascontiguousarray(arr, dtype=dtype), lmax
 
 
 def broadcast_pair(x1: np.ndarray, x2: np.ndarray, name1: str = "x1", name2: str = "x2"):
@@ -96,6 +114,7 @@ def as_method(method: Any) -> str:
 # size estimates (compared with the budget, never allocated)
 
 
+@lru_cache(maxsize=256)
 def direct_nnz_estimate(l1: int, l2: int, lo: int) -> float:
     """Upper estimate of the nonzeros of the sparse real Gaunt table ``(l1, l2, lo)``.
 
@@ -154,16 +173,22 @@ _SAFE_PRODUCT = {np.dtype(np.float64): 2.0**700, np.dtype(np.float32): 2.0**60}
 
 
 def _absmax(a: np.ndarray) -> float:
-    if a.size == 0:
-        return 0.0
-    return float(max(abs(float(a.max())), abs(float(a.min()))))
+    return float(absmax(np.ascontiguousarray(a).reshape(-1)))
 
 
-def product_scales(a1: np.ndarray, a2: np.ndarray):
+def product_can_overflow(m1: float, m2: float, l1: int, l2: int, dtype: np.dtype) -> bool:
+    """False when ``|c_k3| <= sum |G| |x1| |x2|`` is surely representable: ``|G| <= ||Y_l||_inf
+    <= sqrt((2l+1)/(4 pi))`` for the smaller degree and at most ``n1 n2`` terms."""
+    bound = m1 * m2 * (l1 + 1) ** 2 * (l2 + 1) ** 2 * math.sqrt(2 * min(l1, l2) + 1)
+    return not bound < 0.25 * float(np.finfo(dtype).max)
+
+
+def product_scales(a1: np.ndarray, a2: np.ndarray, m1: float | None = None, m2: float | None = None):
     """Row exponents ``(e1, e2)`` that bring every row of ``a1``, ``a2`` to a maximum in
     ``[0.5, 1)``, or ``None`` when the unscaled product cannot overflow or lose its
-    smaller rows to underflow (the usual case, checked in two passes over each input)."""
-    m1, m2 = _absmax(a1), _absmax(a2)
+    smaller rows to underflow (the usual case). ``m1``, ``m2``: the known ``max |a|``."""
+    m1 = _absmax(a1) if m1 is None else m1
+    m2 = _absmax(a2) if m2 is None else m2
     if m1 == 0.0 or m2 == 0.0:
         return None
     tiny = np.finfo(a1.dtype).tiny * 2.0**60

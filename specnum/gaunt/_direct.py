@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from specnum.bases._threads import parallel_workers, run_blocks
 from specnum.bases.coupling import real_gaunt_sparse
 from specnum.gaunt._kernels import gaunt_pairs_kernel
 
@@ -59,6 +60,11 @@ def block_rows(itemsize: int) -> int:
 def direct_product(a1: np.ndarray, a2: np.ndarray, l1: int, l2: int, lo: int) -> np.ndarray:
     """Gaunt products of the rows of ``a1 (B, n1)``, ``a2 (B, n2)`` (C-contiguous, one dtype)."""
     tables = pair_tables(l1, l2, lo, a1.dtype.name)
-    out = np.empty((a1.shape[0], (lo + 1) ** 2), dtype=a1.dtype)
-    gaunt_pairs_kernel(a1, a2, *tables, block_rows(a1.dtype.itemsize), out)
+    nrow = a1.shape[0]
+    out = np.empty((nrow, (lo + 1) ** 2), dtype=a1.dtype)
+    block = block_rows(a1.dtype.itemsize)
+    work = 2.0 * nrow * (tables[5].size + 2 * tables[0].size)  # multiply-adds of the pairs and nonzeros
+    chunk = max(block, -(-nrow // (8 * block)) * block)  # about 8 chunks per call for the workers to share
+    run_blocks(nrow, chunk, lambda s, e, w: gaunt_pairs_kernel(a1, a2, *tables, s, e, block, out),
+               workers=parallel_workers(work), blas=False)
     return out

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from specnum.bases._threads import run_blocks, worker_count
+from specnum.bases._threads import parallel_workers, run_blocks
 from specnum.bases.spheregrid import SphereTransform, sphere_grid, sphere_transform
 from specnum.gaunt._kernels import folded_product
 
@@ -43,8 +43,7 @@ def _run(nrow: int, plans: tuple, per_row_work: float, setup, body) -> None:
             bufs[w] = setup(nb)
         body(start, bufs[w])
 
-    workers = worker_count() if nrow * per_row_work > 4e6 else 1
-    run_blocks(nrow, nb, block, workers=workers)
+    run_blocks(nrow, nb, block, workers=parallel_workers(nrow * per_row_work))
 
 
 def _work(t: SphereTransform) -> float:

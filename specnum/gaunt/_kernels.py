@@ -6,9 +6,9 @@ Kernels assume validated, C-contiguous input and a preallocated output.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
-__all__ = ["gaunt_pairs_kernel", "folded_product"]
+__all__ = ["gaunt_pairs_kernel", "folded_product", "absmax"]
 
 @njit(cache=True)
 def folded_product(E1, O1, E2, O2, PE, PO):  # pragma: no cover - compiled
@@ -45,35 +45,34 @@ def folded_product(E1, O1, E2, O2, PE, PO):  # pragma: no cover - compiled
             PE[1, i, j] = E1[0, i, j] * E2[1, i, j] + E1[1, i, j] * E2[0, i, j]
 
 
-@njit(cache=True, parallel=True)
-def gaunt_pairs_kernel(x1, x2, pk1, pk2, psym, runs, k3, values, block, out):  # pragma: no cover - compiled
-    """``out[b, k3] = sum values * (x1[b, k1] x2[b, k2] (+ x1[b, k2] x2[b, k1] when symmetric))``.
+@njit(cache=True, nogil=True)
+def gaunt_pairs_kernel(x1, x2, pk1, pk2, psym, runs, k3, values, row0, row1, block, out):  # pragma: no cover
+    """``out[b, k3] = sum values * (x1[b, k1] x2[b, k2] (+ x1[b, k2] x2[b, k1] when symmetric))``
+    for the rows ``row0 <= b < row1``.
 
     x1 (B, n1), x2 (B, n2), out (B, n3) of one float dtype; run ``r`` is the index pair
     ``(pk1[r], pk2[r])`` (int32) whose product is formed once, with ``psym[r] = 1`` when the
     pair ``(pk2, pk1)`` has the same coefficients and is folded in (inputs of equal degree);
-    its nonzeros are ``k3[runs[r]:runs[r+1]]`` (int32) with ``values``. Blocks of ``block``
-    rows run in parallel (numba threads); inside a block the rows are transposed so that
-    the innermost loops run over rows (contiguous, vectorised).
+    its nonzeros are ``k3[runs[r]:runs[r+1]]`` (int32) with ``values``. Rows are processed in
+    blocks of ``block`` rows, transposed so that the innermost loops run over rows
+    (contiguous, vectorised). Releases the GIL: callers run row ranges on several threads.
     """
-    nrow = x1.shape[0]
     n1 = x1.shape[1]
     n2 = x2.shape[1]
     n3 = out.shape[1]
     nrun = pk1.shape[0]
-    nblk = (nrow + block - 1) // block
-    for ib in prange(nblk):
-        start = ib * block
-        nb = min(block, nrow - start)
-        t1 = np.empty((n1, block), dtype=x1.dtype)
-        t2 = np.empty((n2, block), dtype=x2.dtype)
-        t3 = np.zeros((n3, block), dtype=out.dtype)
-        p = np.empty(block, dtype=out.dtype)
+    t1 = np.empty((n1, block), dtype=x1.dtype)
+    t2 = np.empty((n2, block), dtype=x2.dtype)
+    t3 = np.empty((n3, block), dtype=out.dtype)
+    p = np.empty(block, dtype=out.dtype)
+    for start in range(row0, row1, block):
+        nb = min(block, row1 - start)
         for b in range(nb):
             for k in range(n1):
                 t1[k, b] = x1[start + b, k]
             for k in range(n2):
                 t2[k, b] = x2[start + b, k]
+        t3[:, :nb] = 0.0
         for r in range(nrun):
             a1 = t1[pk1[r]]
             a2 = t2[pk2[r]]
@@ -93,3 +92,16 @@ def gaunt_pairs_kernel(x1, x2, pk1, pk2, psym, runs, k3, values, block, out):  #
         for b in range(nb):
             for k in range(n3):
                 out[start + b, k] = t3[k, b]
+
+
+@njit(cache=True)
+def absmax(a):  # pragma: no cover - compiled
+    """``max |a|`` over a contiguous 1-D view (NaN if any entry is NaN; 0 when empty)."""
+    m = 0.0
+    for i in range(a.shape[0]):
+        v = abs(a[i])
+        if not v <= m:  # also true for NaN, which then propagates
+            m = v
+            if m != m:
+                return m
+    return m

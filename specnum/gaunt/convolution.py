@@ -155,6 +155,6 @@ def equivariant_convolution(
     gaunt_pairs_kernel(
         np.ascontiguousarray(xr.reshape(-1, n1)),
         np.ascontiguousarray(np.broadcast_to(y0, (n_edge, n_chan, y0.shape[-1])).reshape(-1, y0.shape[-1])),
-        *_aligned_coo(l1, lf, lo), block_rows(out.dtype.itemsize), out,
+        *_aligned_coo(l1, lf, lo), 0, n_edge * n_chan, block_rows(out.dtype.itemsize), out,
     )
     return np.einsum("eji,ecj->eci", D[:, :no, :no], out.reshape(n_edge, n_chan, no))

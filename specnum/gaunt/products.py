@@ -39,12 +39,15 @@ from specnum.gaunt._checks import (
     broadcast_pair,
     check_product_budget,
     check_result_finite,
+    product_can_overflow,
     product_scales,
+    sh_array_magnitude,
 )
 from specnum.gaunt._crossover import choose_method
 from specnum.gaunt._direct import direct_product
 from specnum.gaunt._fourier_route import fourier_product
 from specnum.gaunt._grid import grid_product, grid_product_vjp
+from specnum.gaunt._kernels import absmax
 from specnum.gaunt.sh_fourier import MAX_TABLE_DEGREE
 
 __all__ = ["gaunt_product", "gaunt_product_vjp", "METHODS"]
@@ -139,8 +142,8 @@ def gaunt_product(x1: Any, x2: Any, lmax_out: int | None = None, *, method: str 
     """
     if is_dask_array(x1) or is_dask_array(x2):
         return _gaunt_product_dask(x1, x2, lmax_out, method)
-    a1, l1 = as_sh_array(x1, "x1")
-    a2, l2 = as_sh_array(x2, "x2")
+    a1, l1, m1 = sh_array_magnitude(x1, "x1")
+    a2, l2, m2 = sh_array_magnitude(x2, "x2")
     lo_req = l1 + l2 if lmax_out is None else as_int(lmax_out, "lmax_out", minimum=0)
     method = as_method(method)
     dtype = np.float32 if (a1.dtype == np.float32 and a2.dtype == np.float32) else np.float64
@@ -149,7 +152,7 @@ def gaunt_product(x1: Any, x2: Any, lmax_out: int | None = None, *, method: str 
     if lo_req > l1 + l2:  # zero padding of the output
         check_budget(f"gaunt_product output of lmax_out = {lo_req} over {nrow} rows",
                      memory=float(nrow) * (lo_req + 1) ** 2 * a1.itemsize)
-    res = _product(a1, a2, l1, l2, lo_req, method, "x1", "x2")
+    res = _product(a1, a2, l1, l2, lo_req, method, "x1", "x2", m1, m2)
     return res.reshape(*batch, (lo_req + 1) ** 2)
 
 
@@ -162,9 +165,10 @@ def _pick(method: str, l1: int, l2: int, lo: int, nrow: int, dtype: np.dtype) ->
 
 
 def _product(a1: np.ndarray, a2: np.ndarray, l1: int, l2: int, lo_req: int, method: str, name1: str,
-             name2: str) -> np.ndarray:
+             name2: str, m1: float | None = None, m2: float | None = None) -> np.ndarray:
     """Products of validated rows ``a1 (B, n1)``, ``a2 (B, n2)`` of one dtype, to degree ``lo_req``
-    (zero padded above ``l1 + l2``): budget, method choice, scaling, overflow check."""
+    (zero padded above ``l1 + l2``): budget, method choice, scaling, overflow check.
+    ``m1``, ``m2``: the known ``max |a1|``, ``max |a2|``."""
     nrow, dtype = a1.shape[0], a1.dtype
     lo = min(lo_req, l1 + l2)  # higher degrees of the product vanish
     method = _pick(method, l1, l2, lo, nrow, dtype)
@@ -173,7 +177,9 @@ def _product(a1: np.ndarray, a2: np.ndarray, l1: int, l2: int, lo_req: int, meth
     if nrow == 0:
         res = np.zeros((0, (lo + 1) ** 2), dtype=dtype)
     else:
-        scales = product_scales(a1, a2)
+        m1 = _magnitude(a1) if m1 is None else m1
+        m2 = _magnitude(a2) if m2 is None else m2
+        scales = product_scales(a1, a2, m1, m2)
         if scales is None:
             res = _IMPL[method](a1, a2, l1, l2, lo)
         else:
@@ -181,10 +187,15 @@ def _product(a1: np.ndarray, a2: np.ndarray, l1: int, l2: int, lo_req: int, meth
             res = _IMPL[method](apply_scales(a1, e1), apply_scales(a2, e2), l1, l2, lo)
             with np.errstate(over="ignore"):
                 res = np.ldexp(res, (e1 + e2)[:, None]).astype(dtype, copy=False)
-        check_result_finite(res, f"{name1} and {name2}")
+        if product_can_overflow(m1, m2, l1, l2, dtype):
+            check_result_finite(res, f"{name1} and {name2}")
     if lo_req > lo:
         res = np.concatenate([res, np.zeros((nrow, (lo_req + 1) ** 2 - (lo + 1) ** 2), dtype=dtype)], axis=1)
     return res
+
+
+def _magnitude(a: np.ndarray) -> float:
+    return float(absmax(a.reshape(-1)))
 
 
 def unbroadcast(g: np.ndarray, shape: tuple) -> np.ndarray:
