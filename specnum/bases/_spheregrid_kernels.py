@@ -4,8 +4,8 @@ Kernels assume validated, C-contiguous input of one float dtype and preallocated
 Layouts (one block of ``nb`` rows; see :mod:`specnum.bases.spheregrid`):
 
 * flat coefficients ``c (B, K)``, index ``l*l + l + m``;
-* items: per item ``i`` a ``(nb, kpad[i])`` matrix at ``offset[i] * nb`` in a flat buffer,
-  whose column ``k`` is coefficient ``src[i, k]`` (``-1``: zero padding);
+* items: per item ``i`` a ``(nb, kpad[i])`` matrix at ``offset[i] * nb`` in a flat buffer;
+  coefficient ``k`` of a row ``b`` sits at ``base[k] + b * stride[k]`` (other slots: padding);
 * folded values ``E (2, nb, nh, nE)`` and ``O (2, nb, nh, nO)``: the parts even (``[0]``)
   and odd (``[1]``) under ``theta -> pi - theta`` at the ``nh`` northern latitudes, even
   (``E``) and odd (``O``) under ``phi -> -phi`` at ``phi_j``, ``j = 0..nE-1`` and
@@ -22,34 +22,30 @@ __all__ = ["gather_items", "scatter_items", "unfold_values", "fold_values"]
 
 
 @njit(cache=True)
-def gather_items(c, row0, nb, src, kpad, offset, buf):  # pragma: no cover - compiled
-    """``buf[item block][b, k] = c[row0 + b, src[i, k]]`` (0 where ``src < 0`` or past the last row)."""
-    nbv = min(nb, c.shape[0] - row0)
-    for b in range(nb):
-        for i in range(src.shape[0]):
-            kp = kpad[i]
-            o = offset[i] * nb + b * kp
-            if b < nbv:
-                for k in range(kp):
-                    s = src[i, k]
-                    buf[o + k] = c[row0 + b, s] if s >= 0 else 0.0
-            else:
-                for k in range(kp):
-                    buf[o + k] = 0.0
+def gather_items(c, row0, nb, b0, base, stride, buf):  # pragma: no cover - compiled
+    """``buf[base[k] + (b0 + b) * stride[k]] = c[row0 + b, k]`` for ``b < nb`` (past the end of ``c``: 0).
+
+    Coefficient ``k`` lands in its item's ``(rows, kpad)`` block (``base`` holds the block's
+    offset plus the column, ``stride`` its ``kpad``); padding slots are never written.
+    """
+    K = c.shape[1]
+    nbv = max(0, min(nb, c.shape[0] - row0))
+    for b in range(nbv):
+        for k in range(K):
+            buf[base[k] + (b0 + b) * stride[k]] = c[row0 + b, k]
+    for b in range(nbv, nb):
+        for k in range(K):
+            buf[base[k] + (b0 + b) * stride[k]] = 0.0
 
 
 @njit(cache=True)
-def scatter_items(buf, src, kpad, offset, nb, row0, out):  # pragma: no cover - compiled
-    """Inverse of :func:`gather_items`: ``out[row0 + b, src[i, k]] = buf[item block][b, k]``."""
+def scatter_items(buf, base, stride, nb, row0, out):  # pragma: no cover - compiled
+    """Inverse of :func:`gather_items`: ``out[row0 + b, k] = buf[base[k] + b * stride[k]]``."""
+    K = out.shape[1]
     nbv = min(nb, out.shape[0] - row0)
     for b in range(nbv):
-        for i in range(src.shape[0]):
-            kp = kpad[i]
-            o = offset[i] * nb + b * kp
-            for k in range(kp):
-                s = src[i, k]
-                if s >= 0:
-                    out[row0 + b, s] = buf[o + k]
+        for k in range(K):
+            out[row0 + b, k] = buf[base[k] + b * stride[k]]
 
 
 @njit(cache=True)

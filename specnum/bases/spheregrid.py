@@ -180,8 +180,9 @@ def sphere_grid(degree: int, *, n_theta: int | None = None, n_phi: int | None = 
 #: product per symmetry class beats the separable route's several smaller ones); measured
 #: crossover, ``python benchmarks/bench_gaunt.py --transforms``.
 _DENSE_MAX_WORK = 60_000
-#: Target bytes of one row block's buffers (they should stay in the 2 MB L2 cache).
-_BLOCK_BYTES = 1 << 20
+#: Target bytes of one row block's buffers: large enough to amortise the per-block calls, small
+#: enough to stay in the caches (measured, ``benchmarks/bench_gaunt.py``).
+_BLOCK_BYTES = 1 << 22
 
 
 @dataclass(frozen=True, eq=False)
@@ -231,7 +232,7 @@ class SphereTransform:
         as_int(self.lmax, "lmax", minimum=0)
         _check_grid(self.grid)
         _as_dtype(self.dtype)
-        if len(self._items) != 3:
+        if len(self._items) != 4:
             raise ValueError("SphereTransform must be built by sphere_transform (tables missing)")
 
     @property
@@ -243,7 +244,7 @@ class SphereTransform:
         """Rows per block that keep this transform's buffers near ``_BLOCK_BYTES``."""
         per_row = self.n_half * (self.n_even + self.n_odd) * 6 + 4 * (self.lmax + 1) * self.n_half * 2
         nb = _BLOCK_BYTES // max(per_row * self.dtype.itemsize, 1)
-        return int(min(256, max(8, 1 << max(int(nb).bit_length() - 1, 0))))
+        return int(min(256, max(16, 1 << max(int(nb).bit_length() - 1, 0))))
 
     def folded_buffers(self, nb: int) -> tuple[np.ndarray, np.ndarray]:
         """Empty folded values ``(E, O)`` for ``nb`` rows."""
@@ -252,21 +253,28 @@ class SphereTransform:
 
     def workspace(self, nb: int) -> dict:
         """Scratch buffers of one block of ``nb`` rows (one per thread)."""
-        src, kpad, offset = self._items
-        ws = {"nb": nb, "items": np.empty(int(offset[-1]) * nb, self.dtype)}
+        item_off, col, stride, offset = self._items
+        size = int(offset[-1]) * nb
+        ws = {"nb": nb, "base": item_off * nb + col, "items_in": np.zeros(size, self.dtype),
+              "items_out": np.empty(size, self.dtype)}
         if not self.dense:
             ws["lat"] = np.zeros((self.lmax + 1, 2, 2, nb, self.n_half), self.dtype)
         return ws
 
-    def folded_synthesis(self, coeffs: np.ndarray, start: int, E: np.ndarray, O: np.ndarray, ws: dict) -> None:
+    def folded_synthesis(self, coeffs: Any, start: int, E: np.ndarray, O: np.ndarray, ws: dict) -> None:
         """Folded values of rows ``coeffs[start : start + nb]`` into ``E``, ``O`` (rows past the end: 0).
 
-        ``coeffs`` is C-contiguous ``(B, (lmax+1)**2)`` of this transform's dtype (unchecked).
+        ``coeffs`` is C-contiguous ``(B, (lmax+1)**2)`` of this transform's dtype (unchecked), or a
+        tuple of ``s`` such arrays: then each fills ``nb / s`` consecutive rows of the block (one
+        pass of matrix products for all of them).
         """
         nb = ws["nb"]
-        src, kpad, offset = self._items
-        buf = ws["items"]
-        _k.gather_items(coeffs, start, nb, src, kpad, offset, buf)
+        stride, offset = self._items[2:]
+        buf = ws["items_in"]  # padding slots stay zero
+        sources = coeffs if isinstance(coeffs, tuple) else (coeffs,)
+        part = nb // len(sources)
+        for i, c in enumerate(sources):
+            _k.gather_items(c, start, part, i * part, ws["base"], stride, buf)
         if self.dense:
             for (cs, p), mat in self._synth[0].items():
                 x = buf[offset[2 * cs + p] * nb: offset[2 * cs + p + 1] * nb].reshape(nb, -1)
@@ -290,8 +298,8 @@ class SphereTransform:
         ``out`` is C-contiguous ``(B, (lmax+1)**2)``; rows past its end are dropped.
         """
         nb = ws["nb"]
-        src, kpad, offset = self._items
-        buf = ws["items"]
+        stride, offset = self._items[2:]
+        buf = ws["items_out"]
         if self.dense:
             for (cs, p), mat in self._anal[0].items():
                 y = buf[offset[2 * cs + p] * nb: offset[2 * cs + p + 1] * nb].reshape(nb, -1)
@@ -308,7 +316,7 @@ class SphereTransform:
             for (m0, m1, kp, i0), Qg in zip(groups, Q):
                 y = buf[offset[i0] * nb: offset[i0 + 4 * (m1 - m0)] * nb].reshape(m1 - m0, 2, 2, nb, kp)
                 np.matmul(lat[m0:m1], Qg, out=y)
-        _k.scatter_items(buf, src, kpad, offset, nb, start, out)
+        _k.scatter_items(buf, ws["base"], stride, nb, start, out)
 
 
 def _north(grid: SphereGrid) -> tuple[np.ndarray, np.ndarray, int]:
@@ -373,14 +381,25 @@ def _items_dense(lmax: int):
     return rows, [r.size for r in rows]
 
 
-def _pack_items(rows: list, kpads: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    width = max([1, *kpads])
-    src = np.full((len(rows), width), -1, dtype=np.int64)
-    for i, r in enumerate(rows):
-        src[i, : len(r)] = r
+def _pack_items(rows: list, kpads: list, ncoef: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Slots of the coefficients in item-major block buffers (item ``i``: a ``(nb, kpad[i])``
+    matrix at ``offset[i] * nb``; ``rows[i][k]`` is the coefficient in column ``k``, ``-1``
+    padding). Returns per coefficient its item's offset, its column and its item's ``kpad``
+    (the slot of row ``b`` is ``offset * nb + column + b * kpad``), and the item offsets."""
     kpad = np.asarray(kpads, dtype=np.int64)
     offset = np.concatenate([[0], np.cumsum(kpad)]).astype(np.int64)
-    return src, kpad, offset
+    item_off = np.zeros(ncoef, dtype=np.int64)
+    col = np.zeros(ncoef, dtype=np.int64)
+    stride = np.ones(ncoef, dtype=np.int64)
+    for i, r in enumerate(rows):
+        r = np.asarray(r, dtype=np.int64)
+        cols = np.flatnonzero(r >= 0)
+        item_off[r[cols]] = offset[i]
+        col[r[cols]] = cols
+        stride[r[cols]] = kpad[i]
+    for a in (item_off, col, stride, offset):
+        a.setflags(write=False)
+    return item_off, col, stride, offset
 
 
 #: Table entries below this are set to zero: they are far below the rounding of any sum they
@@ -417,7 +436,7 @@ def _transform_cached(lmax: int, n_theta: int, n_phi: int, dtype_name: str, dens
                 ncol = nh * trig.shape[1]
                 synth[(cs, p)] = _ro(np.einsum("tk,kj->ktj", lat, trig).reshape(r.size, ncol), dtype)
                 anal[(cs, p)] = _ro(np.einsum("tk,kj->tjk", lat * qw[:, None], trig_a).reshape(ncol, r.size), dtype)
-        items = _pack_items(rows, kpads)
+        items = _pack_items(rows, kpads, (lmax + 1) ** 2)
         return SphereTransform(lmax, grid, dtype, True, nh, n_even, n_odd, items, (synth,), (anal,))
     groups, rows, kpads = _items_separable(lmax)
     P, Q = [], []
@@ -429,7 +448,7 @@ def _transform_cached(lmax: int, n_theta: int, n_phi: int, dtype_name: str, dens
                 Pg[m - m0, 0, p, : ls.size] = y[:, ls * ls + ls + m].T
         P.append(_ro(Pg, dtype))
         Q.append(_ro(np.swapaxes(Pg, -1, -2) * qw[:, None], dtype))
-    items = _pack_items(rows, kpads)
+    items = _pack_items(rows, kpads, (lmax + 1) ** 2)
     return SphereTransform(lmax, grid, dtype, False, nh, n_even, n_odd, items,
                            (groups, tuple(P), _ro(cos, dtype), _ro(sin, dtype)),
                            (groups, tuple(Q), _ro(cos_a, dtype), _ro(sin_a, dtype)))

@@ -16,9 +16,9 @@ import numpy as np
 
 from specnum.bases._threads import parallel_workers, run_blocks
 from specnum.bases.coupling import real_gaunt_sparse
-from specnum.gaunt._kernels import gaunt_pairs_kernel
+from specnum.gaunt._kernels import gaunt_pairs_kernel, gaunt_pairs_vjp_kernel
 
-__all__ = ["direct_product", "pair_arrays", "pair_tables", "block_rows"]
+__all__ = ["direct_product", "direct_product_vjp", "pair_arrays", "pair_tables", "block_rows"]
 
 
 def pair_arrays(k1: Any, k2: Any, k3: Any, values: Any, dtype: str, *, symmetric: bool = False):
@@ -68,3 +68,19 @@ def direct_product(a1: np.ndarray, a2: np.ndarray, l1: int, l2: int, lo: int) ->
     run_blocks(nrow, chunk, lambda s, e, w: gaunt_pairs_kernel(a1, a2, *tables, s, e, block, out),
                workers=parallel_workers(work), blas=False)
     return out
+
+
+def direct_product_vjp(a1: np.ndarray, a2: np.ndarray, g: np.ndarray, l1: int, l2: int,
+                       lo: int) -> tuple[np.ndarray, np.ndarray]:
+    """Gradients ``(P_l1(f2 g), P_l2(f1 g))`` of ``sum g * product(a1, a2)`` in one pass over the
+    table of the forward product (C-contiguous rows of one dtype; ``g (B, (lo+1)**2)``)."""
+    tables = pair_tables(l1, l2, lo, a1.dtype.name)
+    nrow = a1.shape[0]
+    gx1 = np.empty_like(a1)
+    gx2 = np.empty_like(a2)
+    block = block_rows(a1.dtype.itemsize)
+    work = 2.0 * nrow * (tables[5].size + 4 * tables[0].size)
+    chunk = max(block, -(-nrow // (8 * block)) * block)
+    run_blocks(nrow, chunk, lambda s, e, w: gaunt_pairs_vjp_kernel(a1, a2, g, *tables, s, e, block, gx1, gx2),
+               workers=parallel_workers(work), blas=False)
+    return gx1, gx2

@@ -25,12 +25,15 @@ def grid_plans(lmaxes: tuple[int, ...], degree: int, dtype: str, transform: str 
     return tuple(sphere_transform(lm, grid, dtype=dtype, method=transform) for lm in lmaxes)
 
 
-def _mul(t: SphereTransform, a: tuple, b: tuple, out: tuple) -> None:
-    """``out = a * b`` on folded values (each a pair ``(E, O)`` of one block)."""
-    n = a[0].shape[1] * t.n_half
-    shp_e, shp_o = (2, n, t.n_even), (2, n, t.n_odd)
-    folded_product(a[0].reshape(shp_e), a[1].reshape(shp_o), b[0].reshape(shp_e), b[1].reshape(shp_o),
-                   out[0].reshape(shp_e), out[1].reshape(shp_o))
+def _mul(t: SphereTransform, a: tuple, b: tuple, out: tuple, ia: int = 0, ib: int = 0) -> None:
+    """``out = a * b`` on folded values: ``a``, ``b``, ``out`` are pairs ``(E, O)`` of whole
+    (contiguous) block buffers; the factors start at rows ``ia``, ``ib`` of theirs."""
+    nb = out[0].shape[1]
+    shp = (2, -1, t.n_even), (2, -1, t.n_odd)
+    n = nb * t.n_half
+    folded_product(a[0].reshape(shp[0]), a[1].reshape(2, a[1].shape[1] * t.n_half, t.n_odd), ia * t.n_half,
+                   b[0].reshape(shp[0]), b[1].reshape(2, b[1].shape[1] * t.n_half, t.n_odd), ib * t.n_half, n,
+                   out[0].reshape(shp[0]), out[1].reshape(2, n, t.n_odd))
 
 
 def _run(nrow: int, plans: tuple, per_row_work: float, setup, body) -> None:
@@ -55,17 +58,28 @@ def grid_product(a1: np.ndarray, a2: np.ndarray, l1: int, l2: int, lo: int, tran
     """Gaunt products of the rows of ``a1 (B, n1)`` and ``a2 (B, n2)`` (C-contiguous, one dtype)."""
     t1, t2, to = grid_plans((l1, l2, lo), l1 + l2 + lo, a1.dtype.name, transform)
     out = np.empty((a1.shape[0], to.ncoef), a1.dtype)
+    if t1 is t2:  # equal degrees: both factors in one pass of the transform (twice the rows)
 
-    def setup(nb):
-        return (t1.folded_buffers(nb), t2.folded_buffers(nb), to.folded_buffers(nb),
-                t1.workspace(nb), t2.workspace(nb), to.workspace(nb))
+        def setup(nb):
+            return t1.folded_buffers(2 * nb), to.folded_buffers(nb), t1.workspace(2 * nb), to.workspace(nb)
 
-    def body(start, bufs):
-        f1, f2, p, w1, w2, wo = bufs
-        t1.folded_synthesis(a1, start, *f1, w1)
-        t2.folded_synthesis(a2, start, *f2, w2)
-        _mul(to, f1, f2, p)
-        to.folded_analysis(*p, out, start, wo)
+        def body(start, bufs):
+            f12, p, w12, wo = bufs
+            t1.folded_synthesis((a1, a2), start, *f12, w12)
+            _mul(to, f12, f12, p, 0, p[0].shape[1])
+            to.folded_analysis(*p, out, start, wo)
+    else:
+
+        def setup(nb):
+            return (t1.folded_buffers(nb), t2.folded_buffers(nb), None, to.folded_buffers(nb),
+                    t1.workspace(nb), to.workspace(nb), t2.workspace(nb))
+
+        def body(start, bufs):
+            f1, f2, _, p, w1, wo, w2 = bufs
+            t1.folded_synthesis(a1, start, *f1, w1)
+            t2.folded_synthesis(a2, start, *f2, w2)
+            _mul(to, f1, f2, p)
+            to.folded_analysis(*p, out, start, wo)
 
     _run(a1.shape[0], (t1, t2, to), _work(t1) + _work(t2) + _work(to), setup, body)
     return out

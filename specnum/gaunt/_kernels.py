@@ -8,41 +8,54 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-__all__ = ["gaunt_pairs_kernel", "folded_product", "absmax"]
+__all__ = ["gaunt_pairs_kernel", "gaunt_pairs_vjp_kernel", "folded_product", "absmax"]
 
 @njit(cache=True)
-def folded_product(E1, O1, E2, O2, PE, PO):  # pragma: no cover - compiled
+def folded_product(Ea, Oa, ia, Eb, Ob, ib, n, PE, PO):  # pragma: no cover - compiled
     """Folded values of the pointwise product of two functions given by folded values.
 
-    Arrays ``(2, n, nE)`` and ``(2, n, nO)`` (parity in ``theta`` first, then latitude x row,
-    then the azimuths ``j = 0..nE-1`` / ``j = 1..nO``; see
-    :class:`specnum.bases.spheregrid.SphereTransform`). With ``a = E1, b = E2, c = O1, d = O2``
-    the four symmetry classes multiply like the group Z2 x Z2:
-    ``PE0 = a0 b0 + a1 b1 + c0 d0 + c1 d1``, ``PE1 = a0 b1 + a1 b0 + c0 d1 + c1 d0``,
-    ``PO0 = a0 d0 + a1 d1 + c0 b0 + c1 b1``, ``PO1 = a0 d1 + a1 d0 + c0 b1 + c1 b0``.
+    ``Ea``, ``Eb``: ``(2, N, nE)``, ``Oa``, ``Ob``: ``(2, N, nO)`` (parity in ``theta`` first, then
+    latitude x row, then the azimuths ``j = 0..nE-1`` / ``j = 1..nO``; see
+    :class:`specnum.bases.spheregrid.SphereTransform`); the factors are the ``n`` rows starting
+    at ``ia`` and ``ib`` (the same arrays may hold both), the product ``PE (2, n, nE)``,
+    ``PO (2, n, nO)``. With ``a = E_a, b = E_b, c = O_a, d = O_b`` the four symmetry classes
+    multiply like the group Z2 x Z2: ``PE0 = a0 b0 + a1 b1 + c0 d0 + c1 d1``,
+    ``PE1 = a0 b1 + a1 b0 + c0 d1 + c1 d0``, ``PO0 = a0 d0 + a1 d1 + c0 b0 + c1 b1``,
+    ``PO1 = a0 d1 + a1 d0 + c0 b1 + c1 b0``.
     """
-    n = E1.shape[1]
-    nE = E1.shape[2]
-    nO = O1.shape[2]
+    nE = Ea.shape[2]
+    nO = Oa.shape[2]
     for i in range(n):
-        PE[0, i, 0] = E1[0, i, 0] * E2[0, i, 0] + E1[1, i, 0] * E2[1, i, 0]
-        PE[1, i, 0] = E1[0, i, 0] * E2[1, i, 0] + E1[1, i, 0] * E2[0, i, 0]
+        ea0 = Ea[0, ia + i]
+        ea1 = Ea[1, ia + i]
+        eb0 = Eb[0, ib + i]
+        eb1 = Eb[1, ib + i]
+        oa0 = Oa[0, ia + i]
+        oa1 = Oa[1, ia + i]
+        ob0 = Ob[0, ib + i]
+        ob1 = Ob[1, ib + i]
+        pe0 = PE[0, i]
+        pe1 = PE[1, i]
+        po0 = PO[0, i]
+        po1 = PO[1, i]
+        pe0[0] = ea0[0] * eb0[0] + ea1[0] * eb1[0]
+        pe1[0] = ea0[0] * eb1[0] + ea1[0] * eb0[0]
         for j in range(nO):
-            a0 = E1[0, i, j + 1]
-            a1 = E1[1, i, j + 1]
-            b0 = E2[0, i, j + 1]
-            b1 = E2[1, i, j + 1]
-            c0 = O1[0, i, j]
-            c1 = O1[1, i, j]
-            d0 = O2[0, i, j]
-            d1 = O2[1, i, j]
-            PE[0, i, j + 1] = (a0 * b0 + a1 * b1) + (c0 * d0 + c1 * d1)
-            PE[1, i, j + 1] = (a0 * b1 + a1 * b0) + (c0 * d1 + c1 * d0)
-            PO[0, i, j] = (a0 * d0 + a1 * d1) + (c0 * b0 + c1 * b1)
-            PO[1, i, j] = (a0 * d1 + a1 * d0) + (c0 * b1 + c1 * b0)
+            a0 = ea0[j + 1]
+            a1 = ea1[j + 1]
+            b0 = eb0[j + 1]
+            b1 = eb1[j + 1]
+            c0 = oa0[j]
+            c1 = oa1[j]
+            d0 = ob0[j]
+            d1 = ob1[j]
+            pe0[j + 1] = (a0 * b0 + a1 * b1) + (c0 * d0 + c1 * d1)
+            pe1[j + 1] = (a0 * b1 + a1 * b0) + (c0 * d1 + c1 * d0)
+            po0[j] = (a0 * d0 + a1 * d1) + (c0 * b0 + c1 * b1)
+            po1[j] = (a0 * d1 + a1 * d0) + (c0 * b1 + c1 * b0)
         for j in range(nO + 1, nE):  # the azimuth pi of an even n_phi: no odd part
-            PE[0, i, j] = E1[0, i, j] * E2[0, i, j] + E1[1, i, j] * E2[1, i, j]
-            PE[1, i, j] = E1[0, i, j] * E2[1, i, j] + E1[1, i, j] * E2[0, i, j]
+            pe0[j] = ea0[j] * eb0[j] + ea1[j] * eb1[j]
+            pe1[j] = ea0[j] * eb1[j] + ea1[j] * eb0[j]
 
 
 @njit(cache=True, nogil=True)
@@ -105,3 +118,66 @@ def absmax(a):  # pragma: no cover - compiled
             if m != m:
                 return m
     return m
+
+
+@njit(cache=True, nogil=True)
+def gaunt_pairs_vjp_kernel(x1, x2, g, pk1, pk2, psym, runs, k3, values, row0, row1, block, gx1, gx2):  # pragma: no cover
+    """Gradients of ``sum_k3 g[b, k3] out[b, k3]`` for the product of :func:`gaunt_pairs_kernel`.
+
+    One pass over the runs: ``q = sum_i values[i] g[b, k3[i]]`` per run, then
+    ``gx1[k1] += q x2[k2]``, ``gx2[k2] += q x1[k1]`` (and the mirrored pair for symmetric
+    runs); rows ``row0 <= b < row1`` of ``gx1 (B, n1)``, ``gx2 (B, n2)`` are overwritten.
+    """
+    n1 = x1.shape[1]
+    n2 = x2.shape[1]
+    n3 = g.shape[1]
+    nrun = pk1.shape[0]
+    t1 = np.empty((n1, block), dtype=x1.dtype)
+    t2 = np.empty((n2, block), dtype=x2.dtype)
+    t3 = np.empty((n3, block), dtype=g.dtype)
+    u1 = np.empty((n1, block), dtype=gx1.dtype)
+    u2 = np.empty((n2, block), dtype=gx2.dtype)
+    q = np.empty(block, dtype=g.dtype)
+    for start in range(row0, row1, block):
+        nb = min(block, row1 - start)
+        for b in range(nb):
+            for k in range(n1):
+                t1[k, b] = x1[start + b, k]
+            for k in range(n2):
+                t2[k, b] = x2[start + b, k]
+            for k in range(n3):
+                t3[k, b] = g[start + b, k]
+        u1[:, :nb] = 0.0
+        u2[:, :nb] = 0.0
+        for r in range(nrun):
+            i0 = runs[r]
+            v = values[i0]
+            r3 = t3[k3[i0]]
+            for b in range(nb):
+                q[b] = v * r3[b]
+            for i in range(i0 + 1, runs[r + 1]):
+                v = values[i]
+                r3 = t3[k3[i]]
+                for b in range(nb):
+                    q[b] += v * r3[b]
+            a, c = pk1[r], pk2[r]
+            d1 = u1[a]
+            d2 = u2[c]
+            s1 = t1[a]
+            s2 = t2[c]
+            for b in range(nb):
+                d1[b] += q[b] * s2[b]
+                d2[b] += q[b] * s1[b]
+            if psym[r]:
+                e1 = u1[c]
+                e2 = u2[a]
+                f1 = t1[c]
+                f2 = t2[a]
+                for b in range(nb):
+                    e1[b] += q[b] * f2[b]
+                    e2[b] += q[b] * f1[b]
+        for b in range(nb):
+            for k in range(n1):
+                gx1[start + b, k] = u1[k, b]
+            for k in range(n2):
+                gx2[start + b, k] = u2[k, b]

@@ -44,7 +44,7 @@ from specnum.gaunt._checks import (
     sh_array_magnitude,
 )
 from specnum.gaunt._crossover import choose_method
-from specnum.gaunt._direct import direct_product
+from specnum.gaunt._direct import direct_product, direct_product_vjp
 from specnum.gaunt._fourier_route import fourier_product
 from specnum.gaunt._grid import grid_product, grid_product_vjp
 from specnum.gaunt._kernels import absmax
@@ -240,7 +240,8 @@ def gaunt_product_vjp(x1: Any, x2: Any, grad_out: Any, *, method: str = "auto") 
     With ``out[k3] = sum G[k1, k2, k3] x1[k1] x2[k2]`` and ``G`` symmetric in its three
     indices, ``d/dx1[k1] sum_k3 g[k3] out[k3] = sum G[k2, k3, k1] x2[k2] g[k3]``: the Gaunt
     product of ``x2`` and ``g`` truncated to degree ``L1``; likewise for ``x2``. The grid
-    method shares the syntheses of the three functions between both gradients.
+    method shares the syntheses of the three functions between both gradients, the direct
+    method makes one pass over the table of the forward product.
 
     Examples
     --------
@@ -263,11 +264,12 @@ def gaunt_product_vjp(x1: Any, x2: Any, grad_out: Any, *, method: str = "auto") 
     nrow = b1.shape[0]
     lo = min(lg, l1 + l2)  # components of degree above l1 + l2 do not reach the inputs
     g2d = np.ascontiguousarray(g.reshape(nrow, -1)[:, : (lo + 1) ** 2], dtype=dtype)
-    fused = _pick(method, l1, l2, lo, nrow, dtype) in ("grid", "grid_dense", "grid_separable")
+    chosen = _pick(method, l1, l2, lo, nrow, dtype)
+    fused = {"grid": grid_product_vjp, "direct": direct_product_vjp}.get(chosen.partition("_")[0])
     if fused and nrow and product_scales(b2, g2d) is None and product_scales(b1, g2d) is None:
         check_product_budget(f"gaunt_product_vjp of degrees x1: {l1}, x2: {l2}, grad_out: {lo} over {nrow} rows",
-                             l1, l2, lo, nrow, "grid", b1.itemsize)
-        gr1, gr2 = grid_product_vjp(b1, b2, g2d, l1, l2, lo)
+                             l1, l2, lo, nrow, chosen.partition("_")[0], b1.itemsize)
+        gr1, gr2 = fused(b1, b2, g2d, l1, l2, lo)
         check_result_finite(gr1, "x2 and grad_out")
         check_result_finite(gr2, "x1 and grad_out")
     else:
