@@ -25,7 +25,7 @@ import numpy as np
 
 import specnum.bases._spheregrid_kernels as _k
 from specnum._validation import as_choice, as_float_array, as_int, check_budget, flat_sh_lmax
-from specnum.bases._legendre import _degree_order_cached, _eval_unit
+from specnum.bases._spheregrid_tables import build_tables
 from specnum.bases._threads import parallel_workers, run_blocks
 from specnum.bases.quadrature import gauss_legendre
 
@@ -179,7 +179,7 @@ def sphere_grid(degree: int, *, n_theta: int | None = None, n_phi: int | None = 
 #: Dense transforms while ``(lmax+1)**2 * n_theta * n_phi`` stays at or below this (one BLAS
 #: product per symmetry class beats the separable route's several smaller ones); measured
 #: crossover, ``python benchmarks/bench_gaunt.py --transforms``.
-_DENSE_MAX_WORK = 60_000
+_DENSE_MAX_WORK = 120_000
 #: Target bytes of one row block's buffers: large enough to amortise the per-block calls, small
 #: enough to stay in the caches (measured, ``benchmarks/bench_gaunt.py``).
 _BLOCK_BYTES = 1 << 22
@@ -319,139 +319,11 @@ class SphereTransform:
         _k.scatter_items(buf, ws["base"], stride, nb, start, out)
 
 
-def _north(grid: SphereGrid) -> tuple[np.ndarray, np.ndarray, int]:
-    """Latitude factors ``Y_{l,m}(theta_t, 0)`` at the northern nodes ``(nh, K)``, their
-    quadrature weights (``2 w_t``; ``w_t`` on the equator) and ``nh``."""
-    nh = (grid.n_theta + 1) // 2
-    theta = grid.theta[:nh]
-    qw = 2.0 * grid.theta_weights[:nh]
-    if grid.n_theta % 2:
-        qw[-1] *= 0.5
-    return theta, qw, nh
-
-
-def _legendre_factors(lmax: int, theta: np.ndarray, equator: bool) -> np.ndarray:
-    pts = np.zeros((theta.size, 3))
-    pts[:, 0] = np.sin(theta)
-    pts[:, 2] = np.cos(theta)
-    y = _eval_unit(lmax, pts, "integral", False)  # (nh, K): sqrt2 N Pbar (m > 0), N P (m = 0)
-    if equator:  # parity: Y_{l,m}(pi/2) = 0 exactly for odd l - m
-        l, m = _degree_order_cached(lmax)
-        y[-1, (l - np.abs(m)) % 2 == 1] = 0.0
-    return y
-
-
-def _azimuth_tables(lmax: int, n_phi: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """``cos(m phi_j)`` (``j < n_even``), ``sin(m phi_j)`` (``1 <= j <= n_odd``) and the analysis
-    factors ``2 pi / n_phi`` times the fold multiplicity (1 or 2) of node ``j``."""
-    n_even, n_odd = n_phi // 2 + 1, (n_phi - 1) // 2
-    m = np.arange(lmax + 1)[:, None]
-    j = np.arange(n_even)[None, :]
-    ang = 2.0 * np.pi * ((m * j) % n_phi) / n_phi  # exact reduction of the angle
-    cos = np.cos(ang)
-    sin = np.sin(ang[1:, 1 : n_odd + 1])
-    mult = np.where((j == 0) | (2 * j == n_phi), 1.0, 2.0) * (2.0 * np.pi / n_phi)
-    return cos, sin, cos * mult, sin * mult[:, 1 : n_odd + 1]
-
-
-def _items_separable(lmax: int):
-    """Items ``(m, cs, p)`` in groups of orders; item block ``k``: ``l = m + p + 2k``."""
-    G = min(lmax + 1, max(1, -(-(lmax + 1) // 4)))  # groups of about 4 orders: padding ~ 1/8
-    bounds = np.unique(np.linspace(0, lmax + 1, G + 1).round().astype(int))
-    groups, rows, kp_list = [], [], []
-    for m0, m1 in zip(bounds[:-1], bounds[1:]):
-        kp = (lmax - m0) // 2 + 1
-        groups.append((int(m0), int(m1), kp, len(rows)))
-        for m in range(m0, m1):
-            for cs in (0, 1):
-                for p in (0, 1):
-                    ls = np.arange(m + p, lmax + 1, 2)
-                    idx = ls * ls + ls + (m if cs == 0 else -m)
-                    if cs == 1 and m == 0:
-                        idx = idx[:0]
-                    rows.append(np.concatenate([idx, np.full(kp - idx.size, -1)]))
-                    kp_list.append(kp)
-    return groups, rows, kp_list
-
-
-def _items_dense(lmax: int):
-    l, m = _degree_order_cached(lmax)
-    k = np.arange(l.size)
-    rows = [k[(m >= 0) & ((l - m) % 2 == p)] for p in (0, 1)] + [k[(m < 0) & ((l + m) % 2 == p)] for p in (0, 1)]
-    return rows, [r.size for r in rows]
-
-
-def _pack_items(rows: list, kpads: list, ncoef: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Slots of the coefficients in item-major block buffers (item ``i``: a ``(nb, kpad[i])``
-    matrix at ``offset[i] * nb``; ``rows[i][k]`` is the coefficient in column ``k``, ``-1``
-    padding). Returns per coefficient its item's offset, its column and its item's ``kpad``
-    (the slot of row ``b`` is ``offset * nb + column + b * kpad``), and the item offsets."""
-    kpad = np.asarray(kpads, dtype=np.int64)
-    offset = np.concatenate([[0], np.cumsum(kpad)]).astype(np.int64)
-    item_off = np.zeros(ncoef, dtype=np.int64)
-    col = np.zeros(ncoef, dtype=np.int64)
-    stride = np.ones(ncoef, dtype=np.int64)
-    for i, r in enumerate(rows):
-        r = np.asarray(r, dtype=np.int64)
-        cols = np.flatnonzero(r >= 0)
-        item_off[r[cols]] = offset[i]
-        col[r[cols]] = cols
-        stride[r[cols]] = kpad[i]
-    for a in (item_off, col, stride, offset):
-        a.setflags(write=False)
-    return item_off, col, stride, offset
-
-
-#: Table entries below this are set to zero: they are far below the rounding of any sum they
-#: enter (the factors are O(1)), and subnormal operands slow arithmetic down a hundredfold.
-_FLUSH = {"float32": 2.0**-100, "float64": 2.0**-900}
-
-
-def _ro(a: np.ndarray, dtype: np.dtype) -> np.ndarray:
-    a = np.array(a, dtype=dtype, order="C")
-    a[np.abs(a) < _FLUSH[np.dtype(dtype).name]] = 0.0
-    a.setflags(write=False)
-    return a
-
-
 @lru_cache(maxsize=32)
 def _transform_cached(lmax: int, n_theta: int, n_phi: int, dtype_name: str, dense: bool) -> SphereTransform:
     grid = _grid_cached(n_theta, n_phi)
     dtype = np.dtype(dtype_name)
-    theta, qw, nh = _north(grid)
-    y = _legendre_factors(lmax, theta, n_theta % 2 == 1)
-    cos, sin, cos_a, sin_a = _azimuth_tables(lmax, n_phi)
-    n_even, n_odd = cos.shape[1], sin.shape[1]
-    if dense:
-        rows, kpads = _items_dense(lmax)
-        l, m = _degree_order_cached(lmax)
-        synth, anal = {}, {}
-        for cs in (0, 1):
-            for p in (0, 1):
-                r = rows[2 * cs + p]
-                mm = np.abs(m[r])
-                trig = cos[mm] if cs == 0 else sin[mm - 1]
-                trig_a = cos_a[mm] if cs == 0 else sin_a[mm - 1]
-                lat = y[:, np.abs(r - l[r] * l[r] - l[r]) + l[r] * l[r] + l[r]]  # Y_{l,|m|}(theta_t, 0)
-                ncol = nh * trig.shape[1]
-                synth[(cs, p)] = _ro(np.einsum("tk,kj->ktj", lat, trig).reshape(r.size, ncol), dtype)
-                anal[(cs, p)] = _ro(np.einsum("tk,kj->tjk", lat * qw[:, None], trig_a).reshape(ncol, r.size), dtype)
-        items = _pack_items(rows, kpads, (lmax + 1) ** 2)
-        return SphereTransform(lmax, grid, dtype, True, nh, n_even, n_odd, items, (synth,), (anal,))
-    groups, rows, kpads = _items_separable(lmax)
-    P, Q = [], []
-    for m0, m1, kp, _ in groups:
-        Pg = np.zeros((m1 - m0, 1, 2, kp, nh))
-        for m in range(m0, m1):
-            for p in (0, 1):
-                ls = np.arange(m + p, lmax + 1, 2)
-                Pg[m - m0, 0, p, : ls.size] = y[:, ls * ls + ls + m].T
-        P.append(_ro(Pg, dtype))
-        Q.append(_ro(np.swapaxes(Pg, -1, -2) * qw[:, None], dtype))
-    items = _pack_items(rows, kpads, (lmax + 1) ** 2)
-    return SphereTransform(lmax, grid, dtype, False, nh, n_even, n_odd, items,
-                           (groups, tuple(P), _ro(cos, dtype), _ro(sin, dtype)),
-                           (groups, tuple(Q), _ro(cos_a, dtype), _ro(sin_a, dtype)))
+    return SphereTransform(lmax, grid, dtype, dense, *build_tables(lmax, grid, dtype, dense))
 
 
 def _use_dense(method: str, lmax: int, grid: SphereGrid) -> bool:
@@ -472,7 +344,7 @@ def sphere_transform(lmax: int, grid: SphereGrid, *, dtype: Any = "float64", met
     dtype : {"float64", "float32"}
         Precision of the tables and of the data the plan transforms.
     method : {"auto", "separable", "dense"}
-        ``"auto"``: dense while ``(lmax+1)**2 * n_theta * n_phi <= 60000`` (the measured
+        ``"auto"``: dense while ``(lmax+1)**2 * n_theta * n_phi <= 120000`` (the measured
         crossover), separable beyond; the one rule of every sphere-grid computation.
 
     Returns
@@ -611,7 +483,7 @@ def analysis(values: Any, grid: SphereGrid, lmax: int | None = None, *, method: 
     res = np.empty((nbt, plan.ncoef), plan.dtype) if out is None else _check_out(
         out, batch + (plan.ncoef,), plan.dtype).reshape(nbt, plan.ncoef)
     v2 = v.reshape(nbt, grid.n_theta, grid.n_phi)
-    nb = plan.block_rows()
+    nb = min(plan.block_rows(), -(-max(nbt, 1) // 4) * 4)  # no padding rows for small batches
     bufs: dict = {}
 
     def block(start: int, stop: int, w: int) -> None:
@@ -679,7 +551,7 @@ def synthesis(coeffs: Any, grid: SphereGrid, *, method: str = "auto", out: Any =
     plan = sphere_transform(lmax, grid, dtype=_work_dtype(c), method=method)
     res = np.empty((nbt,) + grid.shape, plan.dtype) if out is None else _check_out(
         out, batch + grid.shape, plan.dtype).reshape((nbt,) + grid.shape)
-    nb = plan.block_rows()
+    nb = min(plan.block_rows(), -(-max(nbt, 1) // 4) * 4)  # no padding rows for small batches
     bufs: dict = {}
 
     def block(start: int, stop: int, w: int) -> None:

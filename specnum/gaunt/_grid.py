@@ -38,7 +38,7 @@ def _mul(t: SphereTransform, a: tuple, b: tuple, out: tuple, ia: int = 0, ib: in
 
 def _run(nrow: int, plans: tuple, per_row_work: float, setup, body) -> None:
     """Blockwise driver: ``setup(nb)`` makes one thread's buffers, ``body(start, bufs)`` a block."""
-    nb = min(t.block_rows() for t in plans)
+    nb = min(min(t.block_rows() for t in plans), _round_up(max(nrow, 1), 4))
     bufs: dict = {}
 
     def block(start: int, stop: int, w: int) -> None:
@@ -47,6 +47,10 @@ def _run(nrow: int, plans: tuple, per_row_work: float, setup, body) -> None:
         body(start, bufs[w])
 
     run_blocks(nrow, nb, block, workers=parallel_workers(nrow * per_row_work))
+
+
+def _round_up(n: int, k: int) -> int:
+    return -(-n // k) * k
 
 
 def _work(t: SphereTransform) -> float:
