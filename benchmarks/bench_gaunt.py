@@ -48,7 +48,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from _harness import fmt_seconds, machine_info, print_table, set_threads, timeit  # noqa: E402
+from _harness import Timing, fmt_seconds, machine_info, print_table, set_threads, timeit  # noqa: E402
 
 DEFAULT_L = [1, 2, 4, 6, 8, 12, 16, 24, 32, 48, 64]
 METHODS = ["direct", "grid", "grid_dense", "grid_separable", "fourier"]
@@ -144,8 +144,36 @@ def matmul_peak(dtype: str) -> float:
     return 2 * 2048**3 / t.min / 1e9
 
 
+def _no_grad(tp, t1, t2):
+    import torch
+
+    with torch.no_grad():
+        return tp(t1, t2)
+
+
 def _set(threads: int) -> None:
     set_threads(threads)
+
+
+def interleaved(fns: dict, rounds: int = 5, min_time: float = 0.02) -> dict:
+    """Minimum seconds per call of each callable, the callables timed in turn in every round
+    (so that all of them see the same state of a shared machine)."""
+    number = {}
+    for k, fn in fns.items():
+        fn()
+        fn()  # warm-up: compilation, caches
+        t0 = time.perf_counter()
+        fn()
+        dt = time.perf_counter() - t0
+        number[k] = max(1, min(1000, int(min_time / max(dt, 1e-7))))
+    best = {k: math.inf for k in fns}
+    for _ in range(rounds):
+        for k, fn in fns.items():
+            t0 = time.perf_counter()
+            for _ in range(number[k]):
+                fn()
+            best[k] = min(best[k], (time.perf_counter() - t0) / number[k])
+    return best
 
 
 # ------------------------------------------------------------------------------------------
@@ -158,10 +186,6 @@ def run_table(args, threads: int):
 
     _set(threads)
     repeat = 3 if args.quick else 5
-
-    def clock(fn):
-        return timeit(fn, repeat=repeat, warmup=2, min_time=0.02)
-
     peaks = {dt: matmul_peak(dt) for dt in args.dtypes}
     rows, rates, mins = [], [], {}
     for L in args.L:
@@ -174,18 +198,21 @@ def run_table(args, threads: int):
             nrow = a1.shape[0]
             ref = _IMPL["grid"](a1[:64].astype(np.float64), a2[:64].astype(np.float64), L, L, 2 * L)
             scale = np.abs(ref).max()
-            times, errs = {}, {}
+            errs, fns = {}, {}
             for v in METHODS:
                 if L > LIMITS[v]:
                     continue
-                times[v] = clock(partial(_IMPL[v], a1, a2, L, L, 2 * L))
+                fns[v] = partial(_IMPL[v], a1, a2, L, L, 2 * L)
                 errs[v] = float(np.abs(_IMPL[v](a1[:64], a2[:64], L, L, 2 * L) - ref).max() / scale)
-            times["auto"] = clock(partial(gaunt_product, x1, x2))
+            for m in ("direct", "grid", "fourier"):  # the public API, as a user calls it
+                if m in fns:
+                    fns[f"{m} (public)"] = partial(gaunt_product, x1, x2, method=m)
+            fns["auto"] = partial(gaunt_product, x1, x2)
             g = rng.standard_normal((args.batch, args.channels, (2 * L + 1) ** 2)).astype(dtype)
-            times["backward"] = clock(partial(gaunt_product_vjp, x1, x2, g))
+            fns["backward"] = partial(gaunt_product_vjp, x1, x2, g)
             if L <= LIMITS["numpy dense grid"]:
                 nd = numpy_dense_grid(L, dtype)
-                times["numpy dense grid"] = clock(partial(nd, a1, a2))
+                fns["numpy dense grid"] = partial(nd, a1, a2)
                 errs["numpy dense grid"] = float(np.abs(nd(a1[:64], a2[:64]) - ref).max() / scale)
             e3 = None if args.no_e3nn or L > LIMITS["e3nn"] else e3nn_peer(L, args.channels, dtype)
             if e3 is not None:
@@ -195,13 +222,14 @@ def run_table(args, threads: int):
 
                 tp, to_layout, from_layout, _ = e3
                 t1, t2 = to_layout(x1), to_layout(x2)
+                fns["e3nn"] = partial(_no_grad, tp, t1, t2)
                 with torch.no_grad():
-                    times["e3nn"] = clock(partial(tp, t1, t2))
                     y = from_layout(tp(t1[:16], t2[:16]), args.channels, 2 * L)
                 exact = to_e3nn(gaunt_product(from_e3nn(x1[:16].astype(np.float64)),
                                               from_e3nn(x2[:16].astype(np.float64)), method="grid"))
                 errs["e3nn"] = float(np.abs(y - exact).max() / np.abs(exact).max())
-            best = min((k for k in METHODS if k in times and k in ("direct", "grid", "fourier")),
+            times = {k: Timing(v, v, repeat, 1) for k, v in interleaved(fns, rounds=repeat if L < 32 else 3).items()}
+            best = min((k for k in ("direct (public)", "grid (public)", "fourier (public)") if k in times),
                        key=lambda k: times[k].min)
             pick = choose_method(L, L, 2 * L, nrow=nrow, dtype=dtype)
             t_auto = times["auto"].min
@@ -209,7 +237,7 @@ def run_table(args, threads: int):
             spec_err = max(errs[v] for v in errs if v in METHODS)
             row = [L, dtype] + [fmt_seconds(times[v].min) if v in times else "-"
                                 for v in METHODS + ["auto", "numpy dense grid", "e3nn"]]
-            row += [best, pick, f"{t_auto / times[best].min:.2f}",
+            row += [best.split()[0], pick, f"{t_auto / times[best].min:.2f}",
                     f"{times['numpy dense grid'].min / t_auto:.2f}" if "numpy dense grid" in times else "-",
                     f"{times['e3nn'].min / t_auto:.1f}" if "e3nn" in times else "-",
                     f"{times['backward'].min / t_auto:.2f}",
@@ -257,12 +285,11 @@ def run_batches(args, threads: int):
                 n = (L + 1) ** 2
                 x1 = rng.standard_normal((nrow, n)).astype(dtype)
                 x2 = rng.standard_normal((nrow, n)).astype(dtype)
-                t = {}
-                for m in ("direct", "grid", "fourier"):
-                    if m == "direct" and L > LIMITS["direct"]:
-                        continue
-                    t[m] = timeit(partial(gaunt_product, x1, x2, method=m), repeat=5, warmup=1, min_time=0.02).min
-                t_auto = timeit(partial(gaunt_product, x1, x2), repeat=5, warmup=1, min_time=0.02).min
+                fns = {m: partial(gaunt_product, x1, x2, method=m) for m in ("direct", "grid", "fourier")
+                       if not (m == "direct" and L > LIMITS["direct"]) and not (m == "fourier" and nrow * L > 50000)}
+                fns["auto"] = partial(gaunt_product, x1, x2)
+                t = interleaved(fns)
+                t_auto = t.pop("auto")
                 b = min(t, key=t.get)
                 best[(dtype, nrow, L)] = b
                 rows.append([dtype, nrow, L,

@@ -176,11 +176,14 @@ def _absmax(a: np.ndarray) -> float:
     return float(absmax(np.ascontiguousarray(a).reshape(-1)))
 
 
+_HALF_MAX = {4: 0.25 * float(np.finfo(np.float32).max), 8: 0.25 * float(np.finfo(np.float64).max)}
+
+
 def product_can_overflow(m1: float, m2: float, l1: int, l2: int, dtype: np.dtype) -> bool:
     """False when ``|c_k3| <= sum |G| |x1| |x2|`` is surely representable: ``|G| <= ||Y_l||_inf
     <= sqrt((2l+1)/(4 pi))`` for the smaller degree and at most ``n1 n2`` terms."""
     bound = m1 * m2 * (l1 + 1) ** 2 * (l2 + 1) ** 2 * math.sqrt(2 * min(l1, l2) + 1)
-    return not bound < 0.25 * float(np.finfo(dtype).max)
+    return not bound < _HALF_MAX[np.dtype(dtype).itemsize]
 
 
 def product_scales(a1: np.ndarray, a2: np.ndarray, m1: float | None = None, m2: float | None = None):

@@ -23,15 +23,16 @@ __all__ = ["choose_method"]
 _DEGREES = (1, 2, 4, 6, 8, 12, 16, 24, 32)
 
 _BEST = {
+    # measured 2026-12-02 (2-core Xeon, shared, default 2 threads); see benchmarks/RESULTS.md
     "float32": {
-        1: (("direct", 8), ("grid", 32)),
-        64: (("direct", 6), ("grid", 32)),
-        4096: (("direct", 6), ("grid", 32)),
+        1: (("direct", 6), ("grid", 999)),
+        64: (("direct", 8), ("grid", 999)),
+        4096: (("direct", 6), ("grid", 999)),
     },
     "float64": {
-        1: (("direct", 8), ("grid", 32)),
-        64: (("direct", 4), ("grid", 32)),
-        4096: (("direct", 4), ("grid", 32)),
+        1: (("direct", 6), ("grid", 999)),
+        64: (("direct", 6), ("grid", 999)),
+        4096: (("direct", 6), ("grid", 999)),
     },
 }
 
