@@ -114,8 +114,8 @@ def case_dirname(params: Mapping[str, Any], keys: list[str] | tuple[str, ...] = 
 
     Examples
     --------
-    >>> case_dirname({"alphas": [1.5, 1.8], "n": 16}, ["alphas"])[:17]
-    'alphas-1.5+1.8_a5'
+    >>> case_dirname({"alphas": [1.5, 1.8], "n": 16}, ["alphas"])
+    'alphas-1.5+1.8_a17d4c12ad'
     """
     parts = []
     for key in keys:

@@ -220,13 +220,14 @@ class _ProcessPool:
         if not interrupted:
             self.pool.shutdown()
             return
-        self.pool.shutdown(wait=False, cancel_futures=True)
         terminate = getattr(self.pool, "terminate_workers", None)
         if terminate is not None:  # pragma: no cover - Python >= 3.14
             terminate()
-        else:
-            for proc in list(getattr(self.pool, "_processes", {}).values()):
-                proc.terminate()
+            return
+        workers = list((getattr(self.pool, "_processes", None) or {}).values())
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        for proc in workers:  # the cases they compute are lost anyway: do not wait for them
+            proc.terminate()
 
 
 class _DaskPool:
@@ -456,6 +457,16 @@ def run_sweep(
         that cannot be written (all before any case starts).
     SweepInterrupted
         On Ctrl-C, after releasing the claimed cases; finished cases stay saved.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> cases = [{"runge": r, "quick": True, "nmax": 8, "lmax": 8} for r in (4.0, 9.0)]
+    >>> with tempfile.TemporaryDirectory() as out:
+    ...     first = run_sweep("bases", cases, out, progress=False, make_plots=False)
+    ...     again = run_sweep("bases", cases, out, progress=False, make_plots=False)
+    >>> [r.status for r in first], [r.status for r in again]
+    (['done', 'done'], ['skipped', 'skipped'])
     """
     as_choice(executor, "executor", EXECUTORS)
     if max_workers is not None:
@@ -484,7 +495,7 @@ def run_sweep(
     from tqdm.auto import tqdm
 
     sweep.bar = tqdm(total=len(queue), desc=name, disable=not progress or not queue, leave=False)
-    sweep.refresh(final=not queue)
+    sweep.summary.write(final=not queue)
     workers = max_workers or os.cpu_count() or 1
     pool = _open_pool(executor, scheduler, max_workers)
     waiting: list[int] = []

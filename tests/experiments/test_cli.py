@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 
@@ -12,7 +10,6 @@ from specnum.experiments.casestore import case_hash
 from specnum.experiments.cli import main, run_demo
 from specnum.experiments.params import expand_sweep, parse_assignments
 from specnum.experiments.runner import run_sweep
-
 
 
 def case_folder(outdir, params):

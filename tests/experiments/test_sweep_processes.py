@@ -133,7 +133,11 @@ def test_sigkill_at_random_moments(tmp_path):
     for round_ in range(2):
         proc = specnum(command(out, log, xs, 0.05))
         target = len(saved(out)) + int(rng.integers(1, 3))
-        wait_for(lambda: len(list(out.glob("cases/*/result.json"))) >= target or proc.poll() is not None)
+
+        def reached(proc=proc, target=target):
+            return len(list(out.glob("cases/*/result.json"))) >= target or proc.poll() is not None
+
+        wait_for(reached)
         time.sleep(float(rng.uniform(0.0, 0.06)))  # anywhere inside the next case or its write
         proc.kill()
         proc.communicate()
@@ -158,6 +162,23 @@ def test_ctrl_c_prints_the_resume_line_and_exits_130(tmp_path):
     proc = specnum(resume[3:])  # the printed command resumes the sweep
     stdout, _ = proc.communicate(timeout=120)
     assert proc.returncode == 0 and f"{n_saved} already finished" in stdout
+
+
+def test_ctrl_c_in_a_terminal_stops_the_worker_processes_too(tmp_path):
+    """A terminal sends SIGINT to the whole process group: workers ignore it, the run stops them."""
+    out, log, xs = tmp_path / "out", tmp_path / "log", [1, 2, 3, 4, 5, 6]
+    args = command(out, log, xs, 1.0)
+    args[args.index("serial")] = "processes"
+    proc = specnum([*args, "--workers", "2"], start_new_session=True)
+    wait_for(lambda: len(computed(log)) >= 2)  # both workers busy
+    os.killpg(proc.pid, signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and "Traceback" not in stderr
+    assert len(stderr.strip().splitlines()) == 1 and "resume with: " in stderr
+    started = len(computed(log))
+    time.sleep(1.5)  # a surviving worker would start (and log) the next case
+    assert len(computed(log)) == started < len(xs)
+    assert not list(out.rglob("*.lock")) and not list(out.rglob(".tmp-*"))
 
 
 def test_two_runs_on_one_folder_compute_each_case_once(tmp_path):
