@@ -285,6 +285,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.command == "demo":
+            check_writable(args.out, "--out")
             paths = run_demo(args.out, quick=args.quick, only=args.only, progress=not args.no_progress)
             print(f"report: {paths['html']}\n        {paths['markdown']}\n        {paths['json']}")
             return 0

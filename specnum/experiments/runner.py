@@ -201,9 +201,14 @@ class _ProcessPool:
     kind = "processes"
 
     def __init__(self, workers: int) -> None:
+        import multiprocessing
+
         threads = max(1, (os.cpu_count() or 1) // workers)
         self.window = workers
-        self.pool = cf.ProcessPoolExecutor(max_workers=workers, initializer=_worker_init, initargs=(threads,))
+        # fresh interpreters, not forks: forking a process whose OpenMP runtime is running (numba's
+        # parallel kernels, some BLAS builds) kills the children
+        self.pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                                           initializer=_worker_init, initargs=(threads,))
 
     def submit(self, name: str, params: dict) -> cf.Future:
         return self.pool.submit(run_case, name, params)

@@ -235,6 +235,8 @@ def test_auto_executor_moves_long_sweeps_to_processes(tmp_path, monkeypatch):
     short = run_sweep(TINY, cases[:2], tmp_path / "short", progress=False, make_plots=False, log=notices.append)
     assert [r.status for r in short] == ["done", "done"] and notices == []  # short cases stay serial
     monkeypatch.setattr(runner, "AUTO_SWITCH_SECONDS", 0.0)
+    # the first case starts numba's parallel runtime in this process: the workers must not be its forks
+    cases = [dict(c, parallel=True) for c in cases]
     res = run_sweep(TINY, cases, tmp_path / "long", progress=False, make_plots=False, max_workers=2,
                     log=notices.append)
     assert [r.result["total"] for r in res] == [0.0, 3.0, 6.0, 9.0]

@@ -4,7 +4,8 @@ Run it as ``specnum run tests.experiments.tiny_experiment ...`` from the reposit
 ``total = x * sum(ns)`` and ``mean = total / len(ns)`` are exact in float64 for the small
 values the tests use. With ``log`` set, each start of a computation appends its
 parameters and process id (one JSON line, one ``write`` to a file opened for appending) to that file,
-so a test can count how often each case was computed, across processes.
+so a test can count how often each case was computed, across processes. ``parallel``
+calls a numba-parallel kernel first, as the real experiments do.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ import os
 import time
 
 DESCRIPTION = "test-only: total = x * sum(ns), logs each computation"
-DEFAULTS = {"x": 1.0, "ns": [1, 2], "label": "a", "sleep": 0.0, "fail": False, "plot_fail": False, "log": ""}
+DEFAULTS = {"x": 1.0, "ns": [1, 2], "label": "a", "sleep": 0.0, "fail": False, "plot_fail": False, "log": "",
+            "parallel": False}
 HEADLINE = ("total", "mean")
 
 
@@ -27,6 +29,10 @@ def run(params: dict) -> dict:
             os.write(fd, line.encode())
         finally:
             os.close(fd)
+    if p["parallel"]:  # a numba-parallel kernel, as real experiments call: starts the OpenMP runtime
+        from tests.experiments._parallel_kernel import parallel_sum
+
+        assert parallel_sum(100) == 4950.0
     time.sleep(p["sleep"])
     if p["fail"]:
         raise ValueError(f"x = {p['x']}: this case was asked to fail")
