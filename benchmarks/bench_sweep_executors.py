@@ -3,7 +3,7 @@
 Each run is the command a user types, in a fresh process, so start-up, numba cache
 loading (or compiling, on a cold cache) and worker start-up are all included. Two
 sweeps: six short cases (`bases`, quick: a fraction of a second each) and four longer
-ones (`chebtucker`, quick: several seconds each). "cold" points NUMBA_CACHE_DIR at an
+ones (`gaunt`, quick: several seconds each). "cold" points NUMBA_CACHE_DIR at an
 empty folder, so every process compiles the kernels it uses.
 
     flock /tmp/specnum-bench.lock python benchmarks/bench_sweep_executors.py [--repeat 3]
@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SWEEPS = {
     "bases, 6 short cases": ["bases", "--set", "quick=true", "--set", "runge=1,2,3,4,5,6"],
-    "chebtucker, 4 longer cases": ["chebtucker", "--set", "quick=true", "--set", "r0=1,1.1,1.2,1.3"],
+    "gaunt, 4 longer cases": ["gaunt", "--set", "quick=true", "--set", "seed=0,1,2,3"],
 }
 EXECUTORS = ("serial", "processes", "auto")
 

@@ -44,8 +44,9 @@ output (OUT, default ./specnum-runs/NAME):
   2 bad arguments, 130 interrupted.
 
 executors:
-  auto (default)  cases run in this process; once a case takes {AUTO_SWITCH_SECONDS:g} s or more and
-                  at least two remain, the rest go to worker processes (one per core).
+  auto (default)  cases run in this process; once a case other than the first (which
+                  includes compiling) takes {AUTO_SWITCH_SECONDS:g} s or more and at least two
+                  remain, the rest go to worker processes (one per core).
   serial          cases run in this process, one after the other.
   processes       a pool of worker processes. Each worker pays its own start-up (imports,
                   loading or compiling the numba kernels: seconds), so on a sweep of short

@@ -18,14 +18,15 @@ summarise the whole sweep (see :mod:`specnum.experiments.summary`).
 
 Executors
 ---------
-``serial`` computes in this process. ``processes`` uses a pool of worker processes,
-each pinned to its share of the cores; every worker pays its own start-up (imports,
-loading or compiling the numba kernels: one to several seconds, more on a cold
-cache), so on a sweep of short cases it is slower than ``serial``. ``auto`` (the
-default) computes in this process and moves the remaining cases to worker processes
-once a case has taken :data:`AUTO_SWITCH_SECONDS` or more, if at least two cases
-remain and two or more workers are available; the first case always runs here, which
-also fills the numba cache the workers then load. ``dask`` uses a
+``serial`` computes in this process. ``processes`` uses a pool of fresh worker
+processes (spawned, not forked: a fork of a process whose OpenMP runtime runs dies),
+each limited to its share of the cores; every worker pays its own start-up (imports,
+loading or compiling the numba kernels: seconds), so on a sweep of short cases it is
+slower than ``serial``. ``auto`` (the default) computes in this process and moves the
+remaining cases to worker processes once a case computed here, other than the first,
+has taken :data:`AUTO_SWITCH_SECONDS` or more, if at least two cases remain and two or
+more workers are available. The first case is not timed because it includes compiling
+the kernels; it also fills the numba cache the workers then load. ``dask`` uses a
 ``dask.distributed`` client.
 """
 
@@ -76,7 +77,8 @@ __all__ = [
 ]
 
 EXECUTORS = ("auto", "serial", "processes", "dask")
-#: a case at least this long (seconds) moves the rest of an ``auto`` sweep to worker processes
+#: a case (other than the first) at least this long, in seconds, moves the rest of an ``auto`` sweep
+#: to worker processes
 AUTO_SWITCH_SECONDS = 5.0
 _POLL = 0.2  # seconds between looks at cases another run is computing
 
@@ -504,6 +506,7 @@ def run_sweep(
     workers = max_workers or os.cpu_count() or 1
     pool = _open_pool(executor, scheduler, max_workers)
     waiting: list[int] = []
+    timed = 0  # cases computed in this process (the first includes compiling the kernels)
     told_waiting = False
     interrupted = False
     try:
@@ -523,7 +526,8 @@ def run_sweep(
             if in_flight:
                 for handle, payload, error in pool.wait(list(in_flight)):
                     sweep.finish(in_flight.pop(handle), payload, error)
-                    if (executor == "auto" and pool.kind == "serial" and payload is not None
+                    timed += payload is not None and pool.kind == "serial"
+                    if (executor == "auto" and pool.kind == "serial" and timed >= 2
                             and payload["seconds"] >= AUTO_SWITCH_SECONDS and len(queue) >= 2 and workers >= 2):
                         log(f"a case took {payload['seconds']:.1f} s: the other {len(queue)} case(s) go to "
                             f"{min(workers, len(queue))} worker processes")

@@ -230,7 +230,7 @@ def test_read_only_out_is_refused_before_any_work(tmp_path, capsys):
 
 def test_auto_executor_moves_long_sweeps_to_processes(tmp_path, monkeypatch):
     log = tmp_path / "log"
-    cases = [tiny(log, x=float(x)) for x in range(4)]
+    cases = [tiny(log, x=float(x)) for x in range(5)]
     notices = []
     short = run_sweep(TINY, cases[:2], tmp_path / "short", progress=False, make_plots=False, log=notices.append)
     assert [r.status for r in short] == ["done", "done"] and notices == []  # short cases stay serial
@@ -239,7 +239,7 @@ def test_auto_executor_moves_long_sweeps_to_processes(tmp_path, monkeypatch):
     cases = [dict(c, parallel=True) for c in cases]
     res = run_sweep(TINY, cases, tmp_path / "long", progress=False, make_plots=False, max_workers=2,
                     log=notices.append)
-    assert [r.result["total"] for r in res] == [0.0, 3.0, 6.0, 9.0]
+    assert [r.result["total"] for r in res] == [0.0, 3.0, 6.0, 9.0, 12.0]
     assert len(notices) == 1 and "3 case(s) go to 2 worker processes" in notices[0]
     where = [c["pid"] for c in computed(log)[2:]]  # the first two lines are the short sweep's
-    assert where[0] == os.getpid() and os.getpid() not in where[1:]
+    assert where[:2] == [os.getpid()] * 2 and os.getpid() not in where[2:]  # the first case is not timed
