@@ -101,7 +101,7 @@ def plot(result: dict, outdir: str) -> list[str]:
         fig, os.path.join(outdir, "quadrature_convergence.png"),
         f"Relative error of the n-point Gauss-Legendre and Clenshaw-Curtis rules for the integral of the Runge "
         f"function 1/(1 + {c:g} x^2) over [-1, 1] (semilog-y). Look for: both converge geometrically at about "
-        "the same rate, set by the poles at +-i/sqrt(c); Clenshaw-Curtis is a small factor behind and both "
+        f"the same rate, set by the poles at +-i/{math.sqrt(c):.3g}; Clenshaw-Curtis is a small factor behind and both "
         "end at rounding level."))
     fig, ax = plt.subplots(figsize=(5, 3.6))
     plot_chebyshev_coefficients(result["cheb_coeffs"], cut=result["chop"], rho=result["rho"], ax=ax)
