@@ -141,7 +141,7 @@ class SweepSummary:
 
         png = self.outdir / "sweep.png"
         if self.figure and keys and (final or time.monotonic() - self._drawn >= _FIGURE_EVERY):
-            if plot_sweep(self.cases, self.rows, self.swept, keys, png):
+            if plot_sweep(self.cases, self.rows, self.swept, keys, png, name=self.name):
                 self._drawn = time.monotonic()
         figures = ["sweep.png"] if self.figure and png.exists() else []
         if figures:
@@ -163,23 +163,26 @@ class SweepSummary:
                  "payload": {"result": {"summary": failed, "tables": [table]}}, "figures": figures}
         title = f"specnum run {self.name}: sweep summary"
         paths["markdown"] = str(self.outdir / "sweep.md")
-        write_text_atomic(paths["markdown"], render_markdown([entry], title, header))
+        write_text_atomic(paths["markdown"], render_markdown([entry], title, header, self.outdir))
         paths["html"] = str(self.outdir / "sweep.html")
         write_text_atomic(paths["html"], render_html([entry], title, header, self.outdir))
         return paths
 
 
 def plot_sweep(cases: Sequence[Mapping], rows: Sequence[Mapping], swept: Sequence[str], keys: Sequence[str],
-               path: str | os.PathLike) -> bool:
+               path: str | os.PathLike, *, name: str = "the experiment") -> bool:
     """Draw each headline number against the first swept parameter into the PNG ``path``.
 
     Numeric values of the swept parameter go on a linear axis, others (lists,
     strings) at equal spacing with their labels. Each combination of the other
     swept parameters is one line; an axis is logarithmic when its numbers are
-    positive and span more than two decades. Returns False when no finished case
+    positive and span more than two decades. The PNG carries a caption (see
+    :func:`specnum.plotting.figures.save_figure`). Returns False when no finished case
     has a number to show (nothing is written then).
     """
     from matplotlib.figure import Figure  # no pyplot: no global figure state, no GUI backend
+
+    from specnum.plotting.figures import keep_legends_off_data
 
     xkey, others = swept[0], list(swept[1:])
     numeric_x = all(_is_number(c[xkey]) for c in cases)
@@ -217,6 +220,11 @@ def plot_sweep(cases: Sequence[Mapping], rows: Sequence[Mapping], swept: Sequenc
         axes[-1, 0].set_xticks(range(len(categories)), categories, rotation=30, ha="right")
     fig.suptitle("headline numbers against " + xkey, fontsize="medium")
     fig.tight_layout()
+    keep_legends_off_data(fig)
+    caption = (f"Headline numbers of {name} ({', '.join(keys)}) against {xkey}"
+               + (f", one line per value of {', '.join(others)}" if others else "")
+               + "; each marker is one finished case (the numbers are in sweep.csv). Pending and failed "
+                 "cases are not drawn.")
     with atomic_writer(path, "wb") as fh:
-        fig.savefig(fh, format="png", dpi=100)
+        fig.savefig(fh, format="png", dpi=100, bbox_inches="tight", metadata={"Description": caption})
     return True

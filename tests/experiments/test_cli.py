@@ -75,13 +75,6 @@ def test_cli_run_list_and_errors(tmp_path, capsys):
     assert main(["run", "bases", "--out", str(tmp_path), *QUICK, "--set", "runge=-1"]) == 1
 
 
-def test_processes_executor(tmp_path):
-    cases = [{"runge": r, "nmax": 16, "lmax": 8, "quick": True} for r in (4.0, 16.0)]
-    res = run_sweep("bases", cases, tmp_path, executor="processes", max_workers=2, progress=False,
-                    make_plots=False)
-    assert [r.status for r in res] == ["done", "done"]
-
-
 def test_interrupted_sweep_resumes_without_recomputing(tmp_path, monkeypatch):
     """An interruption (Ctrl-C) mid-sweep loses nothing finished and recomputes nothing on re-run."""
     import specnum.experiments.runner as runner

@@ -24,7 +24,10 @@ PNG = b"\x89PNG\r\n\x1a\n"
 
 
 def folder_of(out, params):
-    (folder,) = (out / "cases").glob(f"*{case_hash(params)}")
+    """The folder of a case: named after the hash of all its parameters (defaults filled in)."""
+    from tests.experiments.tiny_experiment import DEFAULTS
+
+    (folder,) = (out / "cases").glob(f"*{case_hash({**DEFAULTS, **params})}")
     return folder
 
 
@@ -49,8 +52,15 @@ def test_sweep_with_plots_writes_every_case_figure_and_the_sweep_figure(tmp_path
         assert (folder / "ns.png").read_bytes()[:8] == PNG
         assert r.result["total"] == 3.0 * params["x"]  # x * (1 + 2)
     assert (tmp_path / "sweep.png").read_bytes()[:8] == PNG
+    from specnum.plotting.figures import read_caption
+
+    assert "Headline numbers of" in read_caption(tmp_path / "sweep.png") and "against x" in read_caption(
+        tmp_path / "sweep.png")
     html = (tmp_path / "sweep.html").read_text()
     assert "data:image/png;base64," in html
+    rows = list(csv.DictReader((tmp_path / "sweep.csv").open()))
+    assert [(float(r["x"]), float(r["total"]), float(r["mean"])) for r in rows] == [
+        (x, 3.0 * x, 1.5 * x) for x in (1.0, 2.0, 3.0)]
 
 
 def test_real_experiment_sweep_writes_its_pngs(tmp_path):
