@@ -179,7 +179,8 @@ def plot(result: dict, outdir: str) -> list[str]:
          f"Seconds per call of gaunt_product for {result['rows']} products of two degree-L expansions (output "
          f"degree 2L) against L, per method, measured with {note}; 'auto' is the method gaunt_product picks "
          f"itself (direct is timed up to L = {direct_max}); '{_PEER}' is the ten-line dense-matrix product a "
-         f"numpy user would write, the peer to beat (up to L = {_DENSE_MAX}). Dotted vertical lines: where the fastest method "
+         f"numpy user would write, the peer to beat (up to L = {_DENSE_MAX}). Dotted vertical lines: where the "
+         "fastest method "
          "changes; dashed: an L^3 guide. Look for: direct wins at small L, the grid route at large L, and "
          "auto follows the lowest curve.")
     fig, ax = plt.subplots(figsize=(5.5, 3.8))

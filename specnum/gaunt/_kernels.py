@@ -121,7 +121,8 @@ def absmax(a):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
-def gaunt_pairs_vjp_kernel(x1, x2, g, pk1, pk2, psym, runs, k3, values, row0, row1, block, gx1, gx2):  # pragma: no cover
+def gaunt_pairs_vjp_kernel(x1, x2, g, pk1, pk2, psym, runs, k3, values, row0, row1, block, gx1,
+                           gx2):  # pragma: no cover - compiled
     """Gradients of ``sum_k3 g[b, k3] out[b, k3]`` for the product of :func:`gaunt_pairs_kernel`.
 
     One pass over the runs: ``q = sum_i values[i] g[b, k3[i]]`` per run, then

@@ -35,7 +35,6 @@ from specnum.gaunt._checks import (
     METHODS,
     apply_scales,
     as_method,
-    as_sh_array,
     broadcast_pair,
     check_product_budget,
     check_result_finite,
