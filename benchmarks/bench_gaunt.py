@@ -365,13 +365,20 @@ def main(argv=None):
     ap.add_argument("--transforms", action="store_true", help="dense vs separable transforms")
     args = ap.parse_args(argv)
     print(machine_info(), f"load average {os.getloadavg()[0]:.2f}", flush=True)
+    per_threads = {}
     for threads in args.threads:
         if not args.no_table:
-            run_table(args, threads)
+            per_threads[threads] = run_table(args, threads)
         if args.crossover:
             run_batches(args, threads)
         if args.transforms:
             run_transforms(args, threads)
+    if len(per_threads) >= 2:
+        (ta, ma), (tb, mb) = sorted(per_threads.items())[0], sorted(per_threads.items())[-1]
+        rows = [[L, dt, fmt_seconds(ma[(L, dt)]["auto"]), fmt_seconds(mb[(L, dt)]["auto"]),
+                 f"{mb[(L, dt)]['auto'] / ma[(L, dt)]['auto']:.2f}"] for (L, dt) in ma if (L, dt) in mb]
+        print(f"\n### auto with {tb} threads against {ta} thread(s)\n")
+        print_table(rows, ["L", "dtype", f"auto, {ta} thread(s)", f"auto, {tb} threads", "ratio"])
     print(f"\nload average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 

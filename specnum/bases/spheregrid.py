@@ -483,17 +483,12 @@ def analysis(values: Any, grid: SphereGrid, lmax: int | None = None, *, method: 
     res = np.empty((nbt, plan.ncoef), plan.dtype) if out is None else _check_out(
         out, batch + (plan.ncoef,), plan.dtype).reshape(nbt, plan.ncoef)
     v2 = v.reshape(nbt, grid.n_theta, grid.n_phi)
-    nb = min(plan.block_rows(), -(-max(nbt, 1) // 4) * 4)  # no padding rows for small batches
-    bufs: dict = {}
 
-    def block(start: int, stop: int, w: int) -> None:
-        if w not in bufs:
-            bufs[w] = (*plan.folded_buffers(nb), plan.workspace(nb))
-        E, O, ws = bufs[w]
+    def step(E, O, ws, start, stop, nb):
         _k.fold_values(v2, start, nb, plan.n_half, E, O)
         plan.folded_analysis(E, O, res, start, ws)
 
-    run_blocks(nbt, nb, block, workers=_workers(nbt * plan.ncoef * grid.n_theta))
+    _blockwise(plan, nbt, step)
     return res.reshape(batch + (plan.ncoef,)) if out is None else out
 
 
@@ -551,20 +546,23 @@ def synthesis(coeffs: Any, grid: SphereGrid, *, method: str = "auto", out: Any =
     plan = sphere_transform(lmax, grid, dtype=_work_dtype(c), method=method)
     res = np.empty((nbt,) + grid.shape, plan.dtype) if out is None else _check_out(
         out, batch + grid.shape, plan.dtype).reshape((nbt,) + grid.shape)
+
+    def step(E, O, ws, start, stop, nb):
+        plan.folded_synthesis(c, start, E, O, ws)
+        _k.unfold_values(E, O, grid.n_theta, grid.n_phi, stop - start, res[start:stop])
+
+    _blockwise(plan, nbt, step)
+    return res.reshape(batch + grid.shape) if out is None else out
+
+
+def _blockwise(plan: SphereTransform, nbt: int, step) -> None:
+    """Run ``step(E, O, workspace, start, stop, nb)`` over blocks of ``nbt`` rows (buffers per thread)."""
     nb = min(plan.block_rows(), -(-max(nbt, 1) // 4) * 4)  # no padding rows for small batches
     bufs: dict = {}
 
     def block(start: int, stop: int, w: int) -> None:
         if w not in bufs:
             bufs[w] = (*plan.folded_buffers(nb), plan.workspace(nb))
-        E, O, ws = bufs[w]
-        plan.folded_synthesis(c, start, E, O, ws)
-        _k.unfold_values(E, O, grid.n_theta, grid.n_phi, stop - start, res[start:stop])
+        step(*bufs[w], start, stop, nb)
 
-    run_blocks(nbt, nb, block, workers=_workers(nbt * plan.ncoef * grid.n_theta))
-    return res.reshape(batch + grid.shape) if out is None else out
-
-
-def _workers(work: float) -> int:
-    """Worker threads for about ``work`` multiply-adds (see :func:`specnum.bases._threads.parallel_workers`)."""
-    return parallel_workers(2.0 * work)
+    run_blocks(nbt, nb, block, workers=parallel_workers(2.0 * nbt * plan.ncoef * plan.grid.n_theta))

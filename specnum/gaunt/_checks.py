@@ -36,6 +36,7 @@ __all__ = [
     "sh_array_magnitude",
     "apply_scales",
     "check_result_finite",
+    "unbroadcast",
 ]
 
 #: Methods accepted by :func:`specnum.gaunt.gaunt_product`.
@@ -218,3 +219,10 @@ def check_result_finite(out: np.ndarray, what: str) -> np.ndarray:
             "scale the inputs down"
         )
     return out
+
+
+def unbroadcast(g: np.ndarray, shape: tuple) -> np.ndarray:
+    """Sum ``g`` over the axes along which an array of ``shape`` was broadcast to ``g.shape``."""
+    lead = g.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(lead + i for i, n in enumerate(shape) if n == 1 and g.shape[lead + i] != 1)
+    return g.sum(axis=axes, keepdims=True).reshape(shape) if axes else g

@@ -59,6 +59,22 @@ def folded_product(Ea, Oa, ia, Eb, Ob, ib, n, PE, PO):  # pragma: no cover - com
 
 
 @njit(cache=True, nogil=True)
+def _load_rows(x, start, nb, t):  # pragma: no cover - compiled
+    """``t[k, b] = x[start + b, k]`` for ``b < nb``: a block of rows, transposed."""
+    for b in range(nb):
+        for k in range(x.shape[1]):
+            t[k, b] = x[start + b, k]
+
+
+@njit(cache=True, nogil=True)
+def _store_rows(t, start, nb, out):  # pragma: no cover - compiled
+    """``out[start + b, k] = t[k, b]`` for ``b < nb``."""
+    for b in range(nb):
+        for k in range(out.shape[1]):
+            out[start + b, k] = t[k, b]
+
+
+@njit(cache=True, nogil=True)
 def gaunt_pairs_kernel(x1, x2, pk1, pk2, psym, runs, k3, values, row0, row1, block, out):  # pragma: no cover
     """``out[b, k3] = sum values * (x1[b, k1] x2[b, k2] (+ x1[b, k2] x2[b, k1] when symmetric))``
     for the rows ``row0 <= b < row1``.
@@ -80,11 +96,8 @@ def gaunt_pairs_kernel(x1, x2, pk1, pk2, psym, runs, k3, values, row0, row1, blo
     p = np.empty(block, dtype=out.dtype)
     for start in range(row0, row1, block):
         nb = min(block, row1 - start)
-        for b in range(nb):
-            for k in range(n1):
-                t1[k, b] = x1[start + b, k]
-            for k in range(n2):
-                t2[k, b] = x2[start + b, k]
+        _load_rows(x1, start, nb, t1)
+        _load_rows(x2, start, nb, t2)
         t3[:, :nb] = 0.0
         for r in range(nrun):
             a1 = t1[pk1[r]]
@@ -102,9 +115,7 @@ def gaunt_pairs_kernel(x1, x2, pk1, pk2, psym, runs, k3, values, row0, row1, blo
                 r3 = t3[k3[i]]
                 for b in range(nb):
                     r3[b] += v * p[b]
-        for b in range(nb):
-            for k in range(n3):
-                out[start + b, k] = t3[k, b]
+        _store_rows(t3, start, nb, out)
 
 
 @njit(cache=True)
@@ -141,13 +152,9 @@ def gaunt_pairs_vjp_kernel(x1, x2, g, pk1, pk2, psym, runs, k3, values, row0, ro
     q = np.empty(block, dtype=g.dtype)
     for start in range(row0, row1, block):
         nb = min(block, row1 - start)
-        for b in range(nb):
-            for k in range(n1):
-                t1[k, b] = x1[start + b, k]
-            for k in range(n2):
-                t2[k, b] = x2[start + b, k]
-            for k in range(n3):
-                t3[k, b] = g[start + b, k]
+        _load_rows(x1, start, nb, t1)
+        _load_rows(x2, start, nb, t2)
+        _load_rows(g, start, nb, t3)
         u1[:, :nb] = 0.0
         u2[:, :nb] = 0.0
         for r in range(nrun):
@@ -177,8 +184,5 @@ def gaunt_pairs_vjp_kernel(x1, x2, g, pk1, pk2, psym, runs, k3, values, row0, ro
                 for b in range(nb):
                     e1[b] += q[b] * f2[b]
                     e2[b] += q[b] * f1[b]
-        for b in range(nb):
-            for k in range(n1):
-                gx1[start + b, k] = u1[k, b]
-            for k in range(n2):
-                gx2[start + b, k] = u2[k, b]
+        _store_rows(u1, start, nb, gx1)
+        _store_rows(u2, start, nb, gx2)

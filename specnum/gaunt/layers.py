@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 
 from specnum._validation import as_choice, as_float_array, as_int, check_budget
-from specnum.gaunt._checks import as_method, as_sh_array
-from specnum.gaunt.products import gaunt_product, gaunt_product_vjp, unbroadcast
+from specnum.gaunt._checks import as_method, as_sh_array, unbroadcast
+from specnum.gaunt.products import gaunt_product, gaunt_product_vjp
 
 __all__ = [
     "GauntTensorProduct",

@@ -12,10 +12,9 @@ from typing import Any
 import numpy as np
 
 from specnum._validation import as_float_array, as_int, check_budget
-from specnum.gaunt._checks import as_sh_array, check_result_finite
+from specnum.gaunt._checks import as_sh_array, check_result_finite, unbroadcast
 from specnum.gaunt._grid import grid_powers, grid_powers_vjp
 from specnum.gaunt.layers import degree_expand, degree_sum
-from specnum.gaunt.products import unbroadcast
 
 __all__ = ["power_products", "power_products_vjp"]
 

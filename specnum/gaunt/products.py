@@ -41,6 +41,7 @@ from specnum.gaunt._checks import (
     product_can_overflow,
     product_scales,
     sh_array_magnitude,
+    unbroadcast,
 )
 from specnum.gaunt._crossover import choose_method
 from specnum.gaunt._direct import direct_product, direct_product_vjp
@@ -103,7 +104,7 @@ def gaunt_product(x1: Any, x2: Any, lmax_out: int | None = None, *, method: str 
     lmax_out : int, optional
         Largest output degree, ``>= 0``; default ``L1 + L2`` (the exact product).
         Smaller values truncate, larger ones pad with zeros.
-    method : {"auto", "direct", "fourier", "grid"}
+    method : {"auto", "direct", "fourier", "grid"}, keyword-only
         Algorithm (module docstring); all are exact up to rounding.
 
     Returns
@@ -195,13 +196,6 @@ def _product(a1: np.ndarray, a2: np.ndarray, l1: int, l2: int, lo_req: int, meth
 
 def _magnitude(a: np.ndarray) -> float:
     return float(absmax(a.reshape(-1)))
-
-
-def unbroadcast(g: np.ndarray, shape: tuple) -> np.ndarray:
-    """Sum ``g`` over the axes along which an array of ``shape`` was broadcast to ``g.shape``."""
-    lead = g.ndim - len(shape)
-    axes = tuple(range(lead)) + tuple(lead + i for i, n in enumerate(shape) if n == 1 and g.shape[lead + i] != 1)
-    return g.sum(axis=axes, keepdims=True).reshape(shape) if axes else g
 
 
 def gaunt_product_vjp(x1: Any, x2: Any, grad_out: Any, *, method: str = "auto") -> tuple[np.ndarray, np.ndarray]:

@@ -9,8 +9,9 @@ import pytest
 
 from specnum.bases.sphharm import wigner_D_real
 from specnum.gaunt import gaunt_product
+from specnum.gaunt._checks import as_sh_array
 from specnum.gaunt._crossover import choose_method
-from specnum.gaunt.products import _IMPL, as_sh_array
+from specnum.gaunt.products import _IMPL
 from specnum.testing import assert_rotation_equivariant
 from tests.reference.ref_gaunt import (
     ref_fourier_product,
