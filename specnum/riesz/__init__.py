@@ -12,6 +12,7 @@ Main entry points: :class:`RieszCollocation` (matrix, fast operator, solvers),
 from specnum.riesz import manufactured
 from specnum.riesz.assembly import RieszStructure, assemble_structure, toeplitz_coefficients
 from specnum.riesz.collocation import RieszCollocation, RieszSolution
+from specnum.riesz.jacobi import JacobiSolution, RieszJacobi, jacobi_eigenvalues
 from specnum.riesz.operators import hypersingular_constant, riesz_constant
 from specnum.riesz.solve import strang_preconditioner, tau_eigenvalues, tau_preconditioner
 from specnum.riesz.spectral import (
@@ -30,6 +31,9 @@ __all__ = [
     "RieszCollocation",
     "RieszSolution",
     "RieszStructure",
+    "RieszJacobi",
+    "JacobiSolution",
+    "jacobi_eigenvalues",
     "assemble_structure",
     "toeplitz_coefficients",
     "riesz_constant",
