@@ -13,7 +13,8 @@ import numpy as np
 
 from specnum.plotting._axes import axes_or_new
 
-__all__ = ["plot_symbol", "plot_eigenvalues", "plot_condition", "plot_convergence"]
+__all__ = ["plot_symbol", "plot_eigenvalues", "plot_condition", "plot_convergence", "plot_method_errors",
+           "plot_graded_spectrum"]
 
 
 def _n_ticks(ax, ns: np.ndarray) -> None:
@@ -158,4 +159,68 @@ def plot_convergence(ns, errors: Mapping[str, Sequence[float]], *, expected: Map
     ax.set_ylabel("max error")
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize="x-small", ncol=2)
+    return ax
+
+
+def plot_method_errors(curves: Mapping[str, tuple[Sequence[float], Sequence[float]]], *,
+                       xlabel: str = "unknowns N", ax=None):
+    """Errors of several methods against their number of unknowns, on one log-log plot.
+
+    Parameters
+    ----------
+    curves : mapping of str to (array_like, array_like), each of shape (k,)
+        ``label -> (sizes, errors)``; labels containing ``"exp"`` are drawn dashed, so two
+        sources of the same method share a colour family but stay apart. Zero errors are
+        drawn at the bottom of the axis (exact results) rather than dropped.
+    xlabel : str
+        Label of the horizontal axis.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    import itertools
+
+    ax = axes_or_new(ax)
+    markers = itertools.cycle("os^vD<>p*hX")
+    floor = min((min((e for e in errs if e > 0), default=1.0) for _, errs in curves.values()), default=1.0)
+    for (label, (sizes, errs)), marker in zip(curves.items(), markers):
+        e = np.asarray(errs, dtype=float)
+        e = np.where(e > 0, e, 0.5 * floor)
+        ax.loglog(np.asarray(sizes, dtype=float), e, marker=marker, ms=4,
+                  ls="--" if "exp" in label else "-", label=label)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("max error")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize="x-small", ncol=2)
+    return ax
+
+
+def plot_graded_spectrum(spectra: Mapping[str, tuple[Sequence[float], Sequence[float]]], *, ax=None):
+    """Sorted eigenvalues of ``h**alpha A`` on graded knots over the quantiles of ``f(theta)/G'(xi)^alpha``.
+
+    Parameters
+    ----------
+    spectra : mapping of str to (array_like, array_like), each of shape (N,)
+        ``label -> (sorted eigenvalues, quantiles)``
+        (:class:`~specnum.riesz.GradedSpectrum` ``eigenvalues`` and ``quantiles``).
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Log scale: dots are eigenvalues, lines the symbol quantiles (same colour per label).
+    """
+    ax = axes_or_new(ax)
+    for label, (lam, q) in spectra.items():
+        lam = np.asarray(lam, dtype=float)
+        q = np.asarray(q, dtype=float)
+        j = (np.arange(lam.size) + 0.5) / lam.size
+        (line,) = ax.semilogy(j, q, "-", lw=1.2, label=f"{label}: symbol")
+        ax.semilogy(j, lam, ".", ms=3, color=line.get_color(), label=f"{label}: eigenvalues")
+    ax.set_xlabel("j / N")
+    ax.set_ylabel(r"sorted eigenvalues of $h^\alpha A$")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize="x-small")
     return ax

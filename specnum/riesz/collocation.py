@@ -41,6 +41,7 @@ from specnum.riesz.dense import assemble_dense, collocation_points, local_mesh_s
 from specnum.riesz.solve import (
     PRECONDITIONERS,
     binary_scale,
+    blas_threads_for,
     gmres_solve,
     residual_floor,
     strang_preconditioner,
@@ -413,7 +414,8 @@ class RieszCollocation:
             b = self._row_scale * b
         factor = _power_times(self.h, self.alpha, peak)
         if method == "direct":
-            y = linalg.solve(struct.dense(), b, check_finite=False)
+            with blas_threads_for(size):
+                y = linalg.solve(struct.dense(), b, check_finite=False)
             res = float(np.linalg.norm(b - struct.matvec(y))) / float(np.linalg.norm(b))
             its = 0
         else:

@@ -24,6 +24,7 @@ from specnum._validation import as_float, as_float_array, as_int, check_budget, 
 from specnum.bases.knots import MAX_GRADING, graded_knots, grading_map
 from specnum.riesz._checks import budget_dense, check_alpha, check_degree, check_elements
 from specnum.riesz.dense import assemble_dense
+from specnum.riesz.solve import blas_threads_for
 from specnum.riesz.symbol import riesz_symbol
 
 __all__ = ["graded_symbol", "graded_symbol_quantiles", "GradedSpectrum", "compare_graded_spectrum"]
@@ -214,7 +215,8 @@ def compare_graded_spectrum(degree: int, n: int, alpha: float, grading: float) -
     size = n + degree - 2
     budget_dense(f"n = {n} ({size} unknowns)", size, copies=3, cubic=25.0)
     mat = assemble_dense(graded_knots(degree, n, r), degree, alpha) * (1.0 / n) ** alpha
-    ev = np.linalg.eigvals(mat)
+    with blas_threads_for(size):
+        ev = np.linalg.eigvals(mat)
     lam = np.sort(ev.real)
     q = graded_symbol_quantiles(degree, n, alpha, r)
     rel = np.abs(lam - q) / q

@@ -43,7 +43,7 @@ from specnum.bases.chebyshev import chop
 from specnum.bases.quadrature import gauss_jacobi
 from specnum.errors import SpecnumWarning
 from specnum.riesz._checks import check_alpha, source_values
-from specnum.riesz.solve import binary_scale
+from specnum.riesz.solve import binary_scale, blas_threads_for
 
 __all__ = ["RieszJacobi", "JacobiSolution", "jacobi_eigenvalues"]
 
@@ -368,12 +368,13 @@ class RieszJacobi:
         else:
             tc, wc, vc = _reaction_rule(self.alpha, q)
             cv = source_values(c, 0.5 * (a + b) + 0.5 * (b - a) * tc, "reaction")
-            mat = (vc.T * (wc * cv)) @ vc
-            mat[np.diag_indices(q)] += lam
-            try:
-                coef = linalg.solve(mat, rhs, check_finite=False)
-            except linalg.LinAlgError:
-                raise ValueError("reaction makes L + c singular on the Jacobi modes; use c >= 0") from None
+            with blas_threads_for(q):
+                mat = (vc.T * (wc * cv)) @ vc
+                mat[np.diag_indices(q)] += lam
+                try:
+                    coef = linalg.solve(mat, rhs, check_finite=False)
+                except linalg.LinAlgError:
+                    raise ValueError("reaction makes L + c singular on the Jacobi modes; use c >= 0") from None
         coef = coef * peak
         if not np.all(np.isfinite(coef)):
             raise ValueError(f"source is too large: the solution overflows float64 (values up to {peak:.3g})")
