@@ -169,9 +169,9 @@ def plot_method_errors(curves: Mapping[str, tuple[Sequence[float], Sequence[floa
     Parameters
     ----------
     curves : mapping of str to (array_like, array_like), each of shape (k,)
-        ``label -> (sizes, errors)``; labels containing ``"exp"`` are drawn dashed, so two
-        sources of the same method share a colour family but stay apart. Zero errors are
-        drawn at the bottom of the axis (exact results) rather than dropped.
+        ``label -> (sizes, errors)``. Labels of the form ``"method, f = ..."`` share one colour
+        per method; labels containing ``"exp"`` are drawn dashed. Zero errors (exact results)
+        are drawn at half the smallest positive error rather than dropped.
     xlabel : str
         Label of the horizontal axis.
     ax : matplotlib Axes, optional
@@ -184,11 +184,15 @@ def plot_method_errors(curves: Mapping[str, tuple[Sequence[float], Sequence[floa
 
     ax = axes_or_new(ax)
     markers = itertools.cycle("os^vD<>p*hX")
+    colours: dict[str, str] = {}
+    palette = itertools.cycle([f"C{k}" for k in range(10)])
     floor = min((min((e for e in errs if e > 0), default=1.0) for _, errs in curves.values()), default=1.0)
     for (label, (sizes, errs)), marker in zip(curves.items(), markers):
         e = np.asarray(errs, dtype=float)
         e = np.where(e > 0, e, 0.5 * floor)
-        ax.loglog(np.asarray(sizes, dtype=float), e, marker=marker, ms=4,
+        method = label.split(", f =")[0]
+        colour = colours.setdefault(method, next(palette))
+        ax.loglog(np.asarray(sizes, dtype=float), e, marker=marker, ms=4, color=colour,
                   ls="--" if "exp" in label else "-", label=label)
     ax.set_xlabel(xlabel)
     ax.set_ylabel("max error")

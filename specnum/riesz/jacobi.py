@@ -238,9 +238,10 @@ class RieszJacobi:
     alpha : float
         Order, ``1 < alpha < 2``.
     n : int, optional
-        Number of modes, ``1 <= n <= 4097``. ``None`` (default): adaptive, doubling from 17 modes
-        until the chopping rule of :func:`specnum.bases.chebyshev.chop` finds the coefficients
-        resolved to ``rtol``, at most ``max_modes``.
+        Number of modes, ``1 <= n <= 4097``; the error estimate then comes from a second
+        projection with ``max(17, n + max(4, n // 4))`` modes. ``None`` (default): adaptive,
+        doubling from 17 modes until the chopping rule of :func:`specnum.bases.chebyshev.chop`
+        finds the coefficients resolved to ``rtol``, at most ``max_modes``.
     interval : (float, float)
         ``(a, b)``, default ``(0, 1)``.
     rtol : float
@@ -266,6 +267,10 @@ class RieszJacobi:
     * with ``c``, ``lambda'_j u_j + sum_k M_jk u_k = f_j`` with
       ``M_jk = int c(x(t)) (1 - t^2)^(2s) p_j p_k dt`` (Gauss-Jacobi ``(2s, 2s)`` with twice as many
       nodes as modes), solved by dense LU. ``c >= 0`` keeps the system well conditioned.
+      The solution is then no longer ``(1 - t^2)^s`` times a smooth function (``c u`` feeds the
+      boundary singularity back into the source), so convergence is algebraic: the coefficients
+      decay like ``k^(-2 alpha - 2)`` (measured max errors 3e-10, 3e-12, 2e-14 with 256 modes for
+      ``alpha = 1.2, 1.5, 1.8``); set ``rtol`` accordingly.
 
     The source values are scaled by a power of two before the projection, so ``f`` and
     ``1e160 f`` give solutions differing by exactly that factor (up to the rounding of ``f``).
@@ -341,17 +346,21 @@ class RieszJacobi:
         c = None if reaction is None else _as_function(reaction, "reaction")
         if c is not None and not callable(reaction) and float(reaction) == 0.0:
             c = None
-        sizes = [self.n] if self.n is not None else _doubling(self.max_modes)
-        for q in sizes:
-            check_budget(f"{q} modes", memory=8.0 * q * q * (6 if c is not None else 2),
-                         work=40.0 * q**3 if c is not None else 4.0 * q * q)
+        if self.n is not None:
+            return self._solve_fixed(f, c, self.n)
+        for q in _doubling(self.max_modes):
+            self._budget(q, c)
             coef = self._coefficients(f, c, q)
             if coef is None:
                 return JacobiSolution(self.alpha, self.interval, np.zeros(1), 0.0, True)
-            cut = chop(coef, self.rtol) if q >= _FIRST_MODES else q
-            if cut < q or self.n is not None:
-                break
-        return self._finish(coef, cut, q)
+            cut = chop(coef, self.rtol)
+            if cut < q:  # the chopping rule found the plateau: what lies beyond is rounding noise
+                estimate = float(np.sum(np.abs(coef[cut:]))) + _rounding(coef)
+                return JacobiSolution(self.alpha, self.interval, coef[:cut], estimate, True)
+        # no plateau within max_modes: the last quarter of the coefficients sizes what is missing
+        estimate = float(np.sum(np.abs(coef[(3 * q) // 4 :]))) + _rounding(coef)
+        _warn_unresolved(q, estimate, coef, "increase max_modes or smooth the source")
+        return JacobiSolution(self.alpha, self.interval, coef, estimate, False)
 
     def _coefficients(self, f, c, q: int) -> np.ndarray | None:
         """Series coefficients with ``q`` modes (``None`` for a zero source)."""
@@ -380,26 +389,48 @@ class RieszJacobi:
             raise ValueError(f"source is too large: the solution overflows float64 (values up to {peak:.3g})")
         return coef
 
-    def _finish(self, coef: np.ndarray, cut: int, q: int) -> JacobiSolution:
-        """Chop (adaptive) or keep (fixed ``n``) the coefficients; estimate the error; warn if unresolved."""
-        scale = float(np.max(np.abs(coef)))
-        rounding = 16.0 * _EPS * float(np.sum(np.abs(coef)))
-        if cut < q:  # the chopping rule found the plateau: what lies beyond is rounding noise
-            estimate = float(np.sum(np.abs(coef[cut:]))) + rounding
-            keep = cut if self.n is None else q
-            return JacobiSolution(self.alpha, self.interval, coef[:keep], estimate, True)
-        # no plateau (or fewer than 17 modes): the last quarter of the coefficients sizes what is missing
-        estimate = float(np.sum(np.abs(coef[(3 * q) // 4 :]))) + rounding
-        resolved = self.n is not None and estimate <= max(self.rtol, 64.0 * _EPS) * scale
+    def _budget(self, q: int, c) -> None:
+        check_budget(f"{q} modes", memory=8.0 * q * q * (6 if c is not None else 2),
+                     work=40.0 * q**3 if c is not None else 4.0 * q * q)
+
+    def _solve_fixed(self, f, c, q: int) -> JacobiSolution:
+        """``q`` modes; the error is estimated from a second projection with ``q + max(4, q/4)`` (at least 17) modes.
+
+        Without reaction the coefficients do not depend on the number of modes, so the ``q`` kept
+        are those of the larger projection (a finer quadrature) and the estimate is the size of the
+        ones beyond ``q``; with reaction it is the 1-norm of the difference of the two solutions.
+        """
+        qa = min(MAX_MODES, max(_FIRST_MODES, q + max(4, q // 4)))
+        self._budget(qa, c)
+        aux = self._coefficients(f, c, qa) if qa > q else None
+        if c is None and aux is not None:
+            coef = aux[:q]
+        else:
+            coef = self._coefficients(f, c, q)
+        if coef is None:
+            return JacobiSolution(self.alpha, self.interval, np.zeros(1), 0.0, True)
+        if aux is None:  # q at the largest size: no larger projection
+            estimate = float(np.sum(np.abs(coef[(3 * q) // 4 :])))
+        else:
+            estimate = float(np.sum(np.abs(aux - np.pad(coef, (0, qa - q)))))
+        estimate += _rounding(coef)
+        resolved = estimate <= max(self.rtol, 64.0 * _EPS) * float(np.max(np.abs(coef)))
         if not resolved:
-            warnings.warn(
-                f"source not resolved with {q} modes: estimated error {estimate:.2e} "
-                f"(largest coefficient {scale:.2e}); "
-                + ("increase max_modes or smooth the source" if self.n is None else "increase n"),
-                SpecnumWarning,
-                stacklevel=3,
-            )
+            _warn_unresolved(q, estimate, coef, "increase n")
         return JacobiSolution(self.alpha, self.interval, coef, estimate, resolved)
+
+
+def _rounding(coef: np.ndarray) -> float:
+    return 16.0 * _EPS * float(np.sum(np.abs(coef)))
+
+
+def _warn_unresolved(q: int, estimate: float, coef: np.ndarray, advice: str) -> None:
+    warnings.warn(
+        f"source not resolved with {q} modes: estimated error {estimate:.2e} "
+        f"(largest coefficient {float(np.max(np.abs(coef))):.2e}); {advice}",
+        SpecnumWarning,
+        stacklevel=4,
+    )
 
 
 def _doubling(max_modes: int) -> list[int]:
