@@ -178,18 +178,26 @@ def run(params: dict) -> dict:
     }
 
 
+def _figure_saver(outdir: str, paths: list[str]):
+    """``save(fig, name)``: write ``fig`` as ``outdir/name`` (PNG, 110 dpi), close it, append the path."""
+    import matplotlib.pyplot as plt
+
+    def save(fig, name: str) -> None:
+        paths.append(os.path.join(outdir, name))
+        fig.savefig(paths[-1], dpi=110, bbox_inches="tight")
+        plt.close(fig)
+
+    return save
+
+
 def plot(result: dict, outdir: str) -> list[str]:
     """Write the demo's figures (PNG) into ``outdir``; return their paths."""
     import matplotlib.pyplot as plt
 
     from specnum.plotting.riesz import plot_condition, plot_convergence, plot_eigenvalues, plot_symbol
 
-    paths = []
-
-    def save(fig, name):
-        paths.append(os.path.join(outdir, name))
-        fig.savefig(paths[-1], dpi=110, bbox_inches="tight")
-        plt.close(fig)
+    paths: list[str] = []
+    save = _figure_saver(outdir, paths)
 
     theta = result["symbol"]["theta"]
     alphas = sorted({c["alpha"] for c in result["symbol"]["curves"]})

@@ -16,7 +16,6 @@ graded matrices against the graded symbol ``f_{p,alpha}(theta)/G'(xi)^alpha``.
 from __future__ import annotations
 
 import math
-import os
 import time
 import warnings
 
@@ -26,7 +25,7 @@ from specnum._validation import as_float, as_int
 from specnum.bases.bsplines import open_uniform_knots
 from specnum.bases.knots import MAX_GRADING, graded_knots
 from specnum.errors import SpecnumWarning
-from specnum.experiments.riesz_demo import _float_list, _int_list
+from specnum.experiments.riesz_demo import _figure_saver, _float_list, _int_list
 from specnum.riesz import RieszCollocation, RieszJacobi, compare_graded_spectrum
 from specnum.testing import observed_order
 
@@ -192,12 +191,8 @@ def plot(result: dict, outdir: str) -> list[str]:
 
     from specnum.plotting.riesz import plot_graded_spectrum, plot_method_errors
 
-    paths = []
-
-    def save(fig, name):
-        paths.append(os.path.join(outdir, name))
-        fig.savefig(paths[-1], dpi=110, bbox_inches="tight")
-        plt.close(fig)
+    paths: list[str] = []
+    save = _figure_saver(outdir, paths)
 
     fig, ax = plt.subplots(figsize=(6.4, 4.6))
     curves = {f"{c['method']}, {c['source']}": (c["sizes"], c["errors"]) for c in result["comparison"]}

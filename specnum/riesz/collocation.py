@@ -421,7 +421,8 @@ class RieszCollocation:
         else:
             op = LinearOperator((size, size), matvec=lambda v: struct.matvec(np.ravel(v)), dtype=np.float64)
             solver = _uniform_gmres if self.uniform else _general_gmres
-            y, its, res = solver(self, struct, op, b, preconditioner, rtol, restart, maxiter)
+            with blas_threads_for(size):  # BLAS level-1/2 calls in the GMRES loop
+                y, its, res = solver(self, struct, op, b, preconditioner, rtol, restart, maxiter)
         coef = y * factor
         if not np.all(np.isfinite(coef)):
             raise ValueError(f"source is too large: the solution overflows float64 (source values up to {peak:.3g})")

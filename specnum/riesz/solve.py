@@ -222,10 +222,11 @@ def tau_boundary_preconditioner(structure: RieszStructure) -> LinearOperator:
     return LinearOperator((size, size), matvec=apply, dtype=np.float64)
 
 
-#: dense LAPACK calls up to this size run on one BLAS thread: on a loaded machine the default
-#: threads make an LU of size 258 100x slower (228 ms against 2 ms measured), and two threads
-#: gain little below it even when the machine is quiet
-SINGLE_THREAD_MAX = 1024
+#: dense LAPACK calls and GMRES iterations up to this size run on one BLAS thread: on a loaded
+#: 2-core machine the default threads made an LU of size 258 100x slower (228 ms against 2 ms) and
+#: one of size 2050 2x slower (1.16 s against 0.65 s); GMRES with a dense matvec of size 1026,
+#: 3-10x slower. On an idle machine two threads would gain at most 2x at the largest of these sizes.
+SINGLE_THREAD_MAX = 2048
 
 
 @functools.lru_cache(maxsize=1)
