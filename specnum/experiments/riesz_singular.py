@@ -26,7 +26,7 @@ from specnum._validation import as_float, as_int
 from specnum.bases.bsplines import open_uniform_knots
 from specnum.bases.knots import MAX_GRADING, graded_knots
 from specnum.errors import SpecnumWarning
-from specnum.experiments.riesz_demo import _figure_saver, _float_list, _int_list
+from specnum.experiments.riesz_demo import _float_list, _int_list
 from specnum.riesz import RieszCollocation, RieszJacobi, compare_graded_spectrum
 from specnum.testing import observed_order
 
