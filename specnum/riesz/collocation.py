@@ -1,7 +1,8 @@
 """``RieszCollocation``: B-spline collocation of ``L u = s`` with zero Dirichlet data, and its solution.
 
-A thin frozen class over the functions of :mod:`~specnum.riesz.assembly` and
-:mod:`~specnum.riesz.solve`; it holds validated parameters, no algorithm.
+A thin frozen class over the functions of :mod:`~specnum.riesz.assembly`,
+:mod:`~specnum.riesz.dense` and :mod:`~specnum.riesz.solve`; it holds validated parameters
+and caches what it assembled.
 """
 
 from __future__ import annotations
@@ -113,13 +114,14 @@ class RieszSolution:
     coefficients : ndarray, shape (N,)
         Coefficients of the retained B-splines ``B_1, ..., B_{n+p-2}`` (read-only).
     knots : ndarray, shape (n + 2p + 1,)
-        The open uniform knot vector.
+        The knot vector (open uniform or general open).
     degree : int
         Spline degree.
     iterations : int
         GMRES inner iterations (0 for the direct solver).
     residual : float
-        Final relative residual ``||s - A c|| / ||s||`` (2-norm at the collocation points).
+        Final relative residual ``||s - A c|| / ||s||`` (2-norm at the collocation points; on
+        general knots of the system with rows scaled by ``(h_i/h)^alpha``).
     method : str
         ``"direct"`` or ``"gmres"``.
     """
