@@ -67,7 +67,7 @@ def run(params: dict) -> dict:
             errors[m].append(float(np.abs(c @ Y2.T - prod).max() / np.abs(prod).max()))
             times[m].append(_time(lambda m=m, x1=x1, x2=x2: gaunt_product(x1, x2, method=m)))
         times["auto"].append(_time(lambda x1=x1, x2=x2: gaunt_product(x1, x2, method="auto")))
-        picks.append(choose_method(L, L, 2 * L, rows, "float64"))
+        picks.append(choose_method(L, L, 2 * L, nrow=rows))
     fastest = [min((m for m in _METHODS if times[m][i] is not None), key=lambda m: times[m][i])
                for i in range(len(degrees))]
     crossovers = [0.5 * (degrees[i] + degrees[i + 1]) for i in range(len(degrees) - 1) if fastest[i] != fastest[i + 1]]
