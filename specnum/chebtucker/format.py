@@ -213,7 +213,7 @@ class ChebTucker:
         Parameters
         ----------
         values : array_like, shape (n1, n2, n3)
-            ``values[i, j, k] = f(x_i, y_j, z_k)`` at ``chebyshev.points(n_k, kind, box[k])``
+            ``values[i, j, k] = f(x_i, y_j, z_k)`` at ``chebyshev.points(n_k, kind=kind, interval=box[k])``
             (ascending order), ``n_k >= 2``.
         box, kind, rtol, sweeps, method, trim
             As in :meth:`from_function`.
@@ -226,7 +226,7 @@ class ChebTucker:
         --------
         >>> import numpy as np
         >>> from specnum.bases.chebyshev import points
-        >>> x = points(6, 1, (0, 1))
+        >>> x = points(6, kind=1, interval=(0, 1))
         >>> v = x[:, None, None] * x[None, :, None] ** 2 + 0 * x[None, None, :]
         >>> h = ChebTucker.from_values(v, ((0, 1),) * 3)
         >>> h.ranks
@@ -243,7 +243,7 @@ class ChebTucker:
         weights : array_like, shape (R,)
         factors_1d : sequence of 3 array_like, shapes (n_k, R)
             Column j holds the values of the j-th 1D factor function at
-            ``chebyshev.points(n_k, kind, box[k])``.
+            ``chebyshev.points(n_k, kind=kind, interval=box[k])``.
         box, kind, rtol
             As in :meth:`from_function`.
 
@@ -266,7 +266,7 @@ class ChebTucker:
         --------
         >>> import numpy as np
         >>> from specnum.bases.chebyshev import points
-        >>> x = points(20, 1, (-1, 1))
+        >>> x = points(20, kind=1, interval=(-1, 1))
         >>> a = np.stack([np.exp(-x**2), np.cos(x)], axis=1)
         >>> h = ChebTucker.from_cp([1.0, 2.0], [a, a, a], ((-1, 1),) * 3)
         >>> h.ranks

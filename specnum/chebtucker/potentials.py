@@ -268,7 +268,7 @@ def long_range_potential(positions, charges, box, r0: float = 1.0, n=None, rtol:
     proj = []
     bases = []
     for k in range(3):
-        x = chebyshev.points(nn[k], 1, box[k])
+        x = chebyshev.points(nn[k], kind=1, interval=box[k])
         vals = np.exp(-((t[None, :, None] * (x[:, None, None] - src_nodes[k][None, None, :])) ** 2))
         phi_k = chebyshev.vals_to_coeffs(vals, kind=1, axis=0)  # (n_k, M, n_s)
         weighted = (phi_k * cw[None, :, None]).reshape(nn[k], -1)
@@ -321,7 +321,7 @@ def _literal_cp(pos, q, box, nn, t, c, rtol) -> ChebTucker:
     weights = (q[:, None] * c[None, :]).reshape(-1)
     cols = []
     for k in range(3):
-        x = chebyshev.points(nn[k], 1, box[k])
+        x = chebyshev.points(nn[k], kind=1, interval=box[k])
         cols.append(np.exp(-((t[None, None, :] * (x[:, None, None] - pos[None, :, k, None])) ** 2)).reshape(nn[k], -1))
     return ChebTucker.from_cp(weights, cols, box, kind=1, rtol=rtol)
 

@@ -347,7 +347,7 @@ def test_vals_to_coeffs_several_axes_equals_one_axis_at_a_time(kind, shape, axes
         one_by_one = vals_to_coeffs(one_by_one, kind=kind, axis=ax)
     np.testing.assert_allclose(vals_to_coeffs(z, kind=kind, axis=axes), one_by_one, rtol=0, atol=2 * atol)
     # a separable polynomial: T_2(x) T_1(y) has the single coefficient [2, 1] = 1
-    x, y = points(5, kind), points(6, kind)
+    x, y = points(5, kind=kind), points(6, kind=kind)
     c = vals_to_coeffs((2 * x[:, None] ** 2 - 1) * y[None, :], kind=kind, axis=(0, 1))
     expected = np.zeros((5, 6))
     expected[2, 1] = 1.0
