@@ -233,7 +233,7 @@ class BSplineBasis:
         check_budget(
             f"{what}degree = {p} with dim = {dim}",
             memory=8.0 * dim * (5.0 * (p + 2) * (p + 1) + moments + 1),
-            work=30.0 * dim * (p + 1) ** 3 + 10.0 * dim * (p + 1) * (moments + 1) * (p + moments),
+            work=30.0 * dim * (p + 1) ** 3 + 4.0 * dim * (p + 1) * (p + moments + 2) ** 2,
         )
 
     # -------------------------------------------------------------- evaluation
@@ -508,8 +508,8 @@ class BSplineBasis:
         xa = as_float_array(x, "x")
         al = as_float(alpha, "alpha", low=0.0, high=2.0, low_open=True, high_open=True)
         as_choice(side, "side", ("left", "right"))
-        self._check_tables_budget()
         self._check_values_budget(xa, "x", 8.0 * self.dim * (self.degree + 2) ** 2)
+        self._check_tables_budget()
         flat = np.ascontiguousarray(xa.reshape(-1))
         if side == "left":
             out = self._frac_left(flat, al)

@@ -567,20 +567,20 @@ class QuadratureRule:
         TypeError
             If the values are not numeric.
         """
+        what = "values_or_callable(points)" if callable(values_or_callable) else "values_or_callable"
         values = values_or_callable(self.points) if callable(values_or_callable) else values_or_callable
         arr = np.asarray(values)
         if arr.dtype == object or not np.issubdtype(arr.dtype, np.number):
-            raise TypeError(f"values must be numeric, got dtype {arr.dtype}")
+            raise TypeError(f"{what} must be numeric, got dtype {arr.dtype}")
         if arr.ndim == 0:
-            raise ValueError("values must have at least one dimension (the node axis)")
+            raise ValueError(f"{what} must have at least one dimension (the node axis)")
         axis = as_int(axis, "axis", minimum=-arr.ndim, maximum=arr.ndim - 1)
         if arr.shape[axis] != self.n:
             raise ValueError(
-                f"values must have length {self.n} (number of nodes) along axis {axis}, got shape {arr.shape}"
+                f"{what} must have length {self.n} (number of nodes) along axis {axis}, got shape {arr.shape}"
             )
         if not np.all(np.isfinite(arr)):
             bad = int(arr.size - np.count_nonzero(np.isfinite(arr)))
-            what = "values_or_callable(points)" if callable(values_or_callable) else "values_or_callable"
             raise ValueError(f"{what} must be finite, got {bad} non-finite value(s) (NaN or inf)")
         arr = np.moveaxis(arr, axis, -1)
         out = arr @ self.weights

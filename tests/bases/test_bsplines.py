@@ -422,3 +422,19 @@ def test_cardinal_batch_shape():
     x = np.linspace(0, 10, 6).reshape(2, 3)
     assert cardinal_fractional_derivative(x, 3, 1.5).shape == (2, 3)
     assert cardinal_bspline(x, 3).shape == (2, 3)
+
+
+def test_size_budget_refuses_before_allocating():
+    with pytest.raises(ValueError, match=r"n = 10000000000, degree = 3 needs about .* above the size budget"):
+        open_uniform_knots(3, 10**10)
+    basis = BSplineBasis(open_uniform_knots(3, 10**5), 3)
+    with pytest.raises(ValueError, match=r"x of shape \(100000,\) with a basis of dim = 100003 needs"):
+        basis.evaluate(np.zeros(10**5))  # a dense 80 GB value array
+    with pytest.raises(ValueError, match=r"x of shape \(100000,\) with a basis of dim = 100003 needs"):
+        collocation_matrix(basis, np.zeros(10**5))
+    with pytest.raises(ValueError, match=r"order = 1000000000, degree = 3"):
+        basis.moments(10**9)
+    with pytest.raises(ValueError, match=r"degree = 10000 with x of shape \(1,\) needs"):
+        cardinal_fractional_derivative([1.0], 10**4, 1.5)  # tables of ~1e13 values
+    with pytest.raises(ValueError, match=r"degree = 1000000000 with x of shape \(1,\) needs"):
+        cardinal_bspline([1.0], 10**9)

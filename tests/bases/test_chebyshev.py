@@ -370,3 +370,62 @@ def test_vals_to_coeffs_bad_axes():
         vals_to_coeffs(np.ones((3, 4)), axis=(0, 2))
     with pytest.raises(ValueError, match="empty"):
         vals_to_coeffs(np.ones((3, 4)), axis=())
+
+
+# ---------------------------------------------------------------------------
+# scale safety, overflow-free maps, keyword-only options
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("scale", [1e160, 1e-170, -1e160])
+def test_chop_decisions_do_not_depend_on_the_scale(scale):
+    """Only ratios to max|c| enter chop: 1e160 or 1e-170 times a series gives the same cut."""
+    x = points(200)
+    for f in (np.exp, lambda t: 1 / (1 + 25 * t * t), lambda t: np.exp(t) + 1e-10 * np.cos(100 * t)):
+        c = vals_to_coeffs(f(x))
+        for rtol in (2.0**-52, 1e-10, 1e-6):
+            assert chop(scale * c, rtol=rtol) == chop(c, rtol=rtol)
+        assert chop(scale * (c + 1j * c[::-1])) == chop(c + 1j * c[::-1])
+
+
+def test_points_and_evaluate_on_an_interval_near_the_float64_limit():
+    """a + b overflows for (1e308, 1.7e308), b - a does not: the maps must not overflow."""
+    a, b = 1.0e308, 1.7e308
+    for kind in (1, 2):
+        x = points(7, kind=kind, interval=(a, b))
+        ref = points(7, kind=kind)
+        assert np.all(np.isfinite(x)) and np.all(np.diff(x) > 0)
+        np.testing.assert_allclose((x - a) / (b - a) * 2 - 1, ref, rtol=0, atol=8 * EPS)
+    t = np.array([a, 0.5 * a + 0.5 * b, b])
+    got = evaluate([1.0, 2.0, 3.0], t, interval=(a, b))  # 1 + 2 T_1 + 3 T_2 at -1, 0, 1
+    np.testing.assert_allclose(got, [2.0, -2.0, 6.0], rtol=8 * EPS)
+
+
+def test_evaluate_refuses_overflowing_extrapolation():
+    with pytest.raises(ValueError, match="overflow"):
+        evaluate([1.0, 2.0], [1e308])  # 1 + 2e308 does not exist in float64
+    assert evaluate([1.0, 2.0], [3.0])[0] == 7.0  # moderate extrapolation is fine
+
+
+def test_options_are_keyword_only():
+    with pytest.raises(TypeError):
+        points(5, 2)
+    with pytest.raises(TypeError):
+        vals_to_coeffs(np.ones(5), 2)
+    with pytest.raises(TypeError):
+        coeffs_to_vals(np.ones(5), 1)
+    with pytest.raises(TypeError):
+        differentiate(np.ones(5), 1, 0)
+    with pytest.raises(TypeError):
+        integrate(np.ones(5), 0)
+    with pytest.raises(TypeError):
+        definite_integral(np.ones(5), 0)
+    with pytest.raises(TypeError):
+        chop(np.ones(20), 1e-10)
+
+
+def test_size_budget():
+    with pytest.raises(ValueError, match=r"n = 1000000000 needs about .* above the size budget"):
+        points(10**9)
+    with pytest.raises(ValueError, match=r"coeffs of shape \(10000, 4\) at x of shape \(100000,\) needs"):
+        evaluate(np.ones((10**4, 4)), np.zeros(10**5))  # a 10^9-value output
