@@ -217,7 +217,7 @@ def coeffs_to_vals(coeffs: Any, *, kind: int = 1, axis: int = -1) -> np.ndarray:
     coeffs : array_like, shape (..., n, ...)
         Coefficients along ``axis``; real or complex.
     kind : {1, 2}, optional
-        Evaluate at ``points(n, 1)`` or ``points(n, 2)`` (``n >= 2``).
+        Evaluate at ``points(n, kind=1)`` or ``points(n, kind=2)`` (``n >= 2``).
     axis : int, optional
         The coefficient axis (default last).
 

@@ -124,7 +124,7 @@ def test_truncation_guarantee_and_ranks_vs_naive_hosvd(rtol):
     n = (14, 15, 16)
     box = ((-3.0, 3.0), (-2.0, 4.0), (-3.0, 3.0))
     f = ChebTucker.from_function(erf_over_r, box, n, rtol=rtol, trim=False)
-    x, y, z = (points(n[k], 1, box[k]) for k in range(3))
+    x, y, z = (points(n[k], kind=1, interval=box[k]) for k in range(3))
     vals = erf_over_r(*np.meshgrid(x, y, z, indexing="ij"))
     c_ref = coeff_tensor_dense(vals, box)
     c = f.coefficients()
@@ -152,7 +152,7 @@ def test_hooi_sweeps_keep_the_guarantee():
     n = 20
     box = ((-4.0, 4.0),) * 3
     f = ChebTucker.from_function(erf_over_r, box, n, rtol=1e-5, sweeps=3, trim=False)
-    x = points(n, 1, box[0])
+    x = points(n, kind=1, interval=box[0])
     c_ref = coeff_tensor_dense(erf_over_r(*np.meshgrid(x, x, x, indexing="ij")), box)
     assert np.linalg.norm(f.coefficients() - c_ref) <= 1e-5 * np.linalg.norm(c_ref)
 
@@ -161,7 +161,7 @@ def test_from_values_and_from_cp_match_function():
     box = ((0.0, 1.0), (-1.0, 1.0), (0.0, 2.0))
     fun = lambda x, y, z: np.exp(-x * y) + np.cos(z) * x  # noqa: E731
     f = ChebTucker.from_function(fun, box, 18, rtol=1e-12)
-    x, y, z = (points(18, 1, box[k]) for k in range(3))
+    x, y, z = (points(18, kind=1, interval=box[k]) for k in range(3))
     g = ChebTucker.from_values(fun(*np.meshgrid(x, y, z, indexing="ij")), box, rtol=1e-12)
     rng = np.random.default_rng(6)
     p = np.stack([rng.uniform(a, b, 200) for a, b in box], axis=1)
