@@ -35,6 +35,7 @@ _RESCALE = 400  # the float64 recurrence is rescaled by 2**-400 when it exceeds 
 _BIG = 2.0**_RESCALE
 
 
+@lru_cache(maxsize=64)
 def jacobi_mass(alpha: float, beta: float) -> tuple[float, int]:
     """``mu0 = int_{-1}^{1} (1-x)^alpha (1+x)^beta dx = m * 2**e``, ``e`` even, ``0.5 <= m < 2``.
 
@@ -203,10 +204,12 @@ def gauss_jacobi_reference(
     ``1/(b_n p_n'(x) p_{n-1}(x))``, moved to the exact root to first order in the
     step. Where the step is not negligible against the distance to the nearest
     endpoint or neighbour (nodes within a few ulps of a singular end, as
-    ``alpha`` or ``beta`` approach -1), the first order is not enough: the
-    recurrence is evaluated a second time at the double-double root
-    ``x + delta`` and the weight taken there. For alpha == beta only the left
-    half is evaluated and mirrored, so the rule is exactly symmetric.
+    ``alpha`` or ``beta`` approach -1), the first order is not enough: Newton's
+    method continues in double-double (:func:`_newton_dd`) and the weight is
+    taken at the converged root; an end weight holding most of the mass is then
+    recomputed from the exact moments (:func:`_balance_end_weights`). For
+    alpha == beta only the left half is evaluated and mirrored, so the rule is
+    exactly symmetric.
     The third output ``delta`` is what remains between the stored node and the
     root: the exact root is ``x + delta`` to second order; callers dividing by
     ``1 -+ x`` use it.

@@ -343,6 +343,11 @@ class BSplineBasis:
             ``x = local_knots[j, k]`` for the first occurrence ``k`` of each
             distinct knot value; zero for repeated occurrences.
 
+        Raises
+        ------
+        ValueError
+            If the tables (``~5 dim (p+2) (p+1)`` values) exceed the size budget.
+
         Notes
         -----
         On all of the real line

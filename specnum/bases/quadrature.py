@@ -617,7 +617,8 @@ def quadrature_rule(
     Raises
     ------
     ValueError, TypeError
-        For an unknown ``kind`` or the checks of the rule function.
+        For an unknown ``kind`` or the checks of the rule function (including
+        its size budget).
 
     Examples
     --------

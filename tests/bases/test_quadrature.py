@@ -12,7 +12,6 @@ import numpy as np
 import pytest
 
 import specnum
-
 from specnum.bases.quadrature import (
     QUADRATURE_KINDS,
     QuadratureRule,
@@ -379,7 +378,8 @@ def test_gauss_jacobi_large_exponents_vs_mpmath(n, alpha, beta):
     x, w = gauss_jacobi(n, alpha, beta)
     assert np.all(np.isfinite(x)) and np.all(np.isfinite(w)) and np.all(w > 0)
     assert np.all(np.diff(x) > 0)
-    idx = np.unique(np.r_[0, 1, n // 2, n - 2, n - 1].clip(0, n - 1))  # ends and middle: the mpmath twin is O(n) per node
+    # ends and middle only: the mpmath twin costs O(n) per node
+    idx = np.unique(np.r_[0, 1, n // 2, n - 2, n - 1].clip(0, n - 1))
     xr, wr = ref_gauss_jacobi(n, alpha, beta, x[idx])
     assert np.max(np.abs(x[idx] - _f(xr))) <= 2 * EPS
     assert np.max(_rel(w[idx], wr)) <= 6 * EPS
