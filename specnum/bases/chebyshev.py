@@ -50,6 +50,12 @@ def _coeff_array(coeffs: Any, name: str, axis: Any) -> tuple[np.ndarray, int]:
     return arr, _axis_index(arr, axis, name)
 
 
+def _check_no_overflow(out: Any, what: str) -> None:
+    """Finite input gave a non-finite result: some value exceeds the float64 range."""
+    if not np.all(np.isfinite(out)):
+        raise ValueError(f"{what} beyond the float64 range (overflow); rescale the input")
+
+
 def _check_transform_budget(arr: np.ndarray, name: str, copies: float, work_per_entry: float) -> None:
     """Budget of a call that makes ``copies`` arrays the size of ``arr`` (complex: twice the bytes)."""
     itemsize = 16 if np.iscomplexobj(arr) else 8
@@ -137,8 +143,9 @@ def vals_to_coeffs(
     ------
     TypeError, ValueError
         For non-numeric or non-finite values, a bad ``kind`` or ``axis`` (out of
-        range or repeated), too few points, or ``values`` beyond the size
-        budget (memory about three copies of ``values``).
+        range or repeated), too few points, coefficients that overflow (values
+        within a factor ``n`` of the float64 limit; checked with ``check_finite``),
+        or ``values`` beyond the size budget (memory about three copies).
 
     Notes
     -----
@@ -193,6 +200,8 @@ def vals_to_coeffs(
     for ax in axes:
         for e in ends:
             c[(slice(None),) * ax + (e,)] *= 0.5
+    if check_finite:
+        _check_no_overflow(c, "values give coefficients")
     return np.ascontiguousarray(c)
 
 
@@ -229,7 +238,7 @@ def coeffs_to_vals(coeffs: Any, *, kind: int = 1, axis: int = -1) -> np.ndarray:
     Raises
     ------
     TypeError, ValueError
-        As for :func:`vals_to_coeffs`.
+        As for :func:`vals_to_coeffs` (an overflowing result is always refused).
 
     Notes
     -----
@@ -250,17 +259,19 @@ def coeffs_to_vals(coeffs: Any, *, kind: int = 1, axis: int = -1) -> np.ndarray:
     idx0 = [slice(None)] * arr.ndim
     idx0[axis] = 0
     idx0 = tuple(idx0)
-    if kind == 1:
-        c *= 0.5
-        c[idx0] *= 2.0
-        f = scipy.fft.dct(c, type=3, axis=axis)
-    else:
-        idx_end = list(idx0)
-        idx_end[axis] = n - 1
-        c *= 0.5
-        c[idx0] *= 2.0
-        c[tuple(idx_end)] *= 2.0
-        f = scipy.fft.dct(c, type=1, axis=axis)
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below
+        if kind == 1:
+            c *= 0.5
+            c[idx0] *= 2.0
+            f = scipy.fft.dct(c, type=3, axis=axis)
+        else:
+            idx_end = list(idx0)
+            idx_end[axis] = n - 1
+            c *= 0.5
+            c[idx0] *= 2.0
+            c[tuple(idx_end)] *= 2.0
+            f = scipy.fft.dct(c, type=1, axis=axis)
+    _check_no_overflow(f, "coeffs give values")
     return np.ascontiguousarray(np.flip(f, axis=axis))
 
 
@@ -369,8 +380,9 @@ def differentiate(
     Raises
     ------
     TypeError, ValueError
-        For bad ``coeffs``, ``m``, ``axis`` or ``interval``, or a size beyond
-        the budget (work ``~min(m, n) * (size + 1000 n)``: one pass per order).
+        For bad ``coeffs``, ``m``, ``axis`` or ``interval``, coefficients that
+        overflow (e.g. a tiny interval), or a size beyond the budget (work
+        ``~min(m, n) * (size + 1000 n)``: one pass per order).
 
     Notes
     -----
@@ -390,18 +402,20 @@ def differentiate(
     _check_transform_budget(arr, "coeffs", 3.0, 4.0 * orders)
     check_budget(f"m = {m} with coeffs of shape {arr.shape}", work=orders * (4.0 * arr.size + 1000.0 * n_in))
     c = np.moveaxis(arr, axis, -1).copy()
-    scale = 2.0 / (b - a)
-    for _ in range(m):
-        n = c.shape[-1]
-        if n == 1:
-            c = np.zeros_like(c)
-            break
-        d = np.zeros(c.shape[:-1] + (n - 1,), dtype=c.dtype)
-        # d_{k-1} = d_{k+1} + 2k c_k
-        for k in range(n - 1, 0, -1):
-            d[..., k - 1] = 2.0 * k * c[..., k] + (d[..., k + 1] if k + 1 < n - 1 else 0.0)
-        d[..., 0] *= 0.5
-        c = d * scale
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below
+        scale = 2.0 / (b - a)
+        for _ in range(m):
+            n = c.shape[-1]
+            if n == 1:
+                c = np.zeros_like(c)
+                break
+            d = np.zeros(c.shape[:-1] + (n - 1,), dtype=c.dtype)
+            # d_{k-1} = d_{k+1} + 2k c_k
+            for k in range(n - 1, 0, -1):
+                d[..., k - 1] = 2.0 * k * c[..., k] + (d[..., k + 1] if k + 1 < n - 1 else 0.0)
+            d[..., 0] *= 0.5
+            c = d * scale
+    _check_no_overflow(c, f"coeffs, m = {m} and interval = {(a, b)} give derivative coefficients")
     return np.ascontiguousarray(np.moveaxis(c, -1, axis))
 
 
@@ -426,8 +440,8 @@ def integrate(coeffs: Any, *, axis: int = -1, interval: tuple[float, float] = (-
     Raises
     ------
     TypeError, ValueError
-        For bad ``coeffs``, ``axis`` or ``interval``, or ``coeffs`` beyond the
-        size budget (memory about four copies).
+        For bad ``coeffs``, ``axis`` or ``interval``, a result that overflows,
+        or ``coeffs`` beyond the size budget (memory about four copies).
 
     Notes
     -----
@@ -448,13 +462,15 @@ def integrate(coeffs: Any, *, axis: int = -1, interval: tuple[float, float] = (-
     cp = np.zeros(c.shape[:-1] + (n + 2,), dtype=c.dtype)
     cp[..., :n] = c
     out = np.zeros(c.shape[:-1] + (n + 1,), dtype=c.dtype)
-    out[..., 1] = cp[..., 0] - 0.5 * cp[..., 2]
-    if n >= 2:
-        k = np.arange(2, n + 1, dtype=np.float64)
-        out[..., 2:] = (cp[..., 1:n] - cp[..., 3 : n + 2]) / (2.0 * k)
-    signs = np.where(np.arange(1, n + 1) % 2 == 0, 1.0, -1.0)
-    out[..., 0] = -(out[..., 1:] @ signs)
-    out *= 0.5 * (b - a)
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below
+        out[..., 1] = cp[..., 0] - 0.5 * cp[..., 2]
+        if n >= 2:
+            k = np.arange(2, n + 1, dtype=np.float64)
+            out[..., 2:] = (cp[..., 1:n] - cp[..., 3 : n + 2]) / (2.0 * k)
+        signs = np.where(np.arange(1, n + 1) % 2 == 0, 1.0, -1.0)
+        out[..., 0] = -(out[..., 1:] @ signs)
+        out *= 0.5 * (b - a)
+    _check_no_overflow(out, f"coeffs and interval = {(a, b)} give integral coefficients")
     return np.ascontiguousarray(np.moveaxis(out, -1, axis))
 
 
@@ -478,8 +494,8 @@ def definite_integral(coeffs: Any, *, axis: int = -1, interval: tuple[float, flo
     Raises
     ------
     TypeError, ValueError
-        For bad ``coeffs``, ``axis`` or ``interval``, or ``coeffs`` beyond the
-        size budget (memory about one copy).
+        For bad ``coeffs``, ``axis`` or ``interval``, a result that overflows,
+        or ``coeffs`` beyond the size budget (memory about one copy).
 
     Notes
     -----
@@ -498,7 +514,9 @@ def definite_integral(coeffs: Any, *, axis: int = -1, interval: tuple[float, flo
     moments = np.zeros(n)
     k_even = np.arange(0, n, 2, dtype=np.float64)
     moments[::2] = 2.0 / (1.0 - k_even * k_even) * (0.5 * (b - a))
-    out = np.moveaxis(arr, axis, -1) @ moments
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below
+        out = np.moveaxis(arr, axis, -1) @ moments
+    _check_no_overflow(out, f"coeffs and interval = {(a, b)} give an integral")
     return out[()] if isinstance(out, np.ndarray) and out.ndim == 0 else out
 
 

@@ -438,3 +438,19 @@ def test_size_budget_refuses_before_allocating():
         cardinal_fractional_derivative([1.0], 10**4, 1.5)  # tables of ~1e13 values
     with pytest.raises(ValueError, match=r"degree = 1000000000 with x of shape \(1,\) needs"):
         cardinal_bspline([1.0], 10**9)
+
+
+@pytest.mark.parametrize(("p", "alpha"), [(3, 1.5), (2, 1.9), (4, 0.5), (1, 1.5)])
+def test_fractional_derivative_just_right_of_a_knot_is_finite(p, alpha):
+    """At x = knot + 1e-308 .. 1e-100 the Taylor term B^(r)(x) (x - s)^(r-alpha) is 0 * inf in float64
+    (the coefficient underflows, the power overflows); the product is tiny and must not become NaN."""
+    xs = np.array([1e-308, 1e-300, 1e-200, 1e-160, 1e-100, 1e-20])
+    got = cardinal_fractional_derivative(xs, p, alpha)
+    want = np.array([float(ref.cardinal_frac_derivative_mp(x, p, alpha)) for x in xs])
+    assert np.all(np.isfinite(got))
+    # the documented floor: absolute 1e-14 times the size of the derivative on the support (here O(1))
+    assert np.all(np.abs(got - want) <= 1e-12 * np.abs(want) + 1e-14)
+    # the same next to the end knot 0 of clamped bases: left derivative on [0, 1], right one on [-1, 0]
+    left = BSplineBasis(open_uniform_knots(p, 8, (0.0, 1.0)), p).fractional_derivative(xs, alpha, side="left")
+    right = BSplineBasis(open_uniform_knots(p, 8, (-1.0, 0.0)), p).fractional_derivative(-xs, alpha, side="right")
+    assert not np.isnan(left).any() and not np.isnan(right).any()

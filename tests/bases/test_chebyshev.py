@@ -429,3 +429,19 @@ def test_size_budget():
         points(10**9)
     with pytest.raises(ValueError, match=r"coeffs of shape \(10000, 4\) at x of shape \(100000,\) needs"):
         evaluate(np.ones((10**4, 4)), np.zeros(10**5))  # a 10^9-value output
+
+
+def test_overflowing_results_are_refused():
+    """Finite input whose exact result exceeds float64: a ValueError, not inf or NaN."""
+    with pytest.raises(ValueError, match="integral coefficients beyond the float64 range"):
+        integrate([1e308, 1e308], interval=(0.0, 1e308))
+    with pytest.raises(ValueError, match="derivative coefficients beyond the float64 range"):
+        differentiate([0.0, 0.0, 1e308], interval=(0.0, 1e-300))
+    with pytest.raises(ValueError, match="an integral beyond the float64 range"):
+        definite_integral([1e308, 0.0, 1e308], interval=(0.0, 1.7e308))
+    with pytest.raises(ValueError, match="coeffs give values beyond"):
+        coeffs_to_vals(np.full(10, 1e308))
+    with pytest.raises(ValueError, match="values give coefficients beyond"):
+        vals_to_coeffs(np.r_[1.7e308, -1.7e308, 1.7e308])
+    # large but representable results pass unchanged
+    assert definite_integral([1e300], interval=(0.0, 1e7)) == pytest.approx(1e307, rel=4 * EPS)
