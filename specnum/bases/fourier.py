@@ -22,7 +22,9 @@ full linear convolution (:func:`linear_convolve_2d`).
 Sample and coefficient axes must be non-empty (batch axes may be empty), and
 every function refuses, before allocating, a call whose memory or work
 exceeds the size budget of :func:`specnum.size_budget` (by default 4 GiB and
-about a minute of work). ``axis`` is keyword-only.
+about a minute of work). A result beyond the float64 range (finite input near
+the float64 limit) raises ``ValueError`` instead of returning inf or NaN.
+``axis`` is keyword-only.
 """
 
 from __future__ import annotations
@@ -56,6 +58,13 @@ def _array(value: Any, name: str, min_ndim: int) -> np.ndarray:
 def _nonempty(arr: np.ndarray, name: str, axes: tuple[int, ...]) -> None:
     if any(arr.shape[ax] == 0 for ax in axes):
         raise ValueError(f"{name} must have non-empty sample/coefficient axes, got shape {arr.shape}")
+
+
+def _finite_result(out: np.ndarray, what: str) -> np.ndarray:
+    """Finite input gave a non-finite result only through overflow: refuse it."""
+    if not np.all(np.isfinite(out)):
+        raise ValueError(f"{what} give results beyond the float64 range (overflow); rescale the input")
+    return out
 
 
 def _fft_budget(what: str, complex_entries: float, work_entries: float, length: int) -> None:
@@ -162,8 +171,8 @@ def fft_centered(values: Any, L: int | None = None, *, axis: int = -1) -> np.nda
     ------
     TypeError, ValueError
         For bad input (non-numeric, non-finite, no samples along ``axis``),
-        ``axis`` or ``L``, or ``values`` beyond the size budget (memory about
-        two complex copies).
+        ``axis`` or ``L``, ``values`` beyond the size budget (memory about
+        two complex copies), or a result that overflows.
 
     Examples
     --------
@@ -178,7 +187,7 @@ def fft_centered(values: Any, L: int | None = None, *, axis: int = -1) -> np.nda
     L = (n - 1) // 2 if L is None else as_int(L, "L", minimum=0, maximum=(n - 1) // 2)
     _fft_budget(f"values of shape {arr.shape}", 2.0 * arr.size, arr.size, n)
     full = scipy.fft.fft(arr, axis=axis, norm="forward")
-    return np.ascontiguousarray(np.take(full, np.arange(-L, L + 1) % n, axis=axis))
+    return _finite_result(np.ascontiguousarray(np.take(full, np.arange(-L, L + 1) % n, axis=axis)), "values")
 
 
 def ifft_centered(coeffs: Any, n: int | None = None, *, axis: int = -1) -> np.ndarray:
@@ -201,8 +210,9 @@ def ifft_centered(coeffs: Any, n: int | None = None, *, axis: int = -1) -> np.nd
     Raises
     ------
     TypeError, ValueError
-        For bad input, an even coefficient length, ``n < 2L + 1``, or an
-        output (``batch * n`` complex values) beyond the size budget.
+        For bad input, an even coefficient length, ``n < 2L + 1``, an output
+        (``batch * n`` complex values) beyond the size budget, or a result
+        that overflows.
 
     Examples
     --------
@@ -221,7 +231,7 @@ def ifft_centered(coeffs: Any, n: int | None = None, *, axis: int = -1) -> np.nd
     idx = [slice(None)] * arr.ndim
     idx[axis] = np.arange(-L, L + 1) % n
     pad[tuple(idx)] = arr
-    return np.ascontiguousarray(scipy.fft.ifft(pad, axis=axis, norm="forward"))
+    return _finite_result(np.ascontiguousarray(scipy.fft.ifft(pad, axis=axis, norm="forward")), "coeffs")
 
 
 def fft2_centered(values: Any, L: int | None = None) -> np.ndarray:
@@ -243,7 +253,8 @@ def fft2_centered(values: Any, L: int | None = None) -> np.ndarray:
     ------
     TypeError, ValueError
         For bad input (non-numeric, non-finite, fewer than 2 dimensions or
-        empty last axes) or ``L``, or ``values`` beyond the size budget.
+        empty last axes) or ``L``, ``values`` beyond the size budget, or a
+        result that overflows.
 
     Notes
     -----
@@ -263,7 +274,7 @@ def fft2_centered(values: Any, L: int | None = None) -> np.ndarray:
     L = lmax if L is None else as_int(L, "L", minimum=0, maximum=lmax)
     full = scipy.fft.fft2(arr, norm="forward")
     k = np.arange(-L, L + 1)
-    return np.ascontiguousarray(full[..., (k % n1)[:, None], (k % n2)[None, :]])
+    return _finite_result(np.ascontiguousarray(full[..., (k % n1)[:, None], (k % n2)[None, :]]), "values")
 
 
 def ifft2_centered(coeffs: Any, shape: tuple[int, int] | None = None) -> np.ndarray:
@@ -285,8 +296,8 @@ def ifft2_centered(coeffs: Any, shape: tuple[int, int] | None = None) -> np.ndar
     ------
     TypeError, ValueError
         For bad input, non-square or even-sized coefficient axes, a grid that
-        is too small, or an output (``batch * N1 * N2`` complex values) beyond
-        the size budget.
+        is too small, an output (``batch * N1 * N2`` complex values) beyond
+        the size budget, or a result that overflows.
 
     Examples
     --------
@@ -314,7 +325,7 @@ def ifft2_centered(coeffs: Any, shape: tuple[int, int] | None = None) -> np.ndar
     pad = np.zeros(arr.shape[:-2] + (n1, n2), dtype=np.complex128)
     k = np.arange(-L, L + 1)
     pad[..., (k % n1)[:, None], (k % n2)[None, :]] = arr
-    return np.ascontiguousarray(scipy.fft.ifft2(pad, norm="forward"))
+    return _finite_result(np.ascontiguousarray(scipy.fft.ifft2(pad, norm="forward")), "coeffs")
 
 
 def linear_convolve_2d(a: Any, b: Any) -> np.ndarray:
@@ -343,7 +354,7 @@ def linear_convolve_2d(a: Any, b: Any) -> np.ndarray:
         For non-numeric, non-finite or less than 2-d input, empty last two
         axes, batch shapes that do not broadcast, or padded transforms
         (``batch * P1 * P2`` complex values, three of them) beyond the size
-        budget.
+        budget, or a result that overflows.
 
     Notes
     -----
@@ -378,14 +389,16 @@ def linear_convolve_2d(a: Any, b: Any) -> np.ndarray:
     )
     pm = scipy.fft.next_fast_len(m, real=True)
     pn = scipy.fft.next_fast_len(n, real=True)
-    if np.iscomplexobj(x) or np.iscomplexobj(y):
-        fx = scipy.fft.fft2(x, s=(pm, pn))
-        fy = scipy.fft.fft2(y, s=(pm, pn))
-        out = scipy.fft.ifft2(fx * fy)[..., :m, :n]
-    else:
-        fx = scipy.fft.rfft2(x, s=(pm, pn))
-        fy = scipy.fft.rfft2(y, s=(pm, pn))
-        out = scipy.fft.irfft2(fx * fy, s=(pm, pn))[..., :m, :n]
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below
+        if np.iscomplexobj(x) or np.iscomplexobj(y):
+            fx = scipy.fft.fft2(x, s=(pm, pn))
+            fy = scipy.fft.fft2(y, s=(pm, pn))
+            out = scipy.fft.ifft2(fx * fy)[..., :m, :n]
+        else:
+            fx = scipy.fft.rfft2(x, s=(pm, pn))
+            fy = scipy.fft.rfft2(y, s=(pm, pn))
+            out = scipy.fft.irfft2(fx * fy, s=(pm, pn))[..., :m, :n]
+    _finite_result(out, "a and b")
     return np.ascontiguousarray(np.broadcast_to(out, batch + (m, n)))
 
 
@@ -409,7 +422,8 @@ def fourier_series_eval(coeffs: Any, theta: Any, phi: Any) -> np.ndarray:
     TypeError, ValueError
         For bad input, non-square or even-sized coefficient axes, angle
         arrays that do not broadcast, or memory (``(batch + 2) (2L+1) P``
-        complex values) or work (``batch (2L+1)^2 P``) beyond the size budget.
+        complex values) or work (``batch (2L+1)^2 P``) beyond the size budget,
+        or a result that overflows.
 
     Notes
     -----
@@ -446,6 +460,7 @@ def fourier_series_eval(coeffs: Any, theta: Any, phi: Any) -> np.ndarray:
     k = np.arange(-L, L + 1, dtype=np.float64)
     e_theta = np.exp(1j * k[:, None] * th[None, :])  # (2L+1, P)
     e_phi = np.exp(1j * k[:, None] * ph[None, :])  # (2L+1, P)
-    partial = arr.astype(np.complex128) @ e_phi  # (..., 2L+1 [u], P)
-    out = np.einsum("...up,up->...p", partial, e_theta)
-    return out.reshape(arr.shape[:-2] + pshape)
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below
+        partial = arr.astype(np.complex128) @ e_phi  # (..., 2L+1 [u], P)
+        out = np.einsum("...up,up->...p", partial, e_theta)
+    return _finite_result(out, "coeffs").reshape(arr.shape[:-2] + pshape)

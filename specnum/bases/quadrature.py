@@ -563,7 +563,7 @@ class QuadratureRule:
         ------
         ValueError
             If the length along ``axis`` is not ``n``, the values are 0-d or hold
-            NaN or infinity, or ``axis`` is out of range.
+            NaN or infinity, ``axis`` is out of range, or the integral overflows.
         TypeError
             If the values are not numeric.
         """
@@ -583,7 +583,10 @@ class QuadratureRule:
             bad = int(arr.size - np.count_nonzero(np.isfinite(arr)))
             raise ValueError(f"{what} must be finite, got {bad} non-finite value(s) (NaN or inf)")
         arr = np.moveaxis(arr, axis, -1)
-        out = arr @ self.weights
+        with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below
+            out = arr @ self.weights
+        if not np.all(np.isfinite(out)):
+            raise ValueError(f"{what} give an integral beyond the float64 range (overflow); rescale the values")
         return out[()] if isinstance(out, np.ndarray) and out.ndim == 0 else out
 
 

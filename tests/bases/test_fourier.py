@@ -224,3 +224,14 @@ def test_axis_is_keyword_only():
     with pytest.raises(TypeError):
         ifft_centered(np.ones((3, 5)), 5, 0)
     np.testing.assert_allclose(fft_centered(np.ones((5, 3)), 1, axis=0)[1], np.ones(3))
+
+
+def test_overflowing_results_are_refused():
+    big = np.full((3, 3), 1e200)
+    with pytest.raises(ValueError, match="a and b give results beyond the float64 range"):
+        linear_convolve_2d(big, big)  # 9e400
+    with pytest.raises(ValueError, match="coeffs give results beyond"):
+        ifft_centered(np.full(5, 1e308))
+    with pytest.raises(ValueError, match="coeffs give results beyond"):
+        fourier_series_eval(np.full((3, 3), 1e308), 0.0, 0.0)
+    assert np.all(np.isfinite(linear_convolve_2d(np.full((3, 3), 1e150), np.full((3, 3), 1e150))))

@@ -447,6 +447,8 @@ def test_integrate_refuses_non_finite_values():
         rule.integrate(lambda x: np.where(x > 0, np.inf, 1.0))
     with pytest.raises(ValueError, match="values_or_callable must be finite"):
         rule.integrate(np.array([1.0, 1j * np.inf, 0.0]))
+    with pytest.raises(ValueError, match="integral beyond the float64 range"):
+        rule.integrate(np.full(3, 1.7e308))  # sum(w) = 2
 
 
 def test_options_are_keyword_only():
