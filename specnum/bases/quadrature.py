@@ -141,7 +141,7 @@ def _clenshaw_curtis_reference(n: int) -> tuple[np.ndarray, np.ndarray]:
 
 def _map(x: np.ndarray, w: np.ndarray, interval: tuple[float, float], scale: float | None = None):
     a, b = interval
-    half = 0.5 * (b - a)  # finite: _rule_interval checked b - a
+    half = 0.5 * (b - a)  # finite: as_interval checked b - a
     mid = 0.5 * a + 0.5 * b  # equals 0.5 * (a + b) (halving is exact) without overflowing
     xt = mid + half * x
     xt[0], xt[-1] = max(xt[0], a), min(xt[-1], b)
@@ -208,7 +208,7 @@ def gauss_jacobi(
     n : int
         Number of nodes, ``n >= 1``.
     alpha, beta : float
-        Jacobi exponents in ``(-1, 1e6]`` (:data:`JACOBI_EXPONENT_MAX`; beyond
+        Jacobi exponents in ``(-1, 1e6]`` (beyond
         it the weight is a Gaussian to within rounding: use a Gauss-Hermite rule).
     interval : (float, float), optional
         Finite interval ``(a, b)``, ``a < b``; default ``(-1, 1)``.
