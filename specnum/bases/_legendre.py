@@ -2,7 +2,9 @@
 
 Cached flat-index tables, the normalised associated-Legendre recurrence coefficients,
 the normalisation/phase scale vector, the kernel call evaluating the real harmonics at
-validated unit vectors, and the 0-d-preserving float conversion of angle arguments.
+validated unit vectors, the size-budget estimate of an evaluation, the shape checks that
+run before any array is converted, and the 0-d-preserving float conversion of angle
+arguments.
 Used by :mod:`specnum.bases.sphharm` (evaluation), :mod:`specnum.bases.spheregrid`
 (grid tables of the transforms) and :mod:`specnum.bases.rotations` (angle conversion).
 Kept in its own module so that these three never import one another's internals, and
@@ -18,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from specnum._validation import as_float_array, readonly
+from specnum._validation import as_float_array, check_budget, readonly
 from specnum.bases._sphharm_kernels import legendre_coefficients, real_sph_harm_kernel
 
 __all__: list[str] = []
@@ -71,6 +73,46 @@ def _eval_unit(lmax: int, xyz: np.ndarray, normalization: str, condon_shortley: 
     out = np.empty((pts.shape[0], (lmax + 1) ** 2))
     real_sph_harm_kernel(pts, lmax, a, b, diag, scale, out)
     return out.reshape(batch + ((lmax + 1) ** 2,))
+
+
+def _capped(n: int) -> float:
+    """``float(n)`` for size estimates, capped at 2**60 (finite for any int; still above every budget)."""
+    return float(min(n, 2**60))
+
+
+def _sh_budget(lmax: int, npoints: int, where: str) -> None:
+    """Refuse an evaluation of degrees ``0..lmax`` at ``npoints`` points beyond the size budget.
+
+    Memory: the output, the point copies and the cached tables; work: about 12 operations
+    per output entry (recurrence, azimuthal factor, scaling).
+    """
+    K = _capped(lmax + 1) ** 2
+    n = _capped(npoints)
+    check_budget(
+        f"lmax = {lmax} at {npoints} point(s) ({where})",
+        memory=8.0 * (n * K + 12.0 * n + 4.0 * K),
+        work=12.0 * n * K + 10.0 * K,
+    )
+
+
+def _shape_of(value: Any, name: str) -> tuple[int, ...]:
+    """Shape of an array-like without converting it (``TypeError`` naming ``name`` if it has none)."""
+    try:
+        return tuple(int(d) for d in np.shape(value))
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be an array-like of numbers with a regular shape, got {type(value).__name__}") from None
+
+
+def _broadcast_shape(values: dict[str, Any]) -> tuple[int, ...]:
+    """Broadcast shape of named array-likes, checked before any conversion."""
+    shapes = {name: _shape_of(v, name) for name, v in values.items()}
+    try:
+        return tuple(np.broadcast_shapes(*shapes.values()))
+    except ValueError:
+        keys = list(shapes)
+        names = keys[0] if len(keys) == 1 else ", ".join(keys[:-1]) + " and " + keys[-1]
+        got = ", ".join(str(sh) for sh in shapes.values())
+        raise ValueError(f"{names} must broadcast together, got shapes {got}") from None
 
 
 def _as_array(value: Any, name: str) -> np.ndarray:
