@@ -100,7 +100,9 @@ def _shape_of(value: Any, name: str) -> tuple[int, ...]:
     try:
         return tuple(int(d) for d in np.shape(value))
     except (TypeError, ValueError):
-        raise TypeError(f"{name} must be an array-like of numbers with a regular shape, got {type(value).__name__}") from None
+        raise TypeError(
+            f"{name} must be an array-like of numbers with a regular shape, got {type(value).__name__}"
+        ) from None
 
 
 def _broadcast_shape(values: dict[str, Any]) -> tuple[int, ...]:

@@ -56,8 +56,8 @@ def real_sph_harm_kernel(xyz, lmax, coef_a, coef_b, diag, scale, out):
     Uses reduced normalised Legendre functions ``B_l^m(z) = N_lm Pbar_l^m(z) / s^m``
     (polynomials in z) and ``s^m (cos m phi, sin m phi)`` from the recurrence of
     ``(x + i y)^m``. ``coef_a``, ``coef_b`` are the three-term coefficients packed
-    by ``l*(l+1)//2 + m`` (:func:`legendre_coefficients`), ``diag[m] = sqrt((2m+1)/(2m))`` and ``scale[k]`` multiplies entry k
-    (normalisation, sqrt(2) for m != 0, phase). The recurrences in l run for all m
+    by ``l*(l+1)//2 + m`` (:func:`legendre_coefficients`), ``diag[m] = sqrt((2m+1)/(2m))``
+    and ``scale[k]`` multiplies entry k (normalisation, sqrt(2) for m != 0, phase). The recurrences in l run for all m
     at once (degree l outer, order m inner), so each point's row is written in order.
 
     At high degree ``B_l^m`` can exceed the float64 range (it grows like ``1/s^m``) while

@@ -239,8 +239,8 @@ class GauntSparse:
     ``l1+l2+l3`` even, ``|m3| in {|m1|+|m2|, ||m1|-|m2||}``, an even number of
     negative ``m``; accidental zeros of 3j symbols are dropped as well). All arrays
     are read-only: arrays given writeable are copied first, so the caller's arrays
-    stay writeable and later changes to them cannot reach the table. The product of two expansions is
-    ``c[k3] = sum values * x1[k1] * x2[k2]`` (e.g. ``np.add.at`` or a scipy sparse
+    stay writeable and later changes to them cannot reach the table. The product of
+    two expansions is ``c[k3] = sum values * x1[k1] * x2[k2]`` (e.g. ``np.add.at`` or a scipy sparse
     matrix with rows ``k1 * shape[1] + k2``).
     """
 
@@ -259,7 +259,11 @@ class GauntSparse:
         lmax2 = as_int(self.lmax2, "lmax2", minimum=0)
         lmax_out = as_int(self.lmax_out, "lmax_out", minimum=0)
         shape = ((lmax1 + 1) ** 2, (lmax2 + 1) ** 2, (lmax_out + 1) ** 2)
-        if tuple(self.shape) != shape:
+        try:
+            given = tuple(self.shape)
+        except TypeError:
+            raise TypeError(f"shape must be a tuple of 3 ints, got {type(self.shape).__name__}") from None
+        if given != shape:
             raise ValueError(f"shape must be {shape} for the given lmax1, lmax2, lmax_out, got {self.shape}")
         nnz = None
         for name, dtype in (("k1", np.int32), ("k2", np.int32), ("k3", np.int32), ("values", np.float64)):
@@ -303,7 +307,10 @@ def _lmax_triple(lmax1: Any, lmax2: Any, lmax_out: Any) -> tuple[int, int, int]:
     lmax1 = as_int(lmax1, "lmax1", minimum=0, maximum=MAX_GAUNT_DEGREE)
     lmax2 = as_int(lmax2, "lmax2", minimum=0, maximum=MAX_GAUNT_DEGREE)
     if lmax_out is None:
-        lmax_out = min(lmax1 + lmax2, MAX_GAUNT_DEGREE)
+        lmax_out = lmax1 + lmax2
+        if lmax_out > MAX_GAUNT_DEGREE:
+            raise ValueError(f"lmax_out (default lmax1 + lmax2 = {lmax_out}) must be <= MAX_GAUNT_DEGREE = "
+                             f"{MAX_GAUNT_DEGREE}; pass a smaller lmax_out")
     else:
         lmax_out = as_int(lmax_out, "lmax_out", minimum=0, maximum=MAX_GAUNT_DEGREE)
     return lmax1, lmax2, lmax_out
@@ -500,8 +507,11 @@ def _triple(l1: Any, l2: Any, l3: Any) -> tuple[int, int, int]:
 
 def _recursion_degrees(l1: Any, l2: Any) -> tuple[int, int]:
     """Validate ``l1, l2 >= 0`` with ``l1 + l2 <= MAX_RECURSION_DEGREE``."""
-    l1 = as_int(l1, "l1", minimum=0, maximum=MAX_RECURSION_DEGREE)
-    l2 = as_int(l2, "l2", minimum=0, maximum=MAX_RECURSION_DEGREE - l1)
+    l1 = as_int(l1, "l1", minimum=0)
+    l2 = as_int(l2, "l2", minimum=0)
+    if l1 + l2 > MAX_RECURSION_DEGREE:
+        raise ValueError(f"l1 + l2 must be <= MAX_RECURSION_DEGREE = {MAX_RECURSION_DEGREE} (float64 recursion "
+                         f"coefficients lose their digits beyond), got l1 = {l1}, l2 = {l2}")
     return l1, l2
 
 
