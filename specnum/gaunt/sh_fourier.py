@@ -151,15 +151,15 @@ def _checksum(tables: tuple[np.ndarray, ...]) -> str:
 
 def _load_verified(fname: Path, key: str) -> tuple[tuple[np.ndarray, ...] | None, str]:
     """The tables stored in ``fname`` if its key and checksum match, else ``(None, reason)``."""
-    try:
-        with np.load(fname, allow_pickle=False) as data:
+    try:  # the file object is ours to close, also when np.load rejects its content
+        with open(fname, "rb") as fh, np.load(fh, allow_pickle=False) as data:
             stored_key = str(data["key"][()])
             if stored_key != key:
                 return None, f"it holds {stored_key!r}"
             n = int(data["count"])
             tables = tuple(np.array(data[f"t{i}"]) for i in range(n))
             stored_sum = str(data["checksum"][()])
-    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
+    except (OSError, ValueError, KeyError, EOFError, TypeError, zipfile.BadZipFile) as exc:  # TypeError: an .npy file
         return None, f"it cannot be read ({type(exc).__name__}: {exc})"
     if _checksum(tables) != stored_sum:
         return None, "its checksum does not match its content"

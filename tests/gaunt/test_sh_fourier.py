@@ -17,6 +17,9 @@ from tests.reference.ref_gaunt import (
     ref_sh_to_fourier_entry,
 )
 
+# a cache file that cannot be read must be closed again (no "unclosed file" warning)
+pytestmark = pytest.mark.filterwarnings("error::ResourceWarning")
+
 EPS = np.finfo(float).eps
 
 
@@ -278,6 +281,12 @@ def test_file_of_an_older_format_or_another_key_is_rebuilt(tmp_path):
         f.write_bytes(next(other.iterdir()).read_bytes())
 
     _check_recovers(tmp_path, other_key)
+
+    def npy_file(f):  # a plain .npy array under the table's name
+        with open(f, "wb") as fh:
+            np.save(fh, np.zeros(3))
+
+    _check_recovers(tmp_path, npy_file)
 
 
 def test_cache_key_separates_every_size(tmp_path):
