@@ -21,7 +21,7 @@ from numba import njit
 __all__ = ["gather_items", "scatter_items", "unfold_values", "fold_values"]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def gather_items(c, row0, nb, b0, base, stride, buf):  # pragma: no cover - compiled
     """``buf[base[k] + (b0 + b) * stride[k]] = c[row0 + b, k]`` for ``b < nb`` (past the end of ``c``: 0).
 
@@ -38,7 +38,7 @@ def gather_items(c, row0, nb, b0, base, stride, buf):  # pragma: no cover - comp
             buf[base[k] + (b0 + b) * stride[k]] = 0.0
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def scatter_items(buf, base, stride, nb, row0, out):  # pragma: no cover - compiled
     """Inverse of :func:`gather_items`: ``out[row0 + b, k] = buf[base[k] + b * stride[k]]``."""
     K = out.shape[1]
@@ -48,7 +48,7 @@ def scatter_items(buf, base, stride, nb, row0, out):  # pragma: no cover - compi
             out[row0 + b, k] = buf[base[k] + b * stride[k]]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def unfold_values(E, O, nt, nphi, nbv, V):  # pragma: no cover - compiled
     """Grid values ``V[:nbv] (nbv, nt, nphi)`` from folded values ``E``, ``O``."""
     nh = E.shape[2]
@@ -74,7 +74,7 @@ def unfold_values(E, O, nt, nphi, nbv, V):  # pragma: no cover - compiled
                         V[b, s, j] = es
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def fold_values(V, row0, nb, nh, E, O):  # pragma: no cover - compiled
     """Folded values ``E``, ``O`` of grid values ``V[row0 : row0 + nb]`` (zero past the last row)."""
     nt = V.shape[1]

@@ -10,7 +10,7 @@ from numba import njit
 
 __all__ = ["gaunt_pairs_kernel", "gaunt_pairs_vjp_kernel", "folded_product", "absmax"]
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def folded_product(Ea, Oa, ia, Eb, Ob, ib, n, PE, PO):  # pragma: no cover - compiled
     """Folded values of the pointwise product of two functions given by folded values.
 
