@@ -19,7 +19,10 @@ sphere-grid route with the transform form chosen by ``specnum.bases.spheregrid``
 without a method), the peers, ratios, the backward pass (``gaunt_product_vjp``) over the forward
 one, accuracy (max deviation from the float64 "grid" result relative to its max). All columns of
 a row are timed in turn, round after round (the machine is shared), and the minimum per call
-over the rounds is reported.
+over the rounds is reported. "auto/best" divides the time of the auto call by that of the
+fastest public method; "picked/best" divides the time of the method auto picks (its own
+column) by it, which shows whether the choice is right without the run-to-run noise of timing
+the same method twice.
 
 Rates: the *separable flop count* of one product on the product grid (``n_theta`` =
 ``(L1+L2+Lo)//2 + 1`` latitudes, ``n_phi = L1+L2+Lo+1`` azimuths) is
@@ -241,6 +244,7 @@ def run_table(args, threads: int):
             row = [L, dtype] + [fmt_seconds(times[col.get(v, v)].min) if col.get(v, v) in times else "-"
                                 for v in METHODS + ["auto", "numpy dense grid", "e3nn"]]
             row += [best.split()[0], pick, f"{t_auto / times[best].min:.2f}",
+                    f"{times[f'{pick} (public)'].min / times[best].min:.2f}",
                     f"{times['numpy dense grid'].min / t_auto:.2f}" if "numpy dense grid" in times else "-",
                     f"{times['e3nn'].min / t_auto:.1f}" if "e3nn" in times else "-",
                     f"{times['backward'].min / t_auto:.2f}",
@@ -249,13 +253,13 @@ def run_table(args, threads: int):
             rows.append(row)
             fl = separable_flops(L, L, 2 * L)
             gf = fl * nrow / t_auto / 1e9
-            rates.append([L, dtype, f"{fl / 1e6:.3f}", f"{gf:.2f}", f"{peaks[dtype]:.1f}",
+            rates.append([L, dtype, f"{fl / 1e6:.3g}", f"{gf:.2f}", f"{peaks[dtype]:.1f}",
                           f"{100 * gf / peaks[dtype]:.1f}%"])
             print(f"  done L={L} {dtype} threads={threads}", flush=True)
     print(f"\n### {threads} thread(s), {args.batch} x {args.channels} = {args.batch * args.channels} products\n")
     print_table(rows, ["L", "dtype", *METHODS, "auto", "numpy dense grid", "e3nn uuu", "best", "auto picks",
-                       "auto/best", "numpy dense/auto", "e3nn/auto", "backward/forward", "max rel err (specnum)",
-                       "rel err e3nn"])
+                       "auto/best", "picked/best", "numpy dense/auto", "e3nn/auto", "backward/forward",
+                       "max rel err (specnum)", "rel err e3nn"])
     print()
     print_table(rates, ["L", "dtype", "separable Mflop/product", "auto GFlop/s", "matmul peak GFlop/s",
                         "fraction of peak"])
@@ -295,12 +299,14 @@ def run_batches(args, threads: int):
                 t_auto = t.pop("auto")
                 b = min(t, key=t.get)
                 best[(dtype, nrow, L)] = b
+                pick = choose_method(L, L, 2 * L, nrow=nrow, dtype=dtype)
                 rows.append([dtype, nrow, L,
                              *(fmt_seconds(t[m]) if m in t else "-" for m in ("direct", "grid", "fourier")),
-                             fmt_seconds(t_auto), b, choose_method(L, L, 2 * L, nrow=nrow, dtype=dtype),
-                             f"{t_auto / t[b]:.2f}"])
+                             fmt_seconds(t_auto), b, pick,
+                             f"{t_auto / t[b]:.2f}", f"{t[pick] / t[b]:.2f}"])
     print(f"\n### auto against the best method per batch size, {threads} thread(s)\n")
-    print_table(rows, ["dtype", "batch", "L", "direct", "grid", "fourier", "auto", "best", "auto picks", "auto/best"])
+    print_table(rows, ["dtype", "batch", "L", "direct", "grid", "fourier", "auto", "best", "auto picks", "auto/best",
+                       "picked/best"])
     if args.crossover:
         print("\n_BEST = {")
         for dtype in args.dtypes:

@@ -31,8 +31,14 @@ def _controller():
     return ThreadpoolController()
 
 
+@lru_cache(maxsize=1)
+def _blas_libs() -> tuple:
+    """threadpoolctl's controllers of the BLAS libraries loaded in the process."""
+    return tuple(_controller().select(user_api="blas").lib_controllers)
+
+
 def _blas_threads() -> int:
-    counts = [lib.num_threads for lib in _controller().select(user_api="blas").lib_controllers]
+    counts = [lib.num_threads for lib in _blas_libs()]
     return max(counts) if counts else 1
 
 
@@ -50,9 +56,23 @@ def parallel_workers(work: float) -> int:
 
 @contextlib.contextmanager
 def single_threaded_blas() -> Iterator[None]:
-    """Limit BLAS to one thread inside the block (restored afterwards)."""
-    with _controller().limit(limits=1, user_api="blas"):
+    """Limit BLAS to one thread inside the block (restored afterwards).
+
+    Only libraries running more than one thread are touched, directly through their
+    threadpoolctl controllers (a full ``threadpool_limits`` costs tens of microseconds,
+    comparable to a small call).
+    """
+    changed = []
+    try:
+        for lib in _blas_libs():
+            n = lib.num_threads
+            if n > 1:
+                lib.set_num_threads(1)
+                changed.append((lib, n))
         yield
+    finally:
+        for lib, n in changed:
+            lib.set_num_threads(n)
 
 
 def run_blocks(nrow: int, block: int, fn: Callable[[int, int, int], None], *, workers: int,

@@ -372,10 +372,14 @@ def sphere_transform(lmax: int, grid: SphereGrid, *, dtype: Any = "float64", met
     as_choice(method, "method", TRANSFORM_METHODS)
     dense = _use_dense(method, lmax, grid)
     _check_transform_budget("sphere_transform", lmax, grid, 0, dense)
-    return _transform_cached(lmax, grid.n_theta, grid.n_phi, dtype.name, dense)
+    return _transform_cached(lmax, grid.n_theta, grid.n_phi, "float32" if dtype.char == "f" else "float64", dense)
 
 
 def _as_dtype(value: Any) -> np.dtype:
+    if isinstance(value, np.dtype) and value.char in "fd":  # the working dtypes, without a name lookup
+        return value
+    if isinstance(value, str) and value in ("float64", "float32"):
+        return np.dtype(value)
     try:
         name = np.dtype(value).name
     except TypeError:

@@ -37,10 +37,16 @@ __all__ = [
     "apply_scales",
     "check_result_finite",
     "unbroadcast",
+    "float_name",
 ]
 
 #: Methods accepted by :func:`specnum.gaunt.gaunt_product`.
 METHODS = ("auto", "direct", "fourier", "grid")
+
+
+def float_name(dtype: np.dtype) -> str:
+    """``"float32"`` or ``"float64"`` for a validated working dtype (cheaper than ``dtype.name``)."""
+    return "float32" if dtype.char == "f" else "float64"
 
 
 def as_sh_array(x: Any, name: str) -> tuple[np.ndarray, int]:

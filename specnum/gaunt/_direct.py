@@ -16,6 +16,7 @@ import numpy as np
 
 from specnum.bases._threads import parallel_workers, run_blocks
 from specnum.bases.coupling import real_gaunt_sparse
+from specnum.gaunt._checks import float_name
 from specnum.gaunt._kernels import gaunt_pairs_kernel, gaunt_pairs_vjp_kernel
 
 __all__ = ["direct_product", "direct_product_vjp", "pair_arrays", "pair_tables", "block_rows"]
@@ -59,7 +60,7 @@ def block_rows(itemsize: int) -> int:
 
 def direct_product(a1: np.ndarray, a2: np.ndarray, l1: int, l2: int, lo: int) -> np.ndarray:
     """Gaunt products of the rows of ``a1 (B, n1)``, ``a2 (B, n2)`` (C-contiguous, one dtype)."""
-    tables = pair_tables(l1, l2, lo, a1.dtype.name)
+    tables = pair_tables(l1, l2, lo, float_name(a1.dtype))
     nrow = a1.shape[0]
     out = np.empty((nrow, (lo + 1) ** 2), dtype=a1.dtype)
     block = block_rows(a1.dtype.itemsize)
@@ -74,7 +75,7 @@ def direct_product_vjp(a1: np.ndarray, a2: np.ndarray, g: np.ndarray, l1: int, l
                        lo: int) -> tuple[np.ndarray, np.ndarray]:
     """Gradients ``(P_l1(f2 g), P_l2(f1 g))`` of ``sum g * product(a1, a2)`` in one pass over the
     table of the forward product (C-contiguous rows of one dtype; ``g (B, (lo+1)**2)``)."""
-    tables = pair_tables(l1, l2, lo, a1.dtype.name)
+    tables = pair_tables(l1, l2, lo, float_name(a1.dtype))
     nrow = a1.shape[0]
     gx1 = np.empty_like(a1)
     gx2 = np.empty_like(a2)

@@ -10,17 +10,22 @@ layer; this module only adds the pointwise products (:func:`folded_product` kern
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from specnum.bases._threads import parallel_workers, run_blocks
 from specnum.bases.spheregrid import SphereTransform, sphere_grid, sphere_transform
+from specnum.gaunt._checks import float_name
 from specnum.gaunt._kernels import folded_product
 
 __all__ = ["grid_plans", "grid_product", "grid_product_vjp", "grid_powers", "grid_powers_vjp"]
 
 
+@lru_cache(maxsize=64)
 def grid_plans(lmaxes: tuple[int, ...], degree: int, dtype: str, transform: str = "auto"):
-    """Transform plans of the given degrees on the grid exact for total degree ``degree``."""
+    """Transform plans of the given degrees on the grid exact for total degree ``degree`` (cached:
+    a product of small batches spends its time here otherwise)."""
     grid = sphere_grid(degree)
     return tuple(sphere_transform(lm, grid, dtype=dtype, method=transform) for lm in lmaxes)
 
@@ -60,7 +65,7 @@ def _work(t: SphereTransform) -> float:
 
 def grid_product(a1: np.ndarray, a2: np.ndarray, l1: int, l2: int, lo: int, transform: str = "auto") -> np.ndarray:
     """Gaunt products of the rows of ``a1 (B, n1)`` and ``a2 (B, n2)`` (C-contiguous, one dtype)."""
-    t1, t2, to = grid_plans((l1, l2, lo), l1 + l2 + lo, a1.dtype.name, transform)
+    t1, t2, to = grid_plans((l1, l2, lo), l1 + l2 + lo, float_name(a1.dtype), transform)
     out = np.empty((a1.shape[0], to.ncoef), a1.dtype)
     if t1 is t2:  # equal degrees: both factors in one pass of the transform (twice the rows)
 
@@ -93,7 +98,7 @@ def grid_product_vjp(a1: np.ndarray, a2: np.ndarray, g: np.ndarray, l1: int, l2:
                      transform: str = "auto") -> tuple[np.ndarray, np.ndarray]:
     """``(P_l1(f2 g), P_l2(f1 g))``: the gradients of ``sum g * product(a1, a2)``, sharing the
     three syntheses (the real Gaunt coefficients are symmetric in their three indices)."""
-    t1, t2, tg = grid_plans((l1, l2, lo), l1 + l2 + lo, a1.dtype.name, transform)
+    t1, t2, tg = grid_plans((l1, l2, lo), l1 + l2 + lo, float_name(a1.dtype), transform)
     out1 = np.empty((a1.shape[0], t1.ncoef), a1.dtype)
     out2 = np.empty((a1.shape[0], t2.ncoef), a1.dtype)
 
@@ -117,7 +122,7 @@ def grid_product_vjp(a1: np.ndarray, a2: np.ndarray, g: np.ndarray, l1: int, l2:
 
 def grid_powers(a: np.ndarray, lm: int, nu: int, lo: int) -> np.ndarray:
     """``P_lo(f^k)`` for ``k = 2..nu``, shape ``(nu - 1, B, (lo+1)**2)``, of the rows of ``a``."""
-    tx, to = grid_plans((lm, lo), nu * lm + lo, a.dtype.name)
+    tx, to = grid_plans((lm, lo), nu * lm + lo, float_name(a.dtype))
     out = np.empty((nu - 1, a.shape[0], to.ncoef), a.dtype)
 
     def setup(nb):
@@ -141,7 +146,7 @@ def grid_powers_vjp(a: np.ndarray, g: np.ndarray, lm: int, nu: int, lo: int) -> 
     """Gradient of ``sum_k <g[k-2], P_lo(f^k)>`` with respect to the coefficients of ``f``:
     ``P_lm(sum_k k f^(k-1) h_k)`` with ``h_k`` the synthesis of ``g[k-2] (B, (lo+1)**2)``,
     accumulated by Horner's rule on folded values."""
-    tx, to = grid_plans((lm, lo), nu * lm + lo, a.dtype.name)
+    tx, to = grid_plans((lm, lo), nu * lm + lo, float_name(a.dtype))
     out = np.empty((a.shape[0], tx.ncoef), a.dtype)
 
     def setup(nb):

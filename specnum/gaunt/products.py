@@ -38,6 +38,7 @@ from specnum.gaunt._checks import (
     broadcast_pair,
     check_product_budget,
     check_result_finite,
+    float_name,
     product_can_overflow,
     product_scales,
     sh_array_magnitude,
@@ -158,7 +159,7 @@ def gaunt_product(x1: Any, x2: Any, lmax_out: int | None = None, *, method: str 
 
 def _pick(method: str, l1: int, l2: int, lo: int, nrow: int, dtype: np.dtype) -> str:
     if method == "auto":
-        method = choose_method(l1, l2, lo, nrow=nrow, dtype=np.dtype(dtype).name)
+        method = choose_method(l1, l2, lo, nrow=nrow, dtype=float_name(np.dtype(dtype)))
     if method == "fourier" and max(l1 + l2, lo) > MAX_TABLE_DEGREE:
         raise ValueError(f"x1 and x2 must have L1 + L2 <= {MAX_TABLE_DEGREE} for method 'fourier', got {l1} + {l2}")
     return method

@@ -112,3 +112,22 @@ def test_results_do_not_depend_on_threads():
     seen = []
     run_blocks(10, 3, lambda a, b, w: seen.append((a, b)), workers=2)
     assert sorted(seen) == [(0, 3), (3, 6), (6, 9), (9, 10)]
+
+
+def test_single_threaded_blas_limits_and_restores():
+    # BLAS runs one thread inside the block and gets its count back afterwards, also after an error
+    import threadpoolctl
+    from specnum.bases._threads import single_threaded_blas
+
+    def blas_threads():
+        return [i["num_threads"] for i in threadpoolctl.threadpool_info() if i["user_api"] == "blas"]
+
+    with threadpoolctl.threadpool_limits(2, user_api="blas"):
+        before = blas_threads()
+        assert before and max(before) == 2
+        with single_threaded_blas():
+            assert blas_threads() == [1] * len(before)
+        assert blas_threads() == before
+        with pytest.raises(RuntimeError), single_threaded_blas():
+            raise RuntimeError("inside the block")
+        assert blas_threads() == before
