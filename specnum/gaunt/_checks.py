@@ -151,14 +151,15 @@ def check_product_budget(what: str, l1: int, l2: int, lo: int, nrow: int, method
         memory += 20.0 * nnz  # int32 indices and the values
         work = float(nrow) * nnz + 100.0 * nnz
     else:
-        n_theta = (l1 + l2 + lo) // 2 + 1
-        n_phi = l1 + l2 + lo + 2 * max(l1, l2, lo) + 2
         lt = max(l1, l2, lo)
-        if method == "fourier":
-            n_theta, n_phi = 2 * (l1 + l2) + 2, n_phi
+        if method == "fourier":  # the double-covered torus grid of the 2D Fourier route
+            n_theta, n_phi = 2 * (l1 + l2) + 2, l1 + l2 + lo + 2 * lt + 2
+            per_row = 4.0 * (n1 + n2 + no) * n_theta + 4.0 * n_theta * n_phi * (lt + 2)
+        else:  # the sphere grid of the product: Legendre sums (a multiply-add per coefficient and
+            # latitude) and azimuthal sums (per order, latitude and azimuth) of the three functions
+            n_theta, n_phi = (l1 + l2 + lo) // 2 + 1, l1 + l2 + lo + 1
+            per_row = (n1 + n2 + no) * n_theta + 2.0 * n_theta * n_phi * (l1 + l2 + lo + 3)
         memory += 8.0 * ((lt + 1) ** 2 * n_theta * 3 + 256 * n_theta * n_phi)  # tables, block buffers
-        # Legendre sums O(L^2 n_theta), azimuthal transforms O(n_theta n_phi L)
-        per_row = 4.0 * (n1 + n2 + no) * n_theta + 4.0 * n_theta * n_phi * (lt + 2)
         work = float(nrow) * per_row
     check_budget(what, memory=memory, work=work)
 
