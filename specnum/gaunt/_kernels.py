@@ -75,6 +75,13 @@ def _store_rows(t, start, nb, out):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
+def _row_buffers(x1, x2, c, block):  # pragma: no cover - compiled
+    """Transposed row blocks ``(n, block)`` for the two inputs and the output-sized array ``c``."""
+    return (np.empty((x1.shape[1], block), dtype=x1.dtype), np.empty((x2.shape[1], block), dtype=x2.dtype),
+            np.empty((c.shape[1], block), dtype=c.dtype))
+
+
+@njit(cache=True, nogil=True)
 def gaunt_pairs_kernel(x1, x2, pk1, pk2, psym, runs, k3, values, row0, row1, block, out):  # pragma: no cover
     """``out[b, k3] = sum values * (x1[b, k1] x2[b, k2] (+ x1[b, k2] x2[b, k1] when symmetric))``
     for the rows ``row0 <= b < row1``.
@@ -86,13 +93,8 @@ def gaunt_pairs_kernel(x1, x2, pk1, pk2, psym, runs, k3, values, row0, row1, blo
     blocks of ``block`` rows, transposed so that the innermost loops run over rows
     (contiguous, vectorised). Releases the GIL: callers run row ranges on several threads.
     """
-    n1 = x1.shape[1]
-    n2 = x2.shape[1]
-    n3 = out.shape[1]
     nrun = pk1.shape[0]
-    t1 = np.empty((n1, block), dtype=x1.dtype)
-    t2 = np.empty((n2, block), dtype=x2.dtype)
-    t3 = np.empty((n3, block), dtype=out.dtype)
+    t1, t2, t3 = _row_buffers(x1, x2, out, block)
     p = np.empty(block, dtype=out.dtype)
     for start in range(row0, row1, block):
         nb = min(block, row1 - start)
@@ -132,6 +134,18 @@ def absmax(a):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
+def _add_pair_gradient(q, t1, t2, a, c, nb, u1, u2):  # pragma: no cover - compiled
+    """``u1[a] += q t2[c]``, ``u2[c] += q t1[a]`` over the first ``nb`` rows of a block."""
+    d1 = u1[a]
+    d2 = u2[c]
+    s1 = t1[a]
+    s2 = t2[c]
+    for b in range(nb):
+        d1[b] += q[b] * s2[b]
+        d2[b] += q[b] * s1[b]
+
+
+@njit(cache=True, nogil=True)
 def gaunt_pairs_vjp_kernel(x1, x2, g, pk1, pk2, psym, runs, k3, values, row0, row1, block, gx1,
                            gx2):  # pragma: no cover - compiled
     """Gradients of ``sum_k3 g[b, k3] out[b, k3]`` for the product of :func:`gaunt_pairs_kernel`.
@@ -140,15 +154,10 @@ def gaunt_pairs_vjp_kernel(x1, x2, g, pk1, pk2, psym, runs, k3, values, row0, ro
     ``gx1[k1] += q x2[k2]``, ``gx2[k2] += q x1[k1]`` (and the mirrored pair for symmetric
     runs); rows ``row0 <= b < row1`` of ``gx1 (B, n1)``, ``gx2 (B, n2)`` are overwritten.
     """
-    n1 = x1.shape[1]
-    n2 = x2.shape[1]
-    n3 = g.shape[1]
     nrun = pk1.shape[0]
-    t1 = np.empty((n1, block), dtype=x1.dtype)
-    t2 = np.empty((n2, block), dtype=x2.dtype)
-    t3 = np.empty((n3, block), dtype=g.dtype)
-    u1 = np.empty((n1, block), dtype=gx1.dtype)
-    u2 = np.empty((n2, block), dtype=gx2.dtype)
+    t1, t2, t3 = _row_buffers(x1, x2, g, block)
+    u1 = np.empty(t1.shape, dtype=gx1.dtype)
+    u2 = np.empty(t2.shape, dtype=gx2.dtype)
     q = np.empty(block, dtype=g.dtype)
     for start in range(row0, row1, block):
         nb = min(block, row1 - start)
@@ -168,21 +177,8 @@ def gaunt_pairs_vjp_kernel(x1, x2, g, pk1, pk2, psym, runs, k3, values, row0, ro
                 r3 = t3[k3[i]]
                 for b in range(nb):
                     q[b] += v * r3[b]
-            a, c = pk1[r], pk2[r]
-            d1 = u1[a]
-            d2 = u2[c]
-            s1 = t1[a]
-            s2 = t2[c]
-            for b in range(nb):
-                d1[b] += q[b] * s2[b]
-                d2[b] += q[b] * s1[b]
+            _add_pair_gradient(q, t1, t2, pk1[r], pk2[r], nb, u1, u2)
             if psym[r]:
-                e1 = u1[c]
-                e2 = u2[a]
-                f1 = t1[c]
-                f2 = t2[a]
-                for b in range(nb):
-                    e1[b] += q[b] * f2[b]
-                    e2[b] += q[b] * f1[b]
+                _add_pair_gradient(q, t1, t2, pk2[r], pk1[r], nb, u1, u2)
         _store_rows(u1, start, nb, gx1)
         _store_rows(u2, start, nb, gx2)

@@ -117,6 +117,7 @@ def test_results_do_not_depend_on_threads():
 def test_single_threaded_blas_limits_and_restores():
     # BLAS runs one thread inside the block and gets its count back afterwards, also after an error
     import threadpoolctl
+
     from specnum.bases._threads import single_threaded_blas
 
     def blas_threads():
