@@ -38,6 +38,7 @@ Usage (from the repository root; record under the shared lock)::
     python benchmarks/bench_gaunt.py --L 2 4 8 --quick --threads 1     # a short run
     python benchmarks/bench_gaunt.py --crossover                        # auto table per batch
     python benchmarks/bench_gaunt.py --transforms                       # dense/separable rule
+    python benchmarks/bench_gaunt.py --thread-ratio --L 2 4 8 16        # default threads / 1 thread
 """
 
 from __future__ import annotations
@@ -326,6 +327,44 @@ def run_batches(args, threads: int):
         print("}")
 
 
+def run_thread_ratio(args) -> None:
+    """auto with the default threads against 1 thread, interleaved round by round in one process
+    (both settings see the same state of the shared machine)."""
+    import numpy as np
+
+    from specnum.gaunt import gaunt_product
+
+    default = max(args.threads)
+    rows = []
+    for L in args.L:
+        for dtype in args.dtypes:
+            rng = np.random.default_rng(L)
+            n = (L + 1) ** 2
+            x1 = rng.standard_normal((args.batch * args.channels, n)).astype(dtype)
+            x2 = rng.standard_normal((args.batch * args.channels, n)).astype(dtype)
+            best = {1: math.inf, default: math.inf}
+            for threads in best:  # warm-up under both settings
+                _set(threads)
+                gaunt_product(x1, x2)
+            t0 = time.perf_counter()
+            gaunt_product(x1, x2)
+            number = max(1, min(200, int(0.05 / max(time.perf_counter() - t0, 1e-7))))
+            for _ in range(7 if L < 32 else 3):
+                for threads in best:
+                    _set(threads)
+                    t0 = time.perf_counter()
+                    for _ in range(number):
+                        gaunt_product(x1, x2)
+                    best[threads] = min(best[threads], (time.perf_counter() - t0) / number)
+            rows.append([L, dtype, fmt_seconds(best[1]), fmt_seconds(best[default]),
+                         f"{best[default] / best[1]:.2f}"])
+            print(f"  done L={L} {dtype} thread ratio", flush=True)
+    _set(default)
+    print(f"\n### auto with {default} threads against 1 thread, interleaved, "
+          f"{args.batch * args.channels} products\n")
+    print_table(rows, ["L", "dtype", "auto, 1 thread", f"auto, {default} threads", "ratio"])
+
+
 def _round_trip(c, g, lm, method):
     from specnum.bases.spheregrid import analysis, synthesis
 
@@ -370,6 +409,8 @@ def main(argv=None):
     ap.add_argument("--no-table", action="store_true", help="skip the main table")
     ap.add_argument("--crossover", action="store_true", help="auto vs best per batch size, print the _BEST table")
     ap.add_argument("--transforms", action="store_true", help="dense vs separable transforms")
+    ap.add_argument("--thread-ratio", action="store_true",
+                    help="auto at the default threads against 1 thread, interleaved in one process")
     args = ap.parse_args(argv)
     print(machine_info(), f"load average {os.getloadavg()[0]:.2f}", flush=True)
     import specnum
@@ -380,6 +421,9 @@ def main(argv=None):
 
 
 def _run_all(args) -> None:
+    if args.thread_ratio:
+        run_thread_ratio(args)
+        return
     per_threads = {}
     for threads in args.threads:
         if not args.no_table:
