@@ -15,13 +15,23 @@ Sections (each prints a Markdown table; peers are timed in the same run, read th
    error at rtol 1e-7); (b) at the best r0 the long range against the direct erf sum, and the
    total against the direct 1/r sum and fmm3dpy (if installed, eps 1e-6 and 1e-9);
 4. Tucker of a 256^3 grid tensor of erf(r)/r: specnum hosvd (rtol 1e-8) against TensorLy's
-   ``tucker`` (HOOI, svd init) at the same ranks (if installed).
+   ``tucker`` (HOOI, svd init) at the same ranks (if installed);
+5. potential and forces at every particle (targets = sources) for N = 1e5, 1e6, 1e7 charges
+   +-1 (uniform, and clustered: blobs, a shell), ``coulomb_energy_forces`` at rtol 1e-6 and
+   1e-8 against fmm3dpy ``lfmm3d(eps=1e-6, pg=2)``, both with 1 thread and with the default
+   threads, errors against fmm3dpy at eps 1e-12 (itself checked against the direct sum at 2000
+   particles), peak memory of each run (a subprocess per measurement);
+6. the same with Dask: N = 1e7 on a LocalCluster of 1 and 2 worker processes, time per stage,
+   speed-up against the serial path.
+
+Sections 5 and 6 take long (N = 1e7: an hour or more on 2 cores; ``--sizes`` limits them).
 """
 
 from __future__ import annotations
 
 import argparse
 import math
+import os
 import sys
 import time
 from pathlib import Path
@@ -258,13 +268,41 @@ def section_tensorly(quick: bool, threads: int = 1):
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="smaller sizes (smoke run)")
-    parser.add_argument("--only", type=int, nargs="*", help="sections to run (1-4)")
+    parser.add_argument("--only", type=int, nargs="*", help="sections to run (1-6)")
+    parser.add_argument("--sizes", type=float, nargs="*", default=[1e5, 1e6, 1e7], help="N of section 5")
+    parser.add_argument("--dists", nargs="*", default=["uniform", "blobs", "shell"], help="distributions of section 5")
+    parser.add_argument("--clustered-max", type=float, default=1e6, help="largest N of the clustered runs")
+    parser.add_argument("--beta", type=float, default=1.5, help="r0 = beta * particle spacing in sections 5, 6")
+    parser.add_argument("--dask-n", type=float, default=1e7, help="N of section 6")
+    parser.add_argument("--workdir", default="/tmp/specnum-bench-chebtucker", help="reference arrays")
+    parser.add_argument("--case", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.case:
+        import json
+
+        from _chebtucker_scale import case_main
+
+        print(json.dumps(case_main(json.loads(args.case))))
+        return
     print(f"## specnum.chebtucker benchmarks\n\n{machine_info()}\n`python benchmarks/bench_chebtucker.py"
-          f"{' --quick' if args.quick else ''}`")
+          f"{' --quick' if args.quick else ''}`, load average {os.getloadavg()}")
     sections = {1: section_build, 2: section_eval, 3: section_particles, 4: section_tensorly}
-    for k in args.only or sorted(sections):
-        sections[k](args.quick)
+    for k in args.only or [1, 2, 3, 4, 5, 6]:
+        if k == 5:
+            from _chebtucker_scale import section_scale
+
+            os.makedirs(args.workdir, exist_ok=True)
+            for dist in args.dists:
+                sizes = [int(n) for n in args.sizes if dist == "uniform" or n <= args.clustered_max]
+                section_scale(sizes, [dist], [1e-6, 1e-8], [1, None], args.workdir, args.beta, print_table)
+        elif k == 6:
+            from _chebtucker_scale import section_dask
+
+            os.makedirs(args.workdir, exist_ok=True)
+            section_dask(int(args.dask_n), [1, 2], 1e-6, args.beta, args.workdir, print_table)
+        else:
+            sections[k](args.quick)
+        print(f"\n(load average after section {k}: {os.getloadavg()})", flush=True)
 
 
 if __name__ == "__main__":

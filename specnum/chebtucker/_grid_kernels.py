@@ -5,8 +5,9 @@ a coordinate ``x`` has the stencil ``i0 .. i0 + P - 1`` with ``x`` in its centra
 (``i0 = floor((x - lo)/h) - (P/2 - 1)``, shifted inwards at the grid ends) and the weights
 ``w_a = prod_{b != a} (s - b) / (a - b)``, ``s = (x - lo)/h - i0``. Spreading adds
 ``q w_x[a] w_y[b] w_z[c]`` to the node ``(i0 + a, j0 + b, k0 + c)``; gathering is its
-transpose. Grids may be slabs: planes ``plane0 .. plane0 + grid.shape[0] - 1`` of a grid
-with ``n_x`` planes in x; every particle given must have its x-stencil inside the slab.
+transpose. Grids may be blocks of a larger grid of ``n`` nodes per axis: the block's node
+``(i, j, k)`` is the grid's ``offset + (i, j, k)``; every particle given must have its
+stencil inside the block.
 Kernels assume validated, C-contiguous input; they release the GIL (slabs run in threads).
 """
 
@@ -49,22 +50,20 @@ def _stencil(x, lo, h, n, points, inv, w):
 
 
 @njit(cache=True, nogil=True)
-def spread_charges(pos, q, lo, h, points, n_x, plane0, grid):
-    """grid[i0 + a - plane0, j0 + b, k0 + c] += q_j w_x[a] w_y[b] w_z[c] for every particle j.
+def spread_charges(pos, q, lo, h, points, n, offset, grid):
+    """grid[i0 + a, j0 + b, k0 + c] += q_j w_x[a] w_y[b] w_z[c] for every particle j (block indices).
 
-    ``pos`` (N, 3), ``q`` (N,), ``lo``/``h`` (3,) the uniform grid, ``n_x`` its planes in x,
-    ``grid`` (planes, n_y, n_z) the slab starting at plane ``plane0``. Serial (scatter-add).
+    ``pos`` (N, 3), ``q`` (N,), ``lo``/``h`` (3,) the uniform grid, ``n`` (3,) its nodes per
+    axis, ``grid`` the block starting at node ``offset`` (3,). Serial (scatter-add).
     """
     inv = _inverse_denominators(points)
     wx = np.empty(points)
     wy = np.empty(points)
     wz = np.empty(points)
-    n_y = grid.shape[1]
-    n_z = grid.shape[2]
     for j in range(pos.shape[0]):
-        i0 = _stencil(pos[j, 0], lo[0], h[0], n_x, points, inv, wx) - plane0
-        j0 = _stencil(pos[j, 1], lo[1], h[1], n_y, points, inv, wy)
-        k0 = _stencil(pos[j, 2], lo[2], h[2], n_z, points, inv, wz)
+        i0 = _stencil(pos[j, 0], lo[0], h[0], n[0], points, inv, wx) - offset[0]
+        j0 = _stencil(pos[j, 1], lo[1], h[1], n[1], points, inv, wy) - offset[1]
+        k0 = _stencil(pos[j, 2], lo[2], h[2], n[2], points, inv, wz) - offset[2]
         qj = q[j]
         for a in range(points):
             wa = qj * wx[a]
@@ -76,34 +75,53 @@ def spread_charges(pos, q, lo, h, points, n_x, plane0, grid):
 
 
 @njit(cache=True, nogil=True)
-def gather_values(pos, lo, h, points, n_x, plane0, grids, out):
-    """out[j, g] = sum_{abc} w_x[a] w_y[b] w_z[c] grids[g, i0 + a - plane0, j0 + b, k0 + c].
+def gather_values(pos, lo, h, points, n, offset, grids, out):
+    """out[j, g] = sum_{abc} w_x[a] w_y[b] w_z[c] grids[i0 + a, j0 + b, k0 + c, g] (block indices).
 
-    ``grids`` (G, planes, n_y, n_z): G fields on the same slab (e.g. a potential and its
-    three derivatives), interpolated with the same weights; ``out`` (N, G).
+    ``grids`` (n_x', n_y', n_z', G): G fields on the same block (starting at node ``offset``
+    of a grid of ``n`` nodes per axis), interleaved (the field index last, e.g. a potential
+    and its three derivatives), interpolated with the same weights; ``out`` (N, G). With
+    G = 4 the four sums run as independent accumulators.
     """
     inv = _inverse_denominators(points)
     wx = np.empty(points)
     wy = np.empty(points)
     wz = np.empty(points)
-    n_g = grids.shape[0]
-    n_y = grids.shape[2]
-    n_z = grids.shape[3]
+    n_g = grids.shape[3]
     acc = np.empty(n_g)
     for j in range(pos.shape[0]):
-        i0 = _stencil(pos[j, 0], lo[0], h[0], n_x, points, inv, wx) - plane0
-        j0 = _stencil(pos[j, 1], lo[1], h[1], n_y, points, inv, wy)
-        k0 = _stencil(pos[j, 2], lo[2], h[2], n_z, points, inv, wz)
+        i0 = _stencil(pos[j, 0], lo[0], h[0], n[0], points, inv, wx) - offset[0]
+        j0 = _stencil(pos[j, 1], lo[1], h[1], n[1], points, inv, wy) - offset[1]
+        k0 = _stencil(pos[j, 2], lo[2], h[2], n[2], points, inv, wz) - offset[2]
+        if n_g == 4:
+            s0 = 0.0
+            s1 = 0.0
+            s2 = 0.0
+            s3 = 0.0
+            for a in range(points):
+                for b in range(points):
+                    wab = wx[a] * wy[b]
+                    row = grids[i0 + a, j0 + b]
+                    for c in range(points):
+                        w = wab * wz[c]
+                        s0 += w * row[k0 + c, 0]
+                        s1 += w * row[k0 + c, 1]
+                        s2 += w * row[k0 + c, 2]
+                        s3 += w * row[k0 + c, 3]
+            out[j, 0] = s0
+            out[j, 1] = s1
+            out[j, 2] = s2
+            out[j, 3] = s3
+            continue
         for g in range(n_g):
             acc[g] = 0.0
         for a in range(points):
             for b in range(points):
                 wab = wx[a] * wy[b]
-                for g in range(n_g):
-                    row = grids[g, i0 + a, j0 + b]
-                    s = 0.0
-                    for c in range(points):
-                        s += wz[c] * row[k0 + c]
-                    acc[g] += wab * s
+                row = grids[i0 + a, j0 + b]
+                for c in range(points):
+                    w = wab * wz[c]
+                    for g in range(n_g):
+                        acc[g] += w * row[k0 + c, g]
         for g in range(n_g):
             out[j, g] = acc[g]

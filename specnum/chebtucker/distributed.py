@@ -37,7 +37,7 @@ from typing import Any
 
 import numpy as np
 
-from ._parallel import single_blas
+from ._parallel import default_threads, single_blas
 from .evaluation import evaluate_many, evaluation_grid
 from .longrange import compress, plan_for, source_grid, zero_potential
 from .neighbours import column_grid, short_sums
@@ -173,7 +173,7 @@ def long_range(run, pos, q, box, r0, nn, rtol, kernel, kappa, n_max, method, gri
         return zero_potential(box, nn), (order, ps, qs, chunks)
     t0 = time.perf_counter()
     with single_blas():
-        plan = plan_for(pos, q, box, r0, nn, rtol, kernel, kappa, n_max, method)
+        plan = plan_for(pos, q, box, r0, nn, rtol, kernel, kappa, n_max, method, threads=default_threads())
     plan_h = run.put(plan)
     data = run.put_many([(ps[a:b], qs[a:b]) for a, b in chunks])
     t1 = time.perf_counter()

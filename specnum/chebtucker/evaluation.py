@@ -21,7 +21,16 @@ from ..bases import chebyshev
 from . import _grid_kernels
 from ._checks import INSIDE_RTOL, box_bounds
 from .format import ChebTucker
-from .sourcegrid import SPREAD_POINTS, UniformGrid, run_slabs, slabs, stencil_starts, uniform_grid
+from .sourcegrid import (
+    SPREAD_POINTS,
+    UniformGrid,
+    block_of,
+    run_slabs,
+    slab_planes,
+    slabs,
+    stencil_starts,
+    uniform_grid,
+)
 from .tolerances import EVALUATION_SHARE
 
 __all__ = ["evaluation_grid", "stencil_margin", "evaluate_many"]
@@ -121,35 +130,34 @@ def evaluate_many(lr: ChebTucker, pts: np.ndarray, r0: float, rtol: float, grad:
     starts = stencil_starts(ps[:, 0], grid)
     e = [_factor_values(lr, grid, k, False) for k in range(3)]
     d = [_factor_values(lr, grid, k, True) for k in range(3)] if grad else None
-    core = lr.core
-    r1, r2, r3 = core.shape
-    g12 = core.reshape(r1, r2 * r3)
-    e2 = np.ascontiguousarray(e[1])
-    e3t = np.ascontiguousarray(e[2].T)
-    n1, n2 = grid.n[1], grid.n[2]
+    r1, r2, r3 = lr.core.shape
+    g12 = lr.core.reshape(r1, r2 * r3)
     fields = ncol
-    per_plane = grid.plane_bytes(extra=fields + 2.0 * r2 / n1)
-    max_planes = max(int(grid_memory / max(threads, 1) // per_plane), grid.points)
+    per_plane = grid.plane_bytes(extra=fields + 2.0 * r2 / grid.n[1])
+    max_planes = slab_planes(grid, per_plane, grid_memory)
     h3 = np.full(3, grid.h)
+    n = np.asarray(grid.n, dtype=np.int64)
 
     def one(slab):
         plane0, planes, first, last = slab
-        rows = slice(plane0, plane0 + planes)
+        offset, shape = block_of(ps[first:last], grid, plane0, planes)
+        xs, ys, zs = (slice(offset[k], offset[k] + shape[k]) for k in range(3))
+        n2 = shape[2]
+        e2, e3t = e[1][ys], np.ascontiguousarray(e[2][zs].T)
 
         def along_yz(g1, f2, f3t):  # (planes, r2, r3) -> (planes, n1, n2)
-            y = (g1.reshape(-1, r3) @ f3t).reshape(planes, r2, n2)
-            return np.matmul(f2, y)
+            return np.matmul(f2, (g1.reshape(-1, r3) @ f3t).reshape(planes, r2, n2))
 
-        g1 = (e[0][rows] @ g12).reshape(planes, r2, r3)
-        grids = np.empty((fields, planes, n1, n2))
+        g1 = (e[0][xs] @ g12).reshape(planes, r2, r3)
+        grids = np.empty(shape + (fields,))  # fields interleaved: one stencil read serves all
         y3 = (g1.reshape(-1, r3) @ e3t).reshape(planes, r2, n2)
-        grids[0] = np.matmul(e2, y3)
+        grids[..., 0] = np.matmul(e2, y3)
         if grad:
-            grids[1] = along_yz((d[0][rows] @ g12).reshape(planes, r2, r3), e2, e3t)
-            grids[2] = np.matmul(d[1], y3)
-            grids[3] = along_yz(g1, e2, np.ascontiguousarray(d[2].T))
+            grids[..., 1] = along_yz((d[0][xs] @ g12).reshape(planes, r2, r3), e2, e3t)
+            grids[..., 2] = np.matmul(d[1][ys], y3)
+            grids[..., 3] = along_yz(g1, e2, np.ascontiguousarray(d[2][zs].T))
         vals = np.empty((last - first, fields))
-        _grid_kernels.gather_values(ps[first:last], grid.lo, h3, grid.points, grid.n[0], plane0, grids, vals)
+        _grid_kernels.gather_values(ps[first:last], grid.lo, h3, grid.points, n, offset, grids, vals)
         return first, vals
 
     gathered = np.empty((idx.shape[0], ncol))

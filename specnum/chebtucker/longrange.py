@@ -214,7 +214,7 @@ def _choose_grid(n_particles: int, pmin, pmax, r0: float, tol: float, s_dims, sp
 
 
 def make_plan(pmin, pmax, q_exp: int, n_particles: int, box: Box, r0: float, n, rtol: float, kernel: str,
-              kappa: float, n_max: int, method: str) -> LongRangePlan:
+              kappa: float, n_max: int, method: str, *, threads: int = 1) -> LongRangePlan:
     """The charge-independent part of the build for particles in ``[pmin, pmax]`` (validated input)."""
     lo, hi = box_bounds(box)
     plo = np.minimum(pmin, lo)
@@ -253,12 +253,13 @@ def make_plan(pmin, pmax, q_exp: int, n_particles: int, box: Box, r0: float, n, 
         nodes.append(chebyshev.points(ns, kind=1, interval=(mid - half, mid + half)) if ns > 1 else np.array([mid]))
     cw = np.abs(c) ** (1.0 / 3.0)
     bases, projections, per_axis = [], [], []
-    for k in range(3):
-        x = chebyshev.points(nn[k], kind=1, interval=box[k])
-        u, v, terms = _axis_bases(t, cw, x, nodes[k], box[k], rtol)
-        bases.append(u)
-        projections.append(v)
-        per_axis.append(terms)
+    with Workers(threads) as workers:  # the three axes are independent
+        for u, v, terms in workers.map(
+                lambda k: _axis_bases(t, cw, chebyshev.points(nn[k], kind=1, interval=box[k]), nodes[k], box[k],
+                                      rtol), range(3)):
+            bases.append(u)
+            projections.append(v)
+            per_axis.append(terms)
     transfer = None
     if grid is not None:
         transfer = [np.ascontiguousarray(projections[k].T @ barycentric_rows(grid.nodes(k), nodes[k]).T)
@@ -330,7 +331,8 @@ def compress(plan: LongRangePlan, qgrid: np.ndarray, *, threads: int = 1) -> Che
 
             for _ in workers.map(expand, r_blocks):
                 pass
-    g, w = hosvd(core, rtol=plan.rtol)
+    with single_blas():  # a few mid-sized factorisations: threaded BLAS only contends on busy machines
+        g, w = hosvd(core, rtol=plan.rtol)
     factors = [np.ascontiguousarray(plan.bases[k] @ w[k]) for k in range(3)]
     return ChebTucker(plan.box, np.ldexp(g, plan.q_exp), factors)
 
@@ -403,10 +405,10 @@ def prepare(positions, charges, box, r0, n, rtol, kernel, kappa, n_max, method):
     return pos, q, box, r0, nn, rtol, kernel, kappa, n_max, method
 
 
-def plan_for(pos, q, box, r0, nn, rtol, kernel, kappa, n_max, method) -> LongRangePlan:
+def plan_for(pos, q, box, r0, nn, rtol, kernel, kappa, n_max, method, *, threads: int = 1) -> LongRangePlan:
     """The plan for validated particles (the charges enter only through their power-of-two scale)."""
     return make_plan(pos.min(axis=0), pos.max(axis=0), scale_exponent(q), pos.shape[0], box, r0, nn, rtol, kernel,
-                     kappa, n_max, method)
+                     kappa, n_max, method, threads=threads)
 
 
 def zero_potential(box: Box, nn) -> ChebTucker:
@@ -520,12 +522,13 @@ def long_range_potential(positions, charges, box, r0: float = 1.0, *, n=None, rt
                                       n_max, method, grid_memory)[0]
     if pos.shape[0] == 0 or not np.any(q):
         return zero_potential(box, nn)
-    with single_blas():  # many small factorisations: threaded BLAS only oversubscribes the cores
-        plan = plan_for(pos, q, box, r0, nn, rtol, kernel, kappa, n_max, method)
-    if method == "cp":
-        result = _literal_cp(pos, q, plan)
-    else:
-        threads = default_threads()
-        result = compress(plan, source_grid(plan, pos, q, grid_memory=grid_memory, threads=threads), threads=threads)
+    threads = default_threads()
+    with single_blas():  # many small and mid-sized products: threaded BLAS only oversubscribes the cores
+        plan = plan_for(pos, q, box, r0, nn, rtol, kernel, kappa, n_max, method, threads=threads)
+        if method == "cp":
+            result = _literal_cp(pos, q, plan)
+        else:
+            result = compress(plan, source_grid(plan, pos, q, grid_memory=grid_memory, threads=threads),
+                              threads=threads)
     _warn_resolution(result, plan)
     return result

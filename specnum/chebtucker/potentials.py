@@ -62,8 +62,7 @@ def default_box(pos: np.ndarray, r0: float, rtol: float) -> tuple:
 
 def _build(pos, q, box, r0, nn, rtol, kernel, kappa, n_max, grid_memory, threads, timings):
     t0 = time.perf_counter()
-    with single_blas():  # many small factorisations: threaded BLAS only oversubscribes the cores
-        plan = plan_for(pos, q, box, r0, nn, rtol, kernel, kappa, n_max, "auto")
+    plan = plan_for(pos, q, box, r0, nn, rtol, kernel, kappa, n_max, "auto", threads=threads)
     t1 = time.perf_counter()
     qgrid = source_grid(plan, pos, q, grid_memory=grid_memory, threads=threads)
     t2 = time.perf_counter()
@@ -132,11 +131,12 @@ def total_potential(positions, charges, targets, box, r0: float = 1.0, *, n=None
         return distributed.total_potential(distributed.runner(executor), pos, q, tgt, box, r0, nn, rtol, kernel,
                                            kappa, n_max, rc, s0, grid_memory).reshape(batch)
     threads = default_threads()
-    if pos.shape[0] == 0 or not np.any(q):
-        lr = zero_potential(box, nn)
-    else:
-        lr = _build(pos, q, box, r0, nn, rtol, kernel, kappa, n_max, grid_memory, threads, {})
-    long = evaluate_many(lr, tgt, r0, rtol, False, grid_memory=grid_memory, threads=threads)[:, 0]
+    with single_blas():
+        if pos.shape[0] == 0 or not np.any(q):
+            lr = zero_potential(box, nn)
+        else:
+            lr = _build(pos, q, box, r0, nn, rtol, kernel, kappa, n_max, grid_memory, threads, {})
+        long = evaluate_many(lr, tgt, r0, rtol, False, grid_memory=grid_memory, threads=threads)[:, 0]
     short = short_sums(pos, q, tgt, kernel, r0, kappa, rc, False, s0)[:, 0]
     return (long + short).reshape(batch)
 
@@ -213,12 +213,13 @@ def coulomb_energy_forces(positions, charges, box=None, r0: float = 1.0, *, n=No
                                                      kappa, n_max, rc, s0, grid_memory, timings)
     else:
         threads = default_threads()
-        if pos.shape[0] == 0 or not np.any(q):
-            lr = zero_potential(box, nn)
-        else:
-            lr = _build(pos, q, box, r0, nn, rtol, kernel, kappa, n_max, grid_memory, threads, timings)
-        t0 = time.perf_counter()
-        vals = evaluate_many(lr, pos, r0, rtol, True, grid_memory=grid_memory, threads=threads)
+        with single_blas():
+            if pos.shape[0] == 0 or not np.any(q):
+                lr = zero_potential(box, nn)
+            else:
+                lr = _build(pos, q, box, r0, nn, rtol, kernel, kappa, n_max, grid_memory, threads, timings)
+            t0 = time.perf_counter()
+            vals = evaluate_many(lr, pos, r0, rtol, True, grid_memory=grid_memory, threads=threads)
         t1 = time.perf_counter()
         vs, fs = short_pairs(pos, q, kernel, r0, kappa, rc, s0)
         timings.update({"long range": t1 - t0, "short range": time.perf_counter() - t1})

@@ -51,6 +51,9 @@ __all__ = [
     "spread_reduced",
     "interpolated_reduced",
     "run_slabs",
+    "slab_planes",
+    "block_of",
+    "SLABS_IN_FLIGHT",
 ]
 
 SPREAD_POINTS = (6, 8, 10, 12)  # candidate stencil widths P of the local interpolation
@@ -159,10 +162,25 @@ def uniform_grid(pmin: np.ndarray, pmax: np.ndarray, r0: float, tol: float, poin
     return UniformGrid(np.ascontiguousarray(lo), float(h), n, int(points))
 
 
-def stencil_starts(x: np.ndarray, grid: UniformGrid) -> np.ndarray:
-    """First x-plane of each coordinate's stencil (as in :mod:`._grid_kernels`)."""
-    i0 = np.floor((x - grid.lo[0]) / grid.h).astype(np.int64) - (grid.points // 2 - 1)
-    return np.clip(i0, 0, grid.n[0] - grid.points)
+def stencil_starts(x: np.ndarray, grid: UniformGrid, axis: int = 0) -> np.ndarray:
+    """First node of each coordinate's stencil along ``axis`` (as in :mod:`._grid_kernels`)."""
+    i0 = np.floor((x - grid.lo[axis]) / grid.h).astype(np.int64) - (grid.points // 2 - 1)
+    return np.clip(i0, 0, grid.n[axis] - grid.points)
+
+
+def block_of(pts: np.ndarray, grid: UniformGrid, plane0: int, planes: int) -> tuple[np.ndarray, tuple]:
+    """The block of a slab that its points' stencils touch: ``offset`` (3,) and ``shape``.
+
+    The slab's planes in x, and in y and z only the rows its points reach: for clustered
+    points (blobs, shells) most of the slab stays out of memory and out of the work.
+    """
+    lo_idx = [plane0]
+    shape = [planes]
+    for k in (1, 2):
+        st = stencil_starts(pts[:, k], grid, axis=k)
+        lo_idx.append(int(st.min()))
+        shape.append(int(st.max()) - int(st.min()) + grid.points)
+    return np.array(lo_idx, dtype=np.int64), tuple(shape)
 
 
 def slabs(starts: np.ndarray, grid: UniformGrid, max_planes: int) -> list[tuple[int, int, int, int]]:
@@ -185,11 +203,26 @@ def slabs(starts: np.ndarray, grid: UniformGrid, max_planes: int) -> list[tuple[
     return out
 
 
+SLABS_IN_FLIGHT = 4  # slabs sized for grid_memory / 4: up to 4 threads share the budget
+
+
+def slab_planes(grid: UniformGrid, per_plane: float, grid_memory: float) -> int:
+    """Planes per slab: ``grid_memory / SLABS_IN_FLIGHT`` bytes (independent of the thread count)."""
+    max_planes = int(grid_memory / SLABS_IN_FLIGHT // per_plane)
+    if max_planes < grid.points:
+        raise ValueError(
+            f"grid_memory = {grid_memory:.3g} bytes is too small for {SLABS_IN_FLIGHT} slabs of {grid.points} "
+            f"planes of {grid.n[1]} x {grid.n[2]} nodes ({grid.points * per_plane:.3g} bytes each); raise "
+            f"grid_memory or r0"
+        )
+    return max_planes
+
+
 def run_slabs(fn, slab_list, threads: int):
-    """``fn(slab)`` for each slab in parallel threads, results in slab order (see :mod:`._parallel`)."""
+    """``fn(slab)`` for each slab in up to ``SLABS_IN_FLIGHT`` threads, results in slab order."""
     from ._parallel import ordered_map
 
-    return ordered_map(fn, slab_list, threads)
+    return ordered_map(fn, slab_list, min(threads, SLABS_IN_FLIGHT))
 
 
 def spread_reduced(pos: np.ndarray, q: np.ndarray, grid: UniformGrid, transfer: list[np.ndarray],
@@ -198,19 +231,14 @@ def spread_reduced(pos: np.ndarray, q: np.ndarray, grid: UniformGrid, transfer: 
 
     ``transfer[k]`` (``s_k``, ``n[k]``) maps uniform nodes to the projected Chebyshev source
     coordinates. Particles are sorted by their stencils; each slab is spread into its own
-    buffer, contracted along z and y, and added (in slab order) along x. At most
-    ``threads`` slabs are in flight, each within ``grid_memory / threads`` bytes.
+    buffer (only the rows its particles reach), contracted along z and y, and added (in slab
+    order) along x. The slabs depend on ``grid_memory`` only (at most ``SLABS_IN_FLIGHT`` of
+    them, within ``grid_memory`` together), so the result does not depend on ``threads``.
     """
     w1, w2, w3 = transfer
     s1, s2, s3 = w1.shape[0], w2.shape[0], w3.shape[0]
     per_plane = grid.plane_bytes(extra=(s3 / grid.n[2]) + (s2 * s3) / (grid.n[1] * grid.n[2]))
-    max_planes = int(grid_memory / max(threads, 1) // per_plane)
-    if max_planes < grid.points:
-        raise ValueError(
-            f"grid_memory = {grid_memory:.3g} bytes is too small for one slab of {grid.points} planes of "
-            f"{grid.n[1]} x {grid.n[2]} nodes ({grid.points * per_plane:.3g} bytes per thread); raise "
-            f"grid_memory or r0"
-        )
+    max_planes = slab_planes(grid, per_plane, grid_memory)
     cell = np.floor((pos - grid.lo) / grid.h).astype(np.int64)
     order = np.argsort((cell[:, 0] * grid.n[1] + cell[:, 1]) * grid.n[2] + cell[:, 2], kind="stable")
     ps = np.ascontiguousarray(pos[order])
@@ -220,13 +248,17 @@ def spread_reduced(pos: np.ndarray, q: np.ndarray, grid: UniformGrid, transfer: 
     w2 = np.ascontiguousarray(w2)
     w3t = np.ascontiguousarray(w3.T)
 
+    n = np.asarray(grid.n, dtype=np.int64)
+
     def one(slab):
         plane0, planes, first, last = slab
-        buf = np.zeros((planes, grid.n[1], grid.n[2]))
-        _grid_kernels.spread_charges(ps[first:last], qs[first:last], grid.lo, h3, grid.points, grid.n[0], plane0, buf)
-        y = (buf.reshape(-1, grid.n[2]) @ w3t).reshape(planes, grid.n[1], s3)
+        offset, shape = block_of(ps[first:last], grid, plane0, planes)
+        buf = np.zeros(shape)
+        _grid_kernels.spread_charges(ps[first:last], qs[first:last], grid.lo, h3, grid.points, n, offset, buf)
+        rows, cols = slice(offset[1], offset[1] + shape[1]), slice(offset[2], offset[2] + shape[2])
+        y = (buf.reshape(-1, shape[2]) @ w3t[cols]).reshape(planes, shape[1], s3)
         del buf
-        return plane0, np.matmul(w2, y)  # (planes, s2, s3)
+        return plane0, np.matmul(w2[:, rows], y)  # (planes, s2, s3)
 
     out = np.zeros((s1, s2 * s3))
     for plane0, y in run_slabs(one, slabs(starts, grid, max_planes), threads):
