@@ -272,7 +272,8 @@ def main(argv=None) -> None:
     parser.add_argument("--sizes", type=float, nargs="*", default=[1e5, 1e6, 1e7], help="N of section 5")
     parser.add_argument("--dists", nargs="*", default=["uniform", "blobs", "shell"], help="distributions of section 5")
     parser.add_argument("--clustered-max", type=float, default=1e6, help="largest N of the clustered runs")
-    parser.add_argument("--beta", type=float, default=1.5, help="r0 = beta * particle spacing in sections 5, 6")
+    parser.add_argument("--betas", nargs="*", default=["uniform=1.75", "blobs=4", "shell=3"],
+                        help="r0 = beta * (particle-averaged spacing) per distribution (sections 5, 6)")
     parser.add_argument("--dask-n", type=float, default=1e7, help="N of section 6")
     parser.add_argument("--workdir", default="/tmp/specnum-bench-chebtucker", help="reference arrays")
     parser.add_argument("--case", help=argparse.SUPPRESS)
@@ -287,6 +288,7 @@ def main(argv=None) -> None:
     print(f"## specnum.chebtucker benchmarks\n\n{machine_info()}\n`python benchmarks/bench_chebtucker.py"
           f"{' --quick' if args.quick else ''}`, load average {os.getloadavg()}")
     sections = {1: section_build, 2: section_eval, 3: section_particles, 4: section_tensorly}
+    betas = {k: float(v) for k, v in (b.split("=") for b in args.betas)}
     for k in args.only or [1, 2, 3, 4, 5, 6]:
         if k == 5:
             from _chebtucker_scale import section_scale
@@ -294,12 +296,12 @@ def main(argv=None) -> None:
             os.makedirs(args.workdir, exist_ok=True)
             for dist in args.dists:
                 sizes = [int(n) for n in args.sizes if dist == "uniform" or n <= args.clustered_max]
-                section_scale(sizes, [dist], [1e-6, 1e-8], [1, None], args.workdir, args.beta, print_table)
+                section_scale(sizes, [dist], [1e-6, 1e-8], [1, None], args.workdir, betas[dist], print_table)
         elif k == 6:
             from _chebtucker_scale import section_dask
 
             os.makedirs(args.workdir, exist_ok=True)
-            section_dask(int(args.dask_n), [1, 2], 1e-6, args.beta, args.workdir, print_table)
+            section_dask(int(args.dask_n), [1, 2], 1e-6, betas["uniform"], args.workdir, print_table)
         else:
             sections[k](args.quick)
         print(f"\n(load average after section {k}: {os.getloadavg()})", flush=True)

@@ -132,6 +132,14 @@ def _lower_bound(keys, value):
 
 
 @njit(cache=True, nogil=True)
+def _row_columns(keys, ca, d1, b0, b1):
+    """Index range [first, stop) of the occupied columns (ca, b) with b0 <= b <= b1 (empty if b0 > b1)."""
+    if b0 > b1:
+        return 0, 0
+    return _lower_bound(keys, ca * d1 + b0), _lower_bound(keys, ca * d1 + b1 + 1)
+
+
+@njit(cache=True, nogil=True)
 def _z_window(sz, a, b, z, dxy2, rc2):
     """Index range [j0, j1) of sz[a:b] (sorted) with ``dxy2 + (z - sz[j])^2 < rc2`` (rounded as the test)."""
     lo = a
@@ -186,7 +194,6 @@ def cell_short_sum(sx, sy, sz, sq, keys, starts, bounds, dims, lo, h, reach, tgt
     rc2 = rc * rc
     d0 = dims[0]
     d1 = dims[1]
-    ncol = keys.shape[0]
     for ii in prange(order.shape[0]):
         i = order[ii]
         x = tgt[i, 0]
@@ -199,13 +206,8 @@ def cell_short_sum(sx, sy, sz, sq, keys, starts, bounds, dims, lo, h, reach, tgt
         gy = 0.0
         gz = 0.0
         for ca in range(max(a - reach, 0), min(a + reach, d0 - 1) + 1):
-            b0 = max(b - reach, 0)
-            b1 = min(b + reach, d1 - 1)
-            if b0 > b1:
-                continue
-            khi = ca * d1 + b1
-            c = _lower_bound(keys, ca * d1 + b0)
-            while c < ncol and keys[c] <= khi:
+            first, stop = _row_columns(keys, ca, d1, max(b - reach, 0), min(b + reach, d1 - 1))
+            for c in range(first, stop):
                 dxy2 = _rect_dist2(x, y, bounds, c)
                 if dxy2 < rc2:
                     j0, j1 = _z_window(sz, starts[c], starts[c + 1], z, dxy2, rc2)
@@ -221,7 +223,6 @@ def cell_short_sum(sx, sy, sz, sq, keys, starts, bounds, dims, lo, h, reach, tgt
                                 gx += sq[j] * dr * dx
                                 gy += sq[j] * dr * dy
                                 gz += sq[j] * dr * dz
-                c += 1
         out[i, 0] = v
         if grad:
             out[i, 1] = gx
@@ -257,7 +258,6 @@ def _pair_block(i, j0, j1, x, y, z, qi, sx, sy, sz, sq, kernel, r0, kappa, s0, r
 def _pairs_of_column(c, sx, sy, sz, sq, keys, starts, bounds, d1, reach, kernel, r0, kappa, s0,
                      rc2, potential, forces):
     """All pairs (i in column c, j after i): partners above in c, then the columns that follow in key order."""
-    ncol = keys.shape[0]
     a = keys[c] // d1
     b = keys[c] - a * d1
     for i in range(starts[c], starts[c + 1]):
@@ -269,20 +269,14 @@ def _pairs_of_column(c, sx, sy, sz, sq, keys, starts, bounds, d1, reach, kernel,
         vi, fx, fy, fz = _pair_block(i, j0, j1, x, y, z, qi, sx, sy, sz, sq, kernel, r0, kappa, s0, rc2,
                                      potential, forces, 0.0, 0.0, 0.0, 0.0)
         for da in range(0, reach + 1):
-            ca = a + da
-            b0 = b + 1 if da == 0 else max(b - reach, 0)
-            b1 = min(b + reach, d1 - 1)
-            if b0 > b1:
-                continue
-            khi = ca * d1 + b1
-            cc = _lower_bound(keys, ca * d1 + b0)
-            while cc < ncol and keys[cc] <= khi:
+            first, stop = _row_columns(keys, a + da, d1, b + 1 if da == 0 else max(b - reach, 0),
+                                       min(b + reach, d1 - 1))
+            for cc in range(first, stop):
                 dxy2 = _rect_dist2(x, y, bounds, cc)
                 if dxy2 < rc2:
                     j0, j1 = _z_window(sz, starts[cc], starts[cc + 1], z, dxy2, rc2)
                     vi, fx, fy, fz = _pair_block(i, j0, j1, x, y, z, qi, sx, sy, sz, sq, kernel, r0, kappa, s0,
                                                  rc2, potential, forces, vi, fx, fy, fz)
-                cc += 1
         potential[i] += vi
         forces[i, 0] += qi * fx
         forces[i, 1] += qi * fy

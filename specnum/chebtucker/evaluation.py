@@ -19,23 +19,14 @@ import numpy as np
 
 from ..bases import chebyshev
 from . import _grid_kernels
-from ._checks import INSIDE_RTOL, box_bounds
+from ._checks import FLOAT_BYTES, INSIDE_RTOL, box_bounds
 from .format import ChebTucker
-from .sourcegrid import (
-    SPREAD_POINTS,
-    UniformGrid,
-    block_of,
-    run_slabs,
-    slab_planes,
-    slabs,
-    stencil_starts,
-    uniform_grid,
-)
+from .sourcegrid import SPREAD_POINTS, Tile, UniformGrid, run_tiles, tiles, uniform_grid
 from .tolerances import EVALUATION_SHARE
 
 __all__ = ["evaluation_grid", "stencil_margin", "evaluate_many"]
 
-_GATHER_OP = 6.0  # one gathered node (4 fields) costs about as much as 6 flops of a matrix product (measured)
+_GATHER_OP = 60.0  # one gathered node (4 fields) costs about as much as 60 flops of a matrix product (measured)
 
 
 def evaluation_grid(pmin, pmax, r0: float, rtol: float, ranks, n_points: int) -> UniformGrid | None:
@@ -127,41 +118,38 @@ def evaluate_many(lr: ChebTucker, pts: np.ndarray, r0: float, rtol: float, grad:
     cell = np.floor((sub - grid.lo) / grid.h).astype(np.int64)
     order = np.argsort((cell[:, 0] * grid.n[1] + cell[:, 1]) * grid.n[2] + cell[:, 2], kind="stable")
     ps = np.ascontiguousarray(sub[order])
-    starts = stencil_starts(ps[:, 0], grid)
     e = [_factor_values(lr, grid, k, False) for k in range(3)]
     d = [_factor_values(lr, grid, k, True) for k in range(3)] if grad else None
     r1, r2, r3 = lr.core.shape
     g12 = lr.core.reshape(r1, r2 * r3)
     fields = ncol
-    per_plane = grid.plane_bytes(extra=fields + 2.0 * r2 / grid.n[1])
-    max_planes = slab_planes(grid, per_plane, grid_memory)
+    node_bytes = FLOAT_BYTES * (fields + 2.0 * r2 / grid.n[1])
     h3 = np.full(3, grid.h)
     n = np.asarray(grid.n, dtype=np.int64)
 
-    def one(slab):
-        plane0, planes, first, last = slab
-        offset, shape = block_of(ps[first:last], grid, plane0, planes)
-        xs, ys, zs = (slice(offset[k], offset[k] + shape[k]) for k in range(3))
-        n2 = shape[2]
+    def one(tile: Tile):
+        (n0, n1, n2) = tile.shape
+        xs, ys, zs = (slice(tile.offset[k], tile.offset[k] + tile.shape[k]) for k in range(3))
         e2, e3t = e[1][ys], np.ascontiguousarray(e[2][zs].T)
 
-        def along_yz(g1, f2, f3t):  # (planes, r2, r3) -> (planes, n1, n2)
-            return np.matmul(f2, (g1.reshape(-1, r3) @ f3t).reshape(planes, r2, n2))
+        def along_yz(g1, f2, f3t):  # (n0, r2, r3) -> (n0, n1, n2)
+            return np.matmul(f2, (g1.reshape(-1, r3) @ f3t).reshape(n0, r2, n2))
 
-        g1 = (e[0][xs] @ g12).reshape(planes, r2, r3)
-        grids = np.empty(shape + (fields,))  # fields interleaved: one stencil read serves all
-        y3 = (g1.reshape(-1, r3) @ e3t).reshape(planes, r2, n2)
+        g1 = (e[0][xs] @ g12).reshape(n0, r2, r3)
+        grids = np.empty(tile.shape + (fields,))  # fields interleaved: one stencil read serves all
+        y3 = (g1.reshape(-1, r3) @ e3t).reshape(n0, r2, n2)
         grids[..., 0] = np.matmul(e2, y3)
         if grad:
-            grids[..., 1] = along_yz((d[0][xs] @ g12).reshape(planes, r2, r3), e2, e3t)
+            grids[..., 1] = along_yz((d[0][xs] @ g12).reshape(n0, r2, r3), e2, e3t)
             grids[..., 2] = np.matmul(d[1][ys], y3)
             grids[..., 3] = along_yz(g1, e2, np.ascontiguousarray(d[2][zs].T))
-        vals = np.empty((last - first, fields))
-        _grid_kernels.gather_values(ps[first:last], grid.lo, h3, grid.points, n, offset, grids, vals)
-        return first, vals
+        vals = np.empty((tile.index.shape[0], fields))
+        _grid_kernels.gather_values(np.ascontiguousarray(ps[tile.index]), grid.lo, h3, grid.points, n, tile.offset,
+                                    grids, vals)
+        return tile.index, vals
 
     gathered = np.empty((idx.shape[0], ncol))
-    for first, vals in run_slabs(one, slabs(starts, grid, max_planes), threads):
-        gathered[order[first: first + vals.shape[0]]] = vals
+    for index, vals in run_tiles(one, tiles(ps, grid, node_bytes, grid_memory), threads):
+        gathered[order[index]] = vals
     out[idx] = gathered
     return out

@@ -47,13 +47,12 @@ __all__ = [
     "spread_step",
     "uniform_grid",
     "stencil_starts",
-    "slabs",
+    "Tile",
+    "tiles",
+    "run_tiles",
+    "TILES_IN_FLIGHT",
     "spread_reduced",
     "interpolated_reduced",
-    "run_slabs",
-    "slab_planes",
-    "block_of",
-    "SLABS_IN_FLIGHT",
 ]
 
 SPREAD_POINTS = (6, 8, 10, 12)  # candidate stencil widths P of the local interpolation
@@ -168,61 +167,78 @@ def stencil_starts(x: np.ndarray, grid: UniformGrid, axis: int = 0) -> np.ndarra
     return np.clip(i0, 0, grid.n[axis] - grid.points)
 
 
-def block_of(pts: np.ndarray, grid: UniformGrid, plane0: int, planes: int) -> tuple[np.ndarray, tuple]:
-    """The block of a slab that its points' stencils touch: ``offset`` (3,) and ``shape``.
+@dataclass(frozen=True, eq=False)
+class Tile:
+    """A block of the uniform grid and the particles whose stencils lie in it.
 
-    The slab's planes in x, and in y and z only the rows its points reach: for clustered
-    points (blobs, shells) most of the slab stays out of memory and out of the work.
+    ``index`` selects the particles (in the sorted arrays), ``offset`` (3,) is the block's
+    first node and ``shape`` its nodes per axis.
     """
-    lo_idx = [plane0]
-    shape = [planes]
-    for k in (1, 2):
+
+    index: np.ndarray
+    offset: np.ndarray
+    shape: tuple
+
+
+def _block(pts: np.ndarray, grid: UniformGrid) -> tuple[np.ndarray, tuple]:
+    """The smallest block holding the stencils of ``pts``: offset (3,) and shape."""
+    offset, shape = [], []
+    for k in range(3):
         st = stencil_starts(pts[:, k], grid, axis=k)
-        lo_idx.append(int(st.min()))
+        offset.append(int(st.min()))
         shape.append(int(st.max()) - int(st.min()) + grid.points)
-    return np.array(lo_idx, dtype=np.int64), tuple(shape)
+    return np.array(offset, dtype=np.int64), tuple(shape)
 
 
-def slabs(starts: np.ndarray, grid: UniformGrid, max_planes: int) -> list[tuple[int, int, int, int]]:
-    """Slabs ``(plane0, planes, first, last)`` of particles sorted by stencil start.
+def tiles(ps: np.ndarray, grid: UniformGrid, node_bytes: float, grid_memory: float) -> list[Tile]:
+    """Tiles of particles sorted by cell (x first): slabs in x, split in y where a slab's block is too big.
 
-    Each slab holds the particles ``first:last`` whose stencils start in
-    ``plane0 .. plane0 + planes - points``; its buffer has ``planes <= max_planes`` planes
-    (at least ``points``). Empty stretches of planes are skipped.
+    Each tile's block (only the rows and columns its particles reach, so clustered particles
+    cost their clusters) holds at most ``grid_memory / TILES_IN_FLIGHT`` bytes at
+    ``node_bytes`` per node. The tiles depend on the particles, the grid and ``grid_memory``
+    only, not on the thread count.
     """
-    step = max(max_planes - grid.points + 1, 1)
-    out = []
+    max_nodes = grid_memory / TILES_IN_FLIGHT / node_bytes
+    p = grid.points
+    if p * p * grid.n[2] > max_nodes:
+        raise ValueError(
+            f"grid_memory = {grid_memory:.3g} bytes is too small for {TILES_IN_FLIGHT} tiles of {p} x {p} x "
+            f"{grid.n[2]} nodes ({p * p * grid.n[2] * node_bytes:.3g} bytes each); raise grid_memory or r0"
+        )
+    starts = stencil_starts(ps[:, 0], grid)
+    step = max(int(max_nodes // (grid.n[1] * grid.n[2])) - p + 1, 1)  # planes per slab if planes were full
+    out: list[Tile] = []
     first = 0
-    total = starts.shape[0]
-    while first < total:
+    while first < ps.shape[0]:
         plane0 = int(starts[first])
         last = int(np.searchsorted(starts, plane0 + step, side="left"))
-        planes = int(starts[last - 1]) - plane0 + grid.points
-        out.append((plane0, planes, first, last))
+        index = np.arange(first, last)
+        offset, shape = _block(ps[index], grid)
+        if float(np.prod(shape)) <= max_nodes:
+            out.append(Tile(index, offset, shape))
+        else:  # split the slab in y: rows so that planes x rows x columns fit
+            ys = stencil_starts(ps[index, 1], grid, axis=1)
+            order = np.argsort(ys, kind="stable")
+            ys = ys[order]
+            rows = max(int(max_nodes // (shape[0] * shape[2])) - p + 1, 1)
+            a = 0
+            while a < order.size:
+                b = int(np.searchsorted(ys, ys[a] + rows, side="left"))
+                sub = index[order[a:b]]
+                out.append(Tile(sub, *_block(ps[sub], grid)))
+                a = b
         first = last
     return out
 
 
-SLABS_IN_FLIGHT = 4  # slabs sized for grid_memory / 4: up to 4 threads share the budget
+TILES_IN_FLIGHT = 4  # tiles sized for grid_memory / 4: up to 4 threads share the budget
 
 
-def slab_planes(grid: UniformGrid, per_plane: float, grid_memory: float) -> int:
-    """Planes per slab: ``grid_memory / SLABS_IN_FLIGHT`` bytes (independent of the thread count)."""
-    max_planes = int(grid_memory / SLABS_IN_FLIGHT // per_plane)
-    if max_planes < grid.points:
-        raise ValueError(
-            f"grid_memory = {grid_memory:.3g} bytes is too small for {SLABS_IN_FLIGHT} slabs of {grid.points} "
-            f"planes of {grid.n[1]} x {grid.n[2]} nodes ({grid.points * per_plane:.3g} bytes each); raise "
-            f"grid_memory or r0"
-        )
-    return max_planes
-
-
-def run_slabs(fn, slab_list, threads: int):
-    """``fn(slab)`` for each slab in up to ``SLABS_IN_FLIGHT`` threads, results in slab order."""
+def run_tiles(fn, tile_list, threads: int):
+    """``fn(tile)`` for each tile in up to ``TILES_IN_FLIGHT`` threads, results in tile order."""
     from ._parallel import ordered_map
 
-    return ordered_map(fn, slab_list, min(threads, SLABS_IN_FLIGHT))
+    return ordered_map(fn, tile_list, min(threads, TILES_IN_FLIGHT))
 
 
 def spread_reduced(pos: np.ndarray, q: np.ndarray, grid: UniformGrid, transfer: list[np.ndarray],
@@ -231,38 +247,33 @@ def spread_reduced(pos: np.ndarray, q: np.ndarray, grid: UniformGrid, transfer: 
 
     ``transfer[k]`` (``s_k``, ``n[k]``) maps uniform nodes to the projected Chebyshev source
     coordinates. Particles are sorted by their stencils; each slab is spread into its own
-    buffer (only the rows its particles reach), contracted along z and y, and added (in slab
-    order) along x. The slabs depend on ``grid_memory`` only (at most ``SLABS_IN_FLIGHT`` of
-    them, within ``grid_memory`` together), so the result does not depend on ``threads``.
+    buffer (only the rows its particles reach; see :func:`tiles`), contracted along z and y,
+    and added (in tile order) along x. At most ``TILES_IN_FLIGHT`` tiles are in flight, within
+    ``grid_memory`` together, and they do not depend on ``threads``: neither does the result.
     """
     w1, w2, w3 = transfer
     s1, s2, s3 = w1.shape[0], w2.shape[0], w3.shape[0]
-    per_plane = grid.plane_bytes(extra=(s3 / grid.n[2]) + (s2 * s3) / (grid.n[1] * grid.n[2]))
-    max_planes = slab_planes(grid, per_plane, grid_memory)
+    node_bytes = FLOAT_BYTES * (1.0 + s3 / grid.n[2] + (s2 * s3) / (grid.n[1] * grid.n[2]))
     cell = np.floor((pos - grid.lo) / grid.h).astype(np.int64)
     order = np.argsort((cell[:, 0] * grid.n[1] + cell[:, 1]) * grid.n[2] + cell[:, 2], kind="stable")
     ps = np.ascontiguousarray(pos[order])
     qs = np.ascontiguousarray(q[order])
-    starts = stencil_starts(ps[:, 0], grid)
     h3 = np.full(3, grid.h)
-    w2 = np.ascontiguousarray(w2)
+    n = np.asarray(grid.n, dtype=np.int64)
     w3t = np.ascontiguousarray(w3.T)
 
-    n = np.asarray(grid.n, dtype=np.int64)
-
-    def one(slab):
-        plane0, planes, first, last = slab
-        offset, shape = block_of(ps[first:last], grid, plane0, planes)
-        buf = np.zeros(shape)
-        _grid_kernels.spread_charges(ps[first:last], qs[first:last], grid.lo, h3, grid.points, n, offset, buf)
-        rows, cols = slice(offset[1], offset[1] + shape[1]), slice(offset[2], offset[2] + shape[2])
-        y = (buf.reshape(-1, shape[2]) @ w3t[cols]).reshape(planes, shape[1], s3)
+    def one(tile: Tile):
+        (o0, o1, o2), (n0, n1, n2) = tile.offset, tile.shape
+        buf = np.zeros(tile.shape)
+        _grid_kernels.spread_charges(np.ascontiguousarray(ps[tile.index]), np.ascontiguousarray(qs[tile.index]),
+                                     grid.lo, h3, grid.points, n, tile.offset, buf)
+        y = (buf.reshape(-1, n2) @ w3t[o2: o2 + n2]).reshape(n0, n1, s3)
         del buf
-        return plane0, np.matmul(w2[:, rows], y)  # (planes, s2, s3)
+        return o0, np.matmul(w2[:, o1: o1 + n1], y)  # (n0, s2, s3)
 
     out = np.zeros((s1, s2 * s3))
-    for plane0, y in run_slabs(one, slabs(starts, grid, max_planes), threads):
-        out += w1[:, plane0: plane0 + y.shape[0]] @ y.reshape(y.shape[0], -1)
+    for o0, y in run_tiles(one, tiles(ps, grid, node_bytes, grid_memory), threads):
+        out += w1[:, o0: o0 + y.shape[0]] @ y.reshape(y.shape[0], -1)
     return out.reshape(s1, s2, s3)
 
 

@@ -149,3 +149,31 @@ def test_many_points_by_grid_agree_with_direct_tucker_evaluation():
     assert got[-1, 0] == v[-1]  # outside the stencil region: the direct evaluation itself
     one_thread = ev.evaluate_many(lr, pts, r0, rtol, True, grid_memory=2**30, threads=1, grid=grid)
     np.testing.assert_allclose(one_thread, got, rtol=0, atol=1e-13 * np.max(np.abs(got)))
+
+
+def test_tiles_cover_every_particle_within_the_budget():
+    """Slabs split in y when a slab's block is too big: each particle once, blocks within budget, same sums."""
+    rng = np.random.default_rng(6)
+    pos = np.vstack([rng.normal(0, 0.5, (3000, 3)) + c for c in ([0, 0, 0], [0, 20, 0], [0, 10, 15])])
+    q = rng.uniform(-1, 1, pos.shape[0])
+    grid = sg.uniform_grid(pos.min(axis=0), pos.max(axis=0), 1.0, 1e-8, 8)
+    cell = np.floor((pos - grid.lo) / grid.h).astype(np.int64)
+    order = np.argsort((cell[:, 0] * grid.n[1] + cell[:, 1]) * grid.n[2] + cell[:, 2], kind="stable")
+    ps, qs = pos[order], q[order]
+    budget = sg.TILES_IN_FLIGHT * 8.0 * grid.points**2 * grid.n[2] * 3  # room for about 3 stencils' rows
+    tiles = sg.tiles(ps, grid, 8.0, budget)
+    seen = np.concatenate([t.index for t in tiles])
+    assert np.array_equal(np.sort(seen), np.arange(ps.shape[0]))
+    assert len({t.offset[0] for t in tiles}) < len(tiles)  # some slabs were split in y
+    n = np.asarray(grid.n, dtype=np.int64)
+    whole = np.zeros(grid.n)
+    _grid_kernels.spread_charges(ps, qs, grid.lo, np.full(3, grid.h), grid.points, n, np.zeros(3, np.int64), whole)
+    summed = np.zeros(grid.n)
+    for t in tiles:
+        assert float(np.prod(t.shape)) * 8.0 <= budget / sg.TILES_IN_FLIGHT
+        buf = np.zeros(t.shape)
+        _grid_kernels.spread_charges(ps[t.index], qs[t.index], grid.lo, np.full(3, grid.h), grid.points, n,
+                                     t.offset, buf)
+        o = t.offset
+        summed[o[0]: o[0] + t.shape[0], o[1]: o[1] + t.shape[1], o[2]: o[2] + t.shape[2]] += buf
+    np.testing.assert_allclose(summed, whole, rtol=0, atol=1e-13 * np.max(np.abs(whole)))
