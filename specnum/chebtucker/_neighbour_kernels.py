@@ -10,8 +10,10 @@ sources that can lie within ``r_c``.
 
 ``S`` in closed form (``SHORT_CODES``): ``erfc(r/r0)/r`` (Newton), ``(P + Q)/(2r)`` (Yukawa)
 and ``(P - Q)/2`` (Slater), ``P = exp(-kappa r) erfc(r/r0 - kappa r0/2)``,
-``Q = exp(kappa r) erfc(r/r0 + kappa r0/2)`` through ``erfcx`` (no overflow). A source at
-distance 0 contributes the value ``s0`` and no force. Kernels assume validated input.
+``Q = exp(kappa r) erfc(r/r0 + kappa r0/2)``, all through ``erfcx`` (no overflow), which a
+table ``ex`` of polynomials gives at the cost of a few multiplications (``erfc`` itself costs
+about three exponentials). A source at distance 0 contributes the value ``s0`` and no force.
+Kernels assume validated input.
 """
 
 import math
@@ -19,7 +21,7 @@ import math
 import numpy as np
 from numba import njit, prange
 
-__all__ = ["cell_short_sum", "cell_short_pairs", "short_values", "SHORT_CODES"]
+__all__ = ["cell_short_sum", "cell_short_pairs", "short_values", "SHORT_CODES", "ERFCX_WIDTH"]
 
 # kernel codes of the short-range part S of each kernel
 SHORT_CODES = {"newton": 0, "yukawa": 1, "slater": 2}
@@ -28,9 +30,26 @@ SHORT_CODES = {"newton": 0, "yukawa": 1, "slater": 2}
 _TWO_OVER_SQRTPI = 2.0 / math.sqrt(math.pi)
 
 
+ERFCX_WIDTH = 0.125  # intervals of the erfcx table (see neighbours.erfcx_table)
+
+
 @njit(cache=True, nogil=True)
-def _erfcx(x):
-    """exp(x^2) erfc(x) for x >= 0 (x^2 split exactly, so exp(x^2) keeps full relative accuracy)."""
+def _erfcx(x, ex):
+    """exp(x^2) erfc(x) for x >= 0.
+
+    On ``[0, ex.shape[0] ERFCX_WIDTH)`` from the table ``ex`` of degree-9 polynomials (Estrin's
+    scheme; a few ulps); beyond, ``erfc(x) exp(x^2)`` with ``x^2`` split exactly (Dekker), and
+    from 26 on the asymptotic series.
+    """
+    u = x * (1.0 / ERFCX_WIDTH)
+    i = int(u)
+    if i < ex.shape[0]:
+        t = 2.0 * (u - i) - 1.0
+        t2 = t * t
+        t4 = t2 * t2
+        p03 = (ex[i, 0] + ex[i, 1] * t) + (ex[i, 2] + ex[i, 3] * t) * t2
+        p47 = (ex[i, 4] + ex[i, 5] * t) + (ex[i, 6] + ex[i, 7] * t) * t2
+        return p03 + p47 * t4 + (ex[i, 8] + ex[i, 9] * t) * (t4 * t4)
     if x < 26.0:
         c = 134217729.0 * x  # Dekker split: xh has 26 significant bits, xh * xh is exact
         xh = c - (c - x)
@@ -47,51 +66,40 @@ def _erfcx(x):
 
 
 @njit(cache=True, nogil=True)
-def _short_parts(kernel, rr, r0, kappa):
-    """(P, Q, G) of the Yukawa/Slater short-range closed forms at r > 0 (see _short_value)."""
+def _short_parts(kernel, rr, r0, kappa, ex):
+    """(P, Q, G) of the Yukawa/Slater short-range closed forms at r > 0 (see _short_value_deriv)."""
     s = rr / r0
     h = 0.5 * kappa * r0
     g = math.exp(-s * s - h * h)
     b = s - h
     if b > 0.0:
-        p = g * _erfcx(b)
+        p = g * _erfcx(b, ex)
     else:
         p = math.exp(-kappa * rr) * math.erfc(b)
-    return p, g * _erfcx(s + h), g
+    return p, g * _erfcx(s + h, ex), g
 
 
 @njit(cache=True, nogil=True)
-def _short_value(kernel, rr, r0, kappa, s0):
-    """S(r) of the short-range part of kernel ``kernel`` (SHORT_CODES); ``s0`` at r = 0.
+def _short_value_deriv(kernel, rr, r0, kappa, s0, ex):
+    """(S(r), S'(r)/r) for kernel (SHORT_CODES); at r = 0: (s0, 0).
 
-    newton: ``erfc(r/r0)/r``; with ``P = exp(-kappa r) erfc(r/r0 - kappa r0/2)``,
+    newton: ``S = erfc(r/r0)/r = erfcx(r/r0) exp(-r^2/r0^2)/r`` (the exponential shared with
+    ``S'``); with ``P = exp(-kappa r) erfc(r/r0 - kappa r0/2)``,
     ``Q = exp(kappa r) erfc(r/r0 + kappa r0/2)`` (evaluated as ``G erfcx(.)``,
     ``G = exp(-r^2/r0^2 - kappa^2 r0^2/4)``, when the erfc argument is positive):
     yukawa ``(P + Q)/(2r)``, slater ``(P - Q)/2`` (``S = K - L`` in closed form).
     The value at r = 0 is the caller's (it depends on how the self term is treated).
     """
     if rr == 0.0:
-        return s0
-    if kernel == 0:
-        return math.erfc(rr / r0) / rr
-    p, qq, _ = _short_parts(kernel, rr, r0, kappa)
-    if kernel == 1:
-        return 0.5 * (p + qq) / rr
-    return 0.5 * (p - qq)
-
-
-@njit(cache=True, nogil=True)
-def _short_value_deriv(kernel, rr, r0, kappa, s0):
-    """(S(r), S'(r)/r) for kernel (SHORT_CODES); at r = 0: (s0, 0)."""
-    if rr == 0.0:
         return s0, 0.0
     ir = 1.0 / rr
     if kernel == 0:
         s = rr / r0
-        val = math.erfc(s) * ir
-        dr = (-_TWO_OVER_SQRTPI / r0 * math.exp(-s * s) - val) * ir * ir
+        e = math.exp(-s * s)
+        val = _erfcx(s, ex) * e * ir
+        dr = (-_TWO_OVER_SQRTPI / r0 * e - val) * ir * ir
         return val, dr
-    p, qq, g = _short_parts(kernel, rr, r0, kappa)
+    p, qq, g = _short_parts(kernel, rr, r0, kappa, ex)
     if kernel == 1:
         val = 0.5 * (p + qq) * ir
         dr = (0.5 * (kappa * (qq - p) - 2.0 * _TWO_OVER_SQRTPI / r0 * g) - val) * ir * ir
@@ -100,19 +108,23 @@ def _short_value_deriv(kernel, rr, r0, kappa, s0):
 
 
 @njit(cache=True, nogil=True)
-def _short(kernel, rr, r0, kappa, s0, grad):
-    """(S(r), S'(r)/r) of kernel (SHORT_CODES); without grad the second entry is 0."""
-    if grad:
-        return _short_value_deriv(kernel, rr, r0, kappa, s0)
-    return _short_value(kernel, rr, r0, kappa, s0), 0.0
+def _short(kernel, rr, r0, kappa, s0, ex, grad):
+    """(S(r), S'(r)/r) of kernel (SHORT_CODES); without grad the second entry is 0 (not computed)."""
+    if not grad:
+        if rr == 0.0:
+            return s0, 0.0
+        if kernel == 0:
+            s = rr / r0
+            return _erfcx(s, ex) * math.exp(-s * s) / rr, 0.0
+    return _short_value_deriv(kernel, rr, r0, kappa, s0, ex)
 
 
 @njit(cache=True)
-def short_values(kernel, r, r0, kappa, s0):
+def short_values(kernel, r, r0, kappa, s0, ex):
     """(S, S'/r) at an array of distances (for tests of the closed forms)."""
     out = np.empty((r.shape[0], 2))
     for m in range(r.shape[0]):
-        v, d = _short_value_deriv(kernel, r[m], r0, kappa, s0)
+        v, d = _short_value_deriv(kernel, r[m], r0, kappa, s0, ex)
         out[m, 0] = v
         out[m, 1] = d
     return out
@@ -184,7 +196,7 @@ def _cell_index(x, lo, h, dim, reach):
 
 @njit(cache=True, parallel=True)
 def cell_short_sum(sx, sy, sz, sq, keys, starts, bounds, dims, lo, h, reach, tgt, order, kernel, r0,
-                   kappa, s0, rc, grad, out):
+                   kappa, s0, ex, rc, grad, out):
     """out[i, 0] = sum_{j: r_ij < rc} q_j S(r_ij); with grad also out[i, 1:4] = the gradient in t_i.
 
     Targets are visited in the order ``order`` (by column, for locality), in parallel; each
@@ -217,7 +229,7 @@ def cell_short_sum(sx, sy, sz, sq, keys, starts, bounds, dims, lo, h, reach, tgt
                         dz = z - sz[j]
                         r2 = dx * dx + dy * dy + dz * dz
                         if r2 < rc2:
-                            val, dr = _short(kernel, math.sqrt(r2), r0, kappa, s0, grad)
+                            val, dr = _short(kernel, math.sqrt(r2), r0, kappa, s0, ex, grad)
                             v += sq[j] * val
                             if grad:
                                 gx += sq[j] * dr * dx
@@ -231,7 +243,7 @@ def cell_short_sum(sx, sy, sz, sq, keys, starts, bounds, dims, lo, h, reach, tgt
 
 
 @njit(cache=True, nogil=True)
-def _pair_block(i, j0, j1, x, y, z, qi, sx, sy, sz, sq, kernel, r0, kappa, s0, rc2, potential,
+def _pair_block(i, j0, j1, x, y, z, qi, sx, sy, sz, sq, kernel, r0, kappa, s0, ex, rc2, potential,
                 forces, vi, fx, fy, fz):
     """Pairs (i, j) for j in [j0, j1) within rc: j's updates in place, i's returned (summed)."""
     for j in range(j0, j1):
@@ -240,7 +252,7 @@ def _pair_block(i, j0, j1, x, y, z, qi, sx, sy, sz, sq, kernel, r0, kappa, s0, r
         dz = z - sz[j]
         r2 = dx * dx + dy * dy + dz * dz
         if r2 < rc2:
-            val, dr = _short_value_deriv(kernel, math.sqrt(r2), r0, kappa, s0)
+            val, dr = _short_value_deriv(kernel, math.sqrt(r2), r0, kappa, s0, ex)
             qj = sq[j]
             vi += qj * val
             potential[j] += qi * val
@@ -255,7 +267,7 @@ def _pair_block(i, j0, j1, x, y, z, qi, sx, sy, sz, sq, kernel, r0, kappa, s0, r
 
 
 @njit(cache=True, nogil=True)
-def _pairs_of_column(c, sx, sy, sz, sq, keys, starts, bounds, d1, reach, kernel, r0, kappa, s0,
+def _pairs_of_column(c, sx, sy, sz, sq, keys, starts, bounds, d1, reach, kernel, r0, kappa, s0, ex,
                      rc2, potential, forces):
     """All pairs (i in column c, j after i): partners above in c, then the columns that follow in key order."""
     a = keys[c] // d1
@@ -266,7 +278,7 @@ def _pairs_of_column(c, sx, sy, sz, sq, keys, starts, bounds, d1, reach, kernel,
         z = sz[i]
         qi = sq[i]
         j0, j1 = _z_window(sz, i + 1, starts[c + 1], z, 0.0, rc2)
-        vi, fx, fy, fz = _pair_block(i, j0, j1, x, y, z, qi, sx, sy, sz, sq, kernel, r0, kappa, s0, rc2,
+        vi, fx, fy, fz = _pair_block(i, j0, j1, x, y, z, qi, sx, sy, sz, sq, kernel, r0, kappa, s0, ex, rc2,
                                      potential, forces, 0.0, 0.0, 0.0, 0.0)
         for da in range(0, reach + 1):
             first, stop = _row_columns(keys, a + da, d1, b + 1 if da == 0 else max(b - reach, 0),
@@ -276,7 +288,7 @@ def _pairs_of_column(c, sx, sy, sz, sq, keys, starts, bounds, d1, reach, kernel,
                 if dxy2 < rc2:
                     j0, j1 = _z_window(sz, starts[cc], starts[cc + 1], z, dxy2, rc2)
                     vi, fx, fy, fz = _pair_block(i, j0, j1, x, y, z, qi, sx, sy, sz, sq, kernel, r0, kappa, s0,
-                                                 rc2, potential, forces, vi, fx, fy, fz)
+                                                 ex, rc2, potential, forces, vi, fx, fy, fz)
         potential[i] += vi
         forces[i, 0] += qi * fx
         forces[i, 1] += qi * fy
@@ -284,7 +296,7 @@ def _pairs_of_column(c, sx, sy, sz, sq, keys, starts, bounds, d1, reach, kernel,
 
 
 @njit(cache=True, parallel=True)
-def cell_short_pairs(sx, sy, sz, sq, keys, starts, bounds, dims, reach, stripes, kernel, r0, kappa, s0, rc,
+def cell_short_pairs(sx, sy, sz, sq, keys, starts, bounds, dims, reach, stripes, kernel, r0, kappa, s0, ex, rc,
                      potential, forces):
     """Add every pair (i < j, r_ij < rc) to ``potential`` (N,) and ``forces`` (N, 3), sorted order.
 
@@ -303,5 +315,5 @@ def cell_short_pairs(sx, sy, sz, sq, keys, starts, bounds, dims, reach, stripes,
         for si in prange((n_stripes - phase + 1) // 2):
             s = 2 * si + phase
             for c in range(stripes[s], stripes[s + 1]):
-                _pairs_of_column(c, sx, sy, sz, sq, keys, starts, bounds, d1, reach, kernel, r0, kappa, s0, rc2,
+                _pairs_of_column(c, sx, sy, sz, sq, keys, starts, bounds, d1, reach, kernel, r0, kappa, s0, ex, rc2,
                                  potential, forces)

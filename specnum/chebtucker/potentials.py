@@ -153,8 +153,12 @@ def coulomb_energy_forces(positions, charges, box=None, r0: float = 1.0, *, n=No
     box : ((a1, b1), (a2, b2), (a3, b3)), optional
         Must contain the particles; default: their bounding box widened by ``r0/2`` and by
         the reach of the evaluation stencils (about ``r0``).
-    r0, n, rtol, kernel, kappa, cutoff, grid_memory, executor
+    r0, n, rtol, kernel, kappa, grid_memory, executor
         As in :func:`long_range_potential` and :func:`total_potential`.
+    cutoff : float, optional
+        Explicit short-range cutoff; default: the rule of
+        :func:`~specnum.chebtucker.tolerances.cutoff_radius` for forces (beyond it the
+        short-range potential and force are below ``rtol/10`` of the kernel's).
 
     Returns
     -------
@@ -200,7 +204,7 @@ def coulomb_energy_forces(positions, charges, box=None, r0: float = 1.0, *, n=No
     pos, q, box, r0, nn, rtol, kernel, kappa, n_max, _ = prepare(positions, charges, box, r0, n, rtol, kernel,
                                                                  kappa, 1025, "auto")
     check_inside(pos, box, "positions")
-    rc = check_cutoff(cutoff, r0, rtol)
+    rc = check_cutoff(cutoff, r0, rtol, forces=True)
     grid_memory = check_grid_memory(grid_memory)
     budget_short(pos, pos.shape[0] // 2, rc)
     s0 = zero_distance_value(kernel, r0, kappa, cancel_long_range=True)

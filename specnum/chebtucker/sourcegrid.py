@@ -206,7 +206,10 @@ def tiles(ps: np.ndarray, grid: UniformGrid, node_bytes: float, grid_memory: flo
             f"{grid.n[2]} nodes ({p * p * grid.n[2] * node_bytes:.3g} bytes each); raise grid_memory or r0"
         )
     starts = stencil_starts(ps[:, 0], grid)
-    step = max(int(max_nodes // (grid.n[1] * grid.n[2])) - p + 1, 1)  # planes per slab if planes were full
+    # planes per slab: as many as full planes allow, but at least as many as a square tile of
+    # the budget has rows (so that the P - 1 planes of overlap between slabs stay a small share)
+    square = int(math.sqrt(max_nodes / grid.n[2]))
+    step = max(int(max_nodes // (grid.n[1] * grid.n[2])), square, p) - p + 1
     out: list[Tile] = []
     first = 0
     while first < ps.shape[0]:
@@ -220,7 +223,7 @@ def tiles(ps: np.ndarray, grid: UniformGrid, node_bytes: float, grid_memory: flo
             ys = stencil_starts(ps[index, 1], grid, axis=1)
             order = np.argsort(ys, kind="stable")
             ys = ys[order]
-            rows = max(int(max_nodes // (shape[0] * shape[2])) - p + 1, 1)
+            rows = max(int(max_nodes // (shape[0] * shape[2])) - p + 1, 1)  # rows per tile: the budget
             a = 0
             while a < order.size:
                 b = int(np.searchsorted(ys, ys[a] + rows, side="left"))

@@ -350,7 +350,7 @@ def _long_range_at_zero(kernel, r0, kappa):
 def test_short_range_energy_forces_match_brute_force_pairs(kernel, kappa):
     rng = np.random.default_rng(24)
     r0, rtol = 0.6, 1e-9
-    rc = cutoff_radius(r0, rtol)
+    rc = cutoff_radius(r0, rtol, forces=True)  # the rule coulomb_energy_forces uses
     pos, q = _awkward_system(rng, rc, n=200)
     ef = coulomb_energy_forces(pos, q, r0=r0, rtol=rtol, kernel=kernel, kappa=kappa)
     e_ref, f_ref, mag = short_pairs_naive(pos, q, kernel, r0, kappa, rc)

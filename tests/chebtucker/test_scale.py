@@ -37,10 +37,18 @@ def test_quadrature_points_meet_their_share(rtol):
         assert np.max(np.abs(np.exp(-np.outer(r, t1) ** 2) @ c1 - exact) / exact) > tol.QUADRATURE_SHARE * rtol
 
 
-def test_cutoff_rule():
-    for r0, rtol in [(1.0, 1e-6), (0.3, 1e-10)]:
-        rc = tol.cutoff_radius(r0, rtol)
-        assert math.isclose(math.erfc(rc / r0), tol.CUTOFF_SHARE * rtol, rel_tol=1e-10)
+def test_cutoff_rule_bounds_potential_and_force_tails():
+    """At r_c the short-range potential and force are CUTOFF_SHARE rtol of the kernel's (mpmath)."""
+    import mpmath as mp
+
+    mp.mp.dps = 30
+    for r0, rtol in [(1.0, 1e-6), (0.3, 1e-10), (2.0, 1e-3)]:
+        assert math.isclose(math.erfc(tol.cutoff_radius(r0, rtol) / r0), tol.CUTOFF_SHARE * rtol, rel_tol=1e-10)
+        rc = tol.cutoff_radius(r0, rtol, forces=True)
+        x = mp.mpf(rc) / r0
+        force_tail = mp.erfc(x) + 2 / mp.sqrt(mp.pi) * x * mp.exp(-x * x)  # -S'(r_c) r_c^2
+        assert abs(float(force_tail) / (tol.CUTOFF_SHARE * rtol) - 1) <= 1e-10
+        assert float(mp.erfc(x)) < tol.CUTOFF_SHARE * rtol  # the potential's tail is smaller
 
 
 def _clustered(rng, n=4000):
@@ -111,3 +119,21 @@ def test_every_particle_against_the_direct_sum():
         box = tuple((float(a), float(b)) for a, b in zip(pos.min(0) - 2, pos.max(0) + 2))
         tp = total_potential(pos, q, pos, box, r0=1.2, rtol=rtol)
         assert np.max(np.abs(tp - ref.potential)) <= rtol * np.max(np.abs(ref.potential))
+
+
+def test_erfcx_table_and_short_range_closed_forms_against_mpmath():
+    """The kernels' erfcx (table, then the split formula, then the asymptotic series) to a few ulps."""
+    import mpmath as mp
+
+    from specnum.chebtucker import _neighbour_kernels as nk
+
+    mp.mp.dps = 40
+    ex = nb.erfcx_table()
+    x = np.concatenate([np.linspace(0.0, 8.5, 3401), [8.0 - 1e-12, 12.0, 25.9, 26.0, 40.0]])
+    ref = np.array([float(mp.exp(mp.mpf(v) ** 2) * mp.erfc(mp.mpf(v))) for v in x])
+    # S of the Newton split through the kernel: erfcx(x) exp(-x^2) / r at r = x (r0 = 1)
+    vals = nk.short_values(0, x[1:3401], 1.0, 1.0, 0.0, ex)[:, 0]
+    ref_s = np.array([float(mp.erfc(mp.mpf(v)) / mp.mpf(v)) for v in x[1:3401]])
+    assert np.max(np.abs(vals - ref_s) / ref_s) <= 200 * EPS  # exp(-x^2) at x <= 8: 2 x^2 ulps at most
+    got = np.array([nk._erfcx(v, ex) for v in x])
+    assert np.max(np.abs(got - ref) / ref) <= 8 * EPS
