@@ -45,8 +45,8 @@ def cluster_client():
 @pytest.fixture(scope="module")
 def particles():
     rng = np.random.default_rng(7)
-    pos = rng.uniform(-3, 3, (2500, 3))
-    return pos, rng.choice([-1.0, 1.0], 2500)
+    pos = rng.uniform(-3, 3, (1200, 3))
+    return pos, rng.choice([-1.0, 1.0], 1200)
 
 
 def test_energy_forces_on_a_local_cluster_equal_serial(cluster_client, particles):
@@ -56,7 +56,7 @@ def test_energy_forces_on_a_local_cluster_equal_serial(cluster_client, particles
     pos, q = particles
     serial = coulomb_energy_forces(pos, q, r0=0.8, rtol=1e-8)
     old = distributed.CHUNK_PARTICLES
-    distributed.CHUNK_PARTICLES = 600  # 5 chunks: a real tree and real halos
+    distributed.CHUNK_PARTICLES = 300  # 4 chunks: a real tree and real halos
     try:
         dist = coulomb_energy_forces(pos, q, r0=0.8, rtol=1e-8, executor=cluster_client)
     finally:
@@ -73,7 +73,7 @@ def test_total_potential_and_long_range_with_dask_executors(cluster_client, part
 
     pos, q = particles
     box = ((-3.2, 3.2),) * 3
-    tgt = np.random.default_rng(8).uniform(-3.2, 3.2, (700, 3))
+    tgt = np.random.default_rng(8).uniform(-3.2, 3.2, (300, 3))
     serial = total_potential(pos, q, tgt, box, r0=0.8, rtol=1e-8)
     for executor in (cluster_client, "dask"):
         got = total_potential(pos, q, tgt, box, r0=0.8, rtol=1e-8, executor=executor)
