@@ -31,6 +31,7 @@ from the caller; the chunk size (:data:`CHUNK_PARTICLES`) bounds the memory of a
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
 from typing import Any
@@ -134,22 +135,40 @@ def _tree_sum(run, handles: list):
 
 
 # ------------------------------------------------------------------------------ tasks
+@contextlib.contextmanager
+def _one_thread():
+    """numba's parallel kernels on the task's own thread only (the workers' threads run the tasks)."""
+    import numba
+
+    old = numba.get_num_threads()
+    numba.set_num_threads(1)
+    try:
+        with single_blas():
+            yield
+    finally:
+        numba.set_num_threads(old)
+
+
 def _task_source_grid(chunk, plan, grid_memory):
     pos, q = chunk
-    return source_grid(plan, pos, q, grid_memory=grid_memory, threads=1)
+    with _one_thread():
+        return source_grid(plan, pos, q, grid_memory=grid_memory, threads=1)
 
 
 def _task_compress(plan, qgrid):
-    return compress(plan, qgrid, threads=1)
+    with _one_thread():
+        return compress(plan, qgrid, threads=1)
 
 
 def _task_long(targets, lr, grid, r0, rtol, grad, grid_memory):
-    return evaluate_many(lr, targets, r0, rtol, grad, grid_memory=grid_memory, threads=1, grid=grid)
+    with _one_thread():
+        return evaluate_many(lr, targets, r0, rtol, grad, grid_memory=grid_memory, threads=1, grid=grid)
 
 
 def _task_short(item, kernel, r0, kappa, rc, s0, grad, cgrid):
     targets, sources, charges = item
-    return short_sums(sources, charges, targets, kernel, r0, kappa, rc, grad, s0, grid=cgrid)
+    with _one_thread():
+        return short_sums(sources, charges, targets, kernel, r0, kappa, rc, grad, s0, grid=cgrid)
 
 
 def _chunk_bounds(n: int, workers: int) -> list[tuple[int, int]]:
