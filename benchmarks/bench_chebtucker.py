@@ -276,6 +276,7 @@ def main(argv=None) -> None:
                         help="r0 = beta * (particle-averaged spacing) per distribution (sections 5, 6)")
     parser.add_argument("--dask-n", type=float, default=1e7, help="N of section 6")
     parser.add_argument("--workdir", default="/tmp/specnum-bench-chebtucker", help="reference arrays")
+    parser.add_argument("--reuse-ref", action="store_true", help="reuse fmm3dpy references saved in --workdir")
     parser.add_argument("--case", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.case:
@@ -296,7 +297,8 @@ def main(argv=None) -> None:
             os.makedirs(args.workdir, exist_ok=True)
             for dist in args.dists:
                 sizes = [int(n) for n in args.sizes if dist == "uniform" or n <= args.clustered_max]
-                section_scale(sizes, [dist], [1e-6, 1e-8], [1, None], args.workdir, betas[dist], print_table)
+                section_scale(sizes, [dist], [1e-6, 1e-8], [1, None], args.workdir, betas[dist], print_table,
+                              args.reuse_ref)
         elif k == 6:
             from _chebtucker_scale import section_dask
 

@@ -51,6 +51,7 @@ from .sourcegrid import (
 )
 from .splitting import gaussian_quadrature
 from .tolerances import (
+    CORE_TRUNCATION_SHARE,
     DISTANCE_MARGIN,
     FACTOR_BASIS_FLOOR,
     FACTOR_BASIS_SHARE,
@@ -332,7 +333,7 @@ def compress(plan: LongRangePlan, qgrid: np.ndarray, *, threads: int = 1) -> Che
             for _ in workers.map(expand, r_blocks):
                 pass
     with single_blas():  # a few mid-sized factorisations: threaded BLAS only contends on busy machines
-        g, w = hosvd(core, rtol=plan.rtol)
+        g, w = hosvd(core, rtol=CORE_TRUNCATION_SHARE * plan.rtol)
     factors = [np.ascontiguousarray(plan.bases[k] @ w[k]) for k in range(3)]
     return ChebTucker(plan.box, np.ldexp(g, plan.q_exp), factors)
 
@@ -492,14 +493,15 @@ def long_range_potential(positions, charges, box, r0: float = 1.0, *, n=None, rt
     spacing chosen so that the narrowest Gaussian is interpolated to ``rtol/100``), slab
     by slab under ``grid_memory``, and moving the slabs to the projected Chebyshev
     coordinates (see :mod:`specnum.chebtucker.sourcegrid`). The core is
-    ``sum_m c_m Q x_1 A_1m x_2 A_2m x_3 A_3m`` and is truncated by HOSVD at ``rtol``
+    ``sum_m c_m Q x_1 A_1m x_2 A_2m x_3 A_3m`` and is truncated by HOSVD at ``0.3 rtol``
     relative to its norm (= the norm of the coefficient tensor). No ``n^3`` array of
     values is formed.
 
-    What ``rtol`` guarantees: the coefficient tensor is within ``rtol`` (relative,
+    What ``rtol`` guarantees: the coefficient tensor is within ``0.3 rtol`` (relative,
     Frobenius) of that of the interpolant of ``V``, and the interpolant resolves the
-    Gaussians to ``rtol/10``; so the error is small relative to the size of ``V`` on the
-    box (its maximum), not pointwise relative where ``V`` is small.
+    Gaussians to ``rtol/10`` (the shares are in :mod:`specnum.chebtucker.tolerances`); so
+    the error is small relative to the size of ``V`` on the box (its maximum), not
+    pointwise relative where ``V`` is small.
 
     Examples
     --------
