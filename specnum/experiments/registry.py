@@ -28,12 +28,13 @@ __all__ = ["EXPERIMENTS", "DEMO_ORDER", "load_experiment"]
 EXPERIMENTS: dict[str, str] = {
     "bases": "specnum.experiments.bases_demo",
     "riesz": "specnum.experiments.riesz_demo",
+    "riesz_singular": "specnum.experiments.riesz_singular",
     "chebtucker": "specnum.experiments.chebtucker_demo",
     "gaunt": "specnum.experiments.gaunt_demo",
 }
 
 #: the experiments ``specnum demo`` runs, in report order
-DEMO_ORDER: tuple[str, ...] = ("riesz", "chebtucker", "gaunt", "bases")
+DEMO_ORDER: tuple[str, ...] = ("riesz", "riesz_singular", "chebtucker", "gaunt", "bases")
 
 
 def load_experiment(name: str) -> ModuleType:
