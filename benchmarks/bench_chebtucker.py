@@ -20,11 +20,16 @@ Sections (each prints a Markdown table; peers are timed in the same run, read th
    +-1 (uniform, and clustered: blobs, a shell), ``coulomb_energy_forces`` at rtol 1e-6 and
    1e-8 against fmm3dpy ``lfmm3d(eps=1e-6, pg=2)``, both with 1 thread and with the default
    threads, errors against fmm3dpy at eps 1e-12 (itself checked against the direct sum at 2000
-   particles), peak memory of each run (a subprocess per measurement);
+   particles) and against that direct sum, peak memory of each run (a subprocess per
+   measurement); fmm3dpy is left out where its memory would not fit in this machine;
 6. the same with Dask: N = 1e7 on a LocalCluster of 1 and 2 worker processes, time per stage,
-   speed-up against the serial path.
+   speed-up against the serial path;
+7. default threads against 1 thread for ``long_range_potential`` (N = 2e4) and
+   ``total_potential`` (N = 1e5, 1e4 targets).
 
-Sections 5 and 6 take long (N = 1e7: an hour or more on 2 cores; ``--sizes`` limits them).
+Sections 5 and 6 take long (N = 1e7: hours on 2 cores; ``--sizes`` limits them). Each case's
+result is stored in ``--workdir``; ``--reuse`` takes stored results instead of measuring again
+(so that a long run can be done in pieces).
 """
 
 from __future__ import annotations
@@ -268,7 +273,7 @@ def section_tensorly(quick: bool, threads: int = 1):
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="smaller sizes (smoke run)")
-    parser.add_argument("--only", type=int, nargs="*", help="sections to run (1-6)")
+    parser.add_argument("--only", type=int, nargs="*", help="sections to run (1-7)")
     parser.add_argument("--sizes", type=float, nargs="*", default=[1e5, 1e6, 1e7], help="N of section 5")
     parser.add_argument("--dists", nargs="*", default=["uniform", "blobs", "shell"], help="distributions of section 5")
     parser.add_argument("--clustered-max", type=float, default=1e6, help="largest N of the clustered runs")
@@ -276,7 +281,7 @@ def main(argv=None) -> None:
                         help="r0 = beta * (particle-averaged spacing) per distribution (sections 5, 6)")
     parser.add_argument("--dask-n", type=float, default=1e7, help="N of section 6")
     parser.add_argument("--workdir", default="/tmp/specnum-bench-chebtucker", help="reference arrays")
-    parser.add_argument("--reuse-ref", action="store_true", help="reuse fmm3dpy references saved in --workdir")
+    parser.add_argument("--reuse", action="store_true", help="reuse the case results stored in --workdir")
     parser.add_argument("--case", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.case:
@@ -286,24 +291,30 @@ def main(argv=None) -> None:
 
         print(json.dumps(case_main(json.loads(args.case))))
         return
-    print(f"## specnum.chebtucker benchmarks\n\n{machine_info()}\n`python benchmarks/bench_chebtucker.py"
-          f"{' --quick' if args.quick else ''}`, load average {os.getloadavg()}")
+    command = " ".join(["python benchmarks/bench_chebtucker.py", *(sys.argv[1:] if argv is None else argv)])
+    print(f"## specnum.chebtucker benchmarks\n\n{machine_info()}\n`{command}`, load average {os.getloadavg()}")
     sections = {1: section_build, 2: section_eval, 3: section_particles, 4: section_tensorly}
     betas = {k: float(v) for k, v in (b.split("=") for b in args.betas)}
-    for k in args.only or [1, 2, 3, 4, 5, 6]:
+    for k in args.only or [1, 2, 3, 4, 5, 6, 7]:
         if k == 5:
             from _chebtucker_scale import section_scale
 
             os.makedirs(args.workdir, exist_ok=True)
             for dist in args.dists:
                 sizes = [int(n) for n in args.sizes if dist == "uniform" or n <= args.clustered_max]
-                section_scale(sizes, [dist], [1e-6, 1e-8], [1, None], args.workdir, betas[dist], print_table,
-                              args.reuse_ref)
+                if sizes:
+                    section_scale(sizes, [dist], [1e-6, 1e-8], [1, None], args.workdir, betas[dist], print_table,
+                                  args.reuse)
         elif k == 6:
             from _chebtucker_scale import section_dask
 
             os.makedirs(args.workdir, exist_ok=True)
-            section_dask(int(args.dask_n), [1, 2], 1e-6, betas["uniform"], args.workdir, print_table)
+            section_dask(int(args.dask_n), [1, 2], 1e-6, betas["uniform"], args.workdir, print_table, args.reuse)
+        elif k == 7:
+            from _chebtucker_scale import section_threads
+
+            os.makedirs(args.workdir, exist_ok=True)
+            section_threads(print_table, args.workdir, args.reuse)
         else:
             sections[k](args.quick)
         print(f"\n(load average after section {k}: {os.getloadavg()})", flush=True)

@@ -48,13 +48,14 @@ def orthonormalise(core: np.ndarray, factors) -> tuple[np.ndarray, list[np.ndarr
     return np.ascontiguousarray(core), new
 
 
-def coefficient_profile(core: np.ndarray, factors, axis: int) -> np.ndarray:
+def coefficient_profile(core: np.ndarray, factors, axis: int, degrees: slice = slice(None)) -> np.ndarray:
     """Norms ``||C_(k)[i, :]||_2`` of the coefficient slices of degree ``i`` along ``axis``.
 
-    With orthonormal factors on the other axes this is ``||Uk[i,:] G_(k)||`` (cheap).
+    With orthonormal factors on the other axes this is ``||Uk[i,:] G_(k)||`` (cheap);
+    ``degrees`` selects the slices (default: all).
     """
     g = np.moveaxis(core, axis, 0).reshape(core.shape[axis], -1)
-    return np.linalg.norm(factors[axis] @ g, axis=1)
+    return np.linalg.norm(factors[axis][degrees] @ g, axis=1)
 
 
 def chop_degrees(core, factors, tol: float) -> list[np.ndarray]:

@@ -349,7 +349,7 @@ def _warn_resolution(result: ChebTucker, plan: LongRangePlan) -> None:
     elif not plan.n_given and result.core.size:
         g = np.ldexp(result.core, -scale_exponent(result.core))
         nrm = frobenius_norm(g)
-        tails = [frobenius_norm(coefficient_profile(g, result.factors, k)[-2:]) for k in range(3)]
+        tails = [frobenius_norm(coefficient_profile(g, result.factors, k, slice(-2, None))) for k in range(3)]
         if max(tails) > plan.rtol * nrm:
             warnings.warn(
                 f"long_range_potential: trailing Chebyshev coefficients {max(tails) / nrm:.1e} (relative) "
@@ -532,5 +532,5 @@ def long_range_potential(positions, charges, box, r0: float = 1.0, *, n=None, rt
         else:
             result = compress(plan, source_grid(plan, pos, q, grid_memory=grid_memory, threads=threads),
                               threads=threads)
-    _warn_resolution(result, plan)
+        _warn_resolution(result, plan)
     return result
