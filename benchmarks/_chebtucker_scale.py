@@ -358,3 +358,31 @@ def section_threads(print_table, workdir, reuse: bool = False) -> None:
     print_table([[_fmt(c) if not isinstance(c, str) else c for c in r] for r in rows],
                 ["call", "1 thread: min [s]", "median [s]", "default: min [s]", "median [s]",
                  "default / 1 thread (medians)", "load before/after"])
+
+
+def section_sweep(n: int, betas: dict, rtol: float, workdir, print_table, reuse: bool = False) -> None:
+    """The splitting radius ``r0 = beta * spacing`` against the time per stage (1 thread, rtol fixed).
+
+    ``betas`` maps each distribution to its values of beta.
+    """
+    rows = []
+    for dist in betas:
+        pos, _ = particles(dist, n)
+        spacing = 1.0 if dist == "uniform" else effective_spacing(pos)
+        del pos
+        base = {"dist": dist, "n": n, "workdir": workdir}
+        _reference(base, reuse)
+        for beta in betas[dist]:
+            res = run_case({**base, "kind": "ours", "rtol": rtol, "r0": beta * spacing}, 1, reuse)
+            t = res.get("timings") or {}
+            long_part = sum(t.get(k, 0.0) for k in ("plan", "spread", "compress", "long range"))
+            rows.append([dist, f"{spacing:.3g}", beta, f"{beta * spacing:.3g}", res.get("time"), long_part,
+                         t.get("short range"), res.get("err_v_sample"), res.get("err_g_sample"),
+                         f"ranks {res.get('ranks')}, n {res.get('n_cheb')}; load {res.get('load')}"
+                         if res.get("time") else res.get("error", "")[-200:]])
+            print("  progress:", " | ".join(_fmt(c) if not isinstance(c, str) else c for c in rows[-1]), flush=True)
+    print(f"\n### 8. Splitting radius r0 = beta * spacing, N = {n:.0e}, rtol = {rtol:g}, 1 thread "
+          "(spacing: rho^(-1/3) of the particle-averaged density)\n")
+    print_table([[_fmt(c) if not isinstance(c, str) else c for c in r] for r in rows],
+                ["distribution", "spacing", "beta", "r0", "total [s]", "long range [s]", "short range [s]",
+                 "sample: max err V", "sample: max err grad", "notes"])

@@ -25,7 +25,9 @@ Sections (each prints a Markdown table; peers are timed in the same run, read th
 6. the same with Dask: N = 1e7 on a LocalCluster of 1 and 2 worker processes, time per stage,
    speed-up against the serial path;
 7. default threads against 1 thread for ``long_range_potential`` (N = 2e4) and
-   ``total_potential`` (N = 1e5, 1e4 targets).
+   ``total_potential`` (N = 1e5, 1e4 targets);
+8. (only when asked) the splitting radius: r0 = beta * spacing against the time per stage,
+   N = 1e5, each distribution, rtol 1e-6, 1 thread.
 
 Sections 5 and 6 take long (N = 1e7: hours on 2 cores; ``--sizes`` limits them). Each case's
 result is stored in ``--workdir``; ``--reuse`` takes stored results instead of measuring again
@@ -273,13 +275,14 @@ def section_tensorly(quick: bool, threads: int = 1):
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="smaller sizes (smoke run)")
-    parser.add_argument("--only", type=int, nargs="*", help="sections to run (1-7)")
+    parser.add_argument("--only", type=int, nargs="*", help="sections to run (1-8; default 1-7)")
     parser.add_argument("--sizes", type=float, nargs="*", default=[1e5, 1e6, 1e7], help="N of section 5")
     parser.add_argument("--dists", nargs="*", default=["uniform", "blobs", "shell"], help="distributions of section 5")
     parser.add_argument("--clustered-max", type=float, default=1e6, help="largest N of the clustered runs")
     parser.add_argument("--betas", nargs="*", default=["uniform=1.75", "blobs=4", "shell=3"],
                         help="r0 = beta * (particle-averaged spacing) per distribution (sections 5, 6)")
     parser.add_argument("--dask-n", type=float, default=1e7, help="N of section 6")
+    parser.add_argument("--sweep-n", type=float, default=1e5, help="N of section 8")
     parser.add_argument("--workdir", default="/tmp/specnum-bench-chebtucker", help="reference arrays")
     parser.add_argument("--reuse", action="store_true", help="reuse the case results stored in --workdir")
     parser.add_argument("--case", help=argparse.SUPPRESS)
@@ -310,6 +313,14 @@ def main(argv=None) -> None:
 
             os.makedirs(args.workdir, exist_ok=True)
             section_dask(int(args.dask_n), [1, 2], 1e-6, betas["uniform"], args.workdir, print_table, args.reuse)
+        elif k == 8:
+            from _chebtucker_scale import section_sweep
+
+            os.makedirs(args.workdir, exist_ok=True)
+            sweep = {"uniform": [1.25, 1.5, 1.75, 2.0, 2.5], "blobs": [2.0, 3.0, 4.0, 5.0, 6.0],
+                     "shell": [1.5, 2.0, 3.0, 4.0, 5.0]}
+            section_sweep(int(args.sweep_n), {d: sweep[d] for d in args.dists}, 1e-6, args.workdir, print_table,
+                          args.reuse)
         elif k == 7:
             from _chebtucker_scale import section_threads
 
