@@ -353,7 +353,7 @@ class RieszJacobi:
             coef = self._coefficients(f, c, q)
             if coef is None:
                 return JacobiSolution(self.alpha, self.interval, np.zeros(1), 0.0, True)
-            cut = chop(coef, self.rtol)
+            cut = chop(coef, rtol=self.rtol)
             if cut < q:  # the chopping rule found the plateau: what lies beyond is rounding noise
                 estimate = float(np.sum(np.abs(coef[cut:]))) + _rounding(coef)
                 return JacobiSolution(self.alpha, self.interval, coef[:cut], estimate, True)
