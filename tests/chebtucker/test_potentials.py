@@ -446,3 +446,22 @@ def test_potentials_bad_input():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         split_kernel([0.0, 1.0], "slater", kappa=1.0)
+
+
+@pytest.mark.parametrize("call", ["energy_forces", "total", "long_range"])
+def test_grid_memory_and_executor_bad_input(call):
+    """The scale parameters are checked up front, naming the parameter and the allowed values."""
+    pos = np.random.default_rng(0).uniform(-1, 1, (10, 3))
+    q, box = np.ones(10), ((-1.1, 1.1),) * 3
+    f = {"energy_forces": lambda **kw: coulomb_energy_forces(pos, q, **kw),
+         "total": lambda **kw: total_potential(pos, q, pos, box, **kw),
+         "long_range": lambda **kw: long_range_potential(pos, q, box, **kw)}[call]
+    with pytest.raises(ValueError, match=r"grid_memory must lie in \[1048576"):
+        f(grid_memory=10)
+    with pytest.raises(ValueError, match="grid_memory must be finite"):
+        f(grid_memory=float("nan"))
+    with pytest.raises(TypeError, match="grid_memory"):
+        f(grid_memory="a")
+    for bad in ("spark", 3):
+        with pytest.raises(TypeError, match="executor must be None, 'dask' or a dask.distributed.Client"):
+            f(executor=bad)
