@@ -15,13 +15,30 @@ Sections (each prints a Markdown table; peers are timed in the same run, read th
    error at rtol 1e-7); (b) at the best r0 the long range against the direct erf sum, and the
    total against the direct 1/r sum and fmm3dpy (if installed, eps 1e-6 and 1e-9);
 4. Tucker of a 256^3 grid tensor of erf(r)/r: specnum hosvd (rtol 1e-8) against TensorLy's
-   ``tucker`` (HOOI, svd init) at the same ranks (if installed).
+   ``tucker`` (HOOI, svd init) at the same ranks (if installed);
+5. potential and forces at every particle (targets = sources) for N = 1e5, 1e6, 1e7 charges
+   +-1 (uniform, and clustered: blobs, a shell), ``coulomb_energy_forces`` at rtol 1e-6 and
+   1e-8 against fmm3dpy ``lfmm3d(eps=1e-6, pg=2)``, both with 1 thread and with the default
+   threads, errors against fmm3dpy at eps 1e-12 (itself checked against the direct sum at 2000
+   particles) and against that direct sum, peak memory of each run (a subprocess per
+   measurement); fmm3dpy is left out where its memory would not fit in this machine;
+6. the same with Dask: N = 1e7 on a LocalCluster of 1 and 2 worker processes, time per stage,
+   speed-up against the serial path;
+7. default threads against 1 thread for ``long_range_potential`` (N = 2e4) and
+   ``total_potential`` (N = 1e5, 1e4 targets);
+8. (only when asked) the splitting radius: r0 = beta * spacing against the time per stage,
+   N = 1e5, each distribution, rtol 1e-6, 1 thread.
+
+Sections 5 and 6 take long (N = 1e7: hours on 2 cores; ``--sizes`` limits them). Each case's
+result is stored in ``--workdir``; ``--reuse`` takes stored results instead of measuring again
+(so that a long run can be done in pieces).
 """
 
 from __future__ import annotations
 
 import argparse
 import math
+import os
 import sys
 import time
 from pathlib import Path
@@ -258,13 +275,60 @@ def section_tensorly(quick: bool, threads: int = 1):
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="smaller sizes (smoke run)")
-    parser.add_argument("--only", type=int, nargs="*", help="sections to run (1-4)")
+    parser.add_argument("--only", type=int, nargs="*", help="sections to run (1-8; default 1-7)")
+    parser.add_argument("--sizes", type=float, nargs="*", default=[1e5, 1e6, 1e7], help="N of section 5")
+    parser.add_argument("--dists", nargs="*", default=["uniform", "blobs", "shell"], help="distributions of section 5")
+    parser.add_argument("--clustered-max", type=float, default=1e6, help="largest N of the clustered runs")
+    parser.add_argument("--betas", nargs="*", default=["uniform=1.75", "blobs=4", "shell=3"],
+                        help="r0 = beta * (particle-averaged spacing) per distribution (sections 5, 6)")
+    parser.add_argument("--dask-n", type=float, default=1e7, help="N of section 6")
+    parser.add_argument("--sweep-n", type=float, default=1e5, help="N of section 8")
+    parser.add_argument("--workdir", default="/tmp/specnum-bench-chebtucker", help="reference arrays")
+    parser.add_argument("--reuse", action="store_true", help="reuse the case results stored in --workdir")
+    parser.add_argument("--case", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    print(f"## specnum.chebtucker benchmarks\n\n{machine_info()}\n`python benchmarks/bench_chebtucker.py"
-          f"{' --quick' if args.quick else ''}`")
+    if args.case:
+        import json
+
+        from _chebtucker_scale import case_main
+
+        print(json.dumps(case_main(json.loads(args.case))))
+        return
+    command = " ".join(["python benchmarks/bench_chebtucker.py", *(sys.argv[1:] if argv is None else argv)])
+    print(f"## specnum.chebtucker benchmarks\n\n{machine_info()}\n`{command}`, load average {os.getloadavg()}")
     sections = {1: section_build, 2: section_eval, 3: section_particles, 4: section_tensorly}
-    for k in args.only or sorted(sections):
-        sections[k](args.quick)
+    betas = {k: float(v) for k, v in (b.split("=") for b in args.betas)}
+    for k in args.only or [1, 2, 3, 4, 5, 6, 7]:
+        if k == 5:
+            from _chebtucker_scale import section_scale
+
+            os.makedirs(args.workdir, exist_ok=True)
+            for dist in args.dists:
+                sizes = [int(n) for n in args.sizes if dist == "uniform" or n <= args.clustered_max]
+                if sizes:
+                    section_scale(sizes, [dist], [1e-6, 1e-8], [1, None], args.workdir, betas[dist], print_table,
+                                  args.reuse)
+        elif k == 6:
+            from _chebtucker_scale import section_dask
+
+            os.makedirs(args.workdir, exist_ok=True)
+            section_dask(int(args.dask_n), [1, 2], 1e-6, betas["uniform"], args.workdir, print_table, args.reuse)
+        elif k == 8:
+            from _chebtucker_scale import section_sweep
+
+            os.makedirs(args.workdir, exist_ok=True)
+            sweep = {"uniform": [1.25, 1.5, 1.75, 2.0, 2.5], "blobs": [2.0, 3.0, 4.0, 5.0, 6.0],
+                     "shell": [1.5, 2.0, 3.0, 4.0, 5.0]}
+            section_sweep(int(args.sweep_n), {d: sweep[d] for d in args.dists}, 1e-6, args.workdir, print_table,
+                          args.reuse)
+        elif k == 7:
+            from _chebtucker_scale import section_threads
+
+            os.makedirs(args.workdir, exist_ok=True)
+            section_threads(print_table, args.workdir, args.reuse)
+        else:
+            sections[k](args.quick)
+        print(f"\n(load average after section {k}: {os.getloadavg()})", flush=True)
 
 
 if __name__ == "__main__":

@@ -9,9 +9,12 @@ Chebyshev-Tucker tensor format with applications to multi-particle modelling*
 Submodules: :mod:`.format` (the container), :mod:`.tucker` (HOSVD/HOOI on full
 arrays), :mod:`.construct` and :mod:`.algebra` (the algorithms behind the
 container's methods), :mod:`.splitting` (Gaussian-sum range separation of the
-Newton, Yukawa and Slater kernels), :mod:`.potentials` (long-range potentials of
-particle systems without the ``n^3 N`` direct sum, direct sums, neighbour-list
-short range, energies and forces).
+Newton, Yukawa and Slater kernels), :mod:`.longrange` (long-range potentials of
+particle systems without the ``n^3 N`` direct sum), :mod:`.sourcegrid` (charges to
+the source grid), :mod:`.evaluation` (a long-range potential at many points),
+:mod:`.neighbours` (the short-range cell list), :mod:`.direct` (direct sums),
+:mod:`.potentials` (total potentials, energies and forces), :mod:`.distributed`
+(the same as Dask tasks), :mod:`.tolerances` (how ``rtol`` is shared out).
 
 Examples
 --------
@@ -22,17 +25,11 @@ Examples
 (1, 1, 1)
 """
 
+from .direct import EnergyForces, direct_energy_forces, direct_gradient, direct_potential
 from .format import ChebTucker
-from .potentials import (
-    EnergyForces,
-    coulomb_energy_forces,
-    direct_energy_forces,
-    direct_gradient,
-    direct_potential,
-    long_range_potential,
-    short_range_potential,
-    total_potential,
-)
+from .longrange import long_range_potential
+from .neighbours import short_range_potential
+from .potentials import coulomb_energy_forces, total_potential
 from .splitting import gaussian_quadrature, split_kernel
 from .tucker import hooi, hosvd, tucker_to_full
 

@@ -48,13 +48,14 @@ def orthonormalise(core: np.ndarray, factors) -> tuple[np.ndarray, list[np.ndarr
     return np.ascontiguousarray(core), new
 
 
-def coefficient_profile(core: np.ndarray, factors, axis: int) -> np.ndarray:
+def coefficient_profile(core: np.ndarray, factors, axis: int, degrees: slice = slice(None)) -> np.ndarray:
     """Norms ``||C_(k)[i, :]||_2`` of the coefficient slices of degree ``i`` along ``axis``.
 
-    With orthonormal factors on the other axes this is ``||Uk[i,:] G_(k)||`` (cheap).
+    With orthonormal factors on the other axes this is ``||Uk[i,:] G_(k)||`` (cheap);
+    ``degrees`` selects the slices (default: all).
     """
     g = np.moveaxis(core, axis, 0).reshape(core.shape[axis], -1)
-    return np.linalg.norm(factors[axis] @ g, axis=1)
+    return np.linalg.norm(factors[axis][degrees] @ g, axis=1)
 
 
 def chop_degrees(core, factors, tol: float) -> list[np.ndarray]:
@@ -165,8 +166,6 @@ def derivative(box: Box, core, factors, axis: int, m: int = 1):
 
 def integral(box: Box, core, factors) -> float:
     """``int_box f``: the core contracted with the factor integrals ``int uk_p``."""
-    if core.size == 0:
-        return 0.0
     v = [np.atleast_1d(chebyshev.definite_integral(factors[k], axis=0, interval=box[k])) for k in range(3)]
     return float(np.einsum("pqs,p,q,s->", core, v[0], v[1], v[2]))
 
@@ -186,8 +185,6 @@ def mass_matrix(n: int, interval: tuple[float, float]) -> np.ndarray:
 
 def inner(box: Box, core_f, factors_f, core_g, factors_g) -> float:
     """L2 inner product ``int_box f g dx`` (no weight) in ``O(n r^2 + r^4)``."""
-    if core_f.size == 0 or core_g.size == 0:
-        return 0.0
     g = core_g
     for k in range(3):
         n = max(factors_f[k].shape[0], factors_g[k].shape[0])

@@ -84,7 +84,7 @@ def _compress(c: np.ndarray, rtol: float, sweeps: int, method: str, trim: bool =
         c = trim_coefficients(c, TRIM_SHARE * rtol)
         rtol = (1.0 - TRIM_SHARE) * rtol
     core, factors = truncated_hosvd(np.ascontiguousarray(c), rtol=rtol, method=method)
-    if sweeps > 0 and core.size > 0:
+    if sweeps > 0:
         core, factors = hooi(c, core.shape, sweeps=sweeps, init=method)
     return np.ldexp(core, e), factors
 

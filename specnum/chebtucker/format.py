@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._dask import is_dask_array, map_points
-from .._validation import as_float, as_float_array, as_int, check_budget, readonly
+from .._validation import as_float, as_float_array, as_int, as_triple, check_budget, readonly
 from ..bases import chebyshev
 from . import _kernels, algebra, construct
 from ._checks import (
@@ -293,6 +293,35 @@ class ChebTucker:
         family = check_point_family(points, kind, stacklevel=3)
         return cls(*construct.data_from_cp(weights, factors_1d, box, family, rtol))
 
+    @classmethod
+    def zero(cls, box, n: int | Sequence[int] = 2) -> ChebTucker:
+        """The zero function on ``box``: ranks ``(0, 0, 0)``, ``n`` coefficients per axis.
+
+        Parameters
+        ----------
+        box : ((a1, b1), (a2, b2), (a3, b3))
+        n : int or 3-tuple of int >= 1
+            Rows of the (empty) factor matrices: the degrees ``n - 1`` the zero function
+            is said to have (they matter only for ``degrees`` and :meth:`coefficients`).
+
+        Returns
+        -------
+        ChebTucker
+
+        Notes
+        -----
+        Every operation accepts rank 0: values, gradients and integrals are 0, sums
+        return the other operand (recompressed), products and derivatives are zero.
+
+        Examples
+        --------
+        >>> z = ChebTucker.zero(((0, 1),) * 3, 4)
+        >>> z.ranks, z.degrees, float(z([0.5, 0.5, 0.5]))
+        ((0, 0, 0), (3, 3, 3), 0.0)
+        """
+        rows = as_triple(n, "n", minimum=1)
+        return cls(box, np.zeros((0, 0, 0)), [np.zeros((rows[k], 0)) for k in range(3)])
+
     # ----------------------------------------------------------------- evaluation
     def _eval(self, points, grad: bool, extrapolate) -> np.ndarray:
         budget_input(points, "points", copies=2.0 + (4 if grad else 1) / 3.0)
@@ -308,8 +337,6 @@ class ChebTucker:
         check_budget(f"points of shape {pts.shape}", memory=flat.shape[0] * (ncol + 3) * FLOAT_BYTES,
                      work=2.0 * flat.shape[0] * per_point * (4 if grad else 1))
         out = np.zeros((flat.shape[0], ncol))
-        if self.core.size == 0 or flat.shape[0] == 0:
-            return out.reshape(batch + (ncol,))
         lo, hi = box_bounds(self.box)
         scale = 2.0 / (hi - lo)
         w = []
@@ -385,6 +412,23 @@ class ChebTucker:
             return map_points(lambda p: self.gradient(p, extrapolate=extrapolate), points, 3, np.float64)
         return self._eval(points, True, extrapolate)[..., 1:]
 
+    def value_and_gradient(self, points, *, extrapolate: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """Values and gradients at points in one pass: shapes ``(...)`` and ``(..., 3)``.
+
+        The shared Chebyshev tables and core contraction make this cheaper than
+        :meth:`__call__` plus :meth:`gradient`. Points and ``extrapolate`` as in :meth:`__call__`.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> f = ChebTucker.from_function(lambda x, y, z: x * y + z * z, ((-1, 1),) * 3, 4)
+        >>> v, g = f.value_and_gradient(np.array([[0.5, 2.0, 1.0]]) / 2)
+        >>> print(np.round(v, 12), np.round(g, 12))
+        [0.5] [[1.   0.25 1.  ]]
+        """
+        out = self._eval(points, True, extrapolate)
+        return out[..., 0], out[..., 1:]
+
     def _axis_values(self, coords, k: int, name: str, extrapolate: bool) -> np.ndarray:
         c = as_float_array(coords, name, ndim=1)
         if not isinstance(extrapolate, (bool, np.bool_)):
@@ -397,8 +441,6 @@ class ChebTucker:
                              f"evaluate the polynomial there anyway")
         check_budget(f"{name} of length {c.shape[0]}",
                      memory=2.0 * c.shape[0] * self.factors[k].shape[0] * FLOAT_BYTES)
-        if self.core.size == 0:
-            return np.zeros((c.shape[0], 0))
         return np.ascontiguousarray(chebyshev.evaluate(self.factors[k].T, c, self.box[k]).T)
 
     def _grid_axes(self, x, y, z, extrapolate: bool) -> list[np.ndarray]:
@@ -413,8 +455,6 @@ class ChebTucker:
         shape = tuple(a.shape[0] for a in v)
         size = float(np.prod(np.asarray(shape, dtype=np.float64)))
         check_budget(f"x, y, z of lengths {shape}", memory=size * FLOAT_BYTES)
-        if self.core.size == 0:
-            return np.zeros(shape)
         return tucker_to_full(self.core, v)
 
     def to_grid_tucker(self, x, y, z, *, extrapolate: bool = False) -> tuple[np.ndarray, list[np.ndarray]]:
@@ -431,15 +471,10 @@ class ChebTucker:
         ``Vk = T(x_grid) Uk = Qk Rk`` (reduced QR) and ``G <- G x_1 R1 x_2 R2 x_3 R3``:
         ``O(N n r + N r^2)`` per axis, no ``N^3`` array.
         """
-        v = self._grid_axes(x, y, z, extrapolate)
-        if self.core.size == 0:
-            return np.zeros((0, 0, 0)), [np.zeros((a.shape[0], 0)) for a in v]
-        return algebra.orthonormalise(self.core.copy(), v)
+        return algebra.orthonormalise(self.core.copy(), self._grid_axes(x, y, z, extrapolate))
 
     def coefficients(self) -> np.ndarray:
         """The full Chebyshev coefficient tensor ``C``, shape ``(n1, n2, n3)``."""
-        if self.core.size == 0:
-            return np.zeros(tuple(f.shape[0] for f in self.factors))
         return algebra.full_coefficients(self.core, self.factors)
 
     # -------------------------------------------------------------------- algebra
@@ -460,8 +495,6 @@ class ChebTucker:
         Half of the squared budget trims negligible trailing degrees, the other
         half goes to a truncated HOSVD of the core; ``||C - C_new||_F <= rtol ||C||_F``.
         """
-        if self.core.size == 0:
-            return self
         return self._wrap(construct.recompressed(self.core, self.factors, rtol))
 
     def add(self, other: ChebTucker, *, rtol: float = _DEFAULT_ALGEBRA_RTOL) -> ChebTucker:
@@ -490,9 +523,6 @@ class ChebTucker:
         check_budget(f"hadamard of ranks {self.ranks} and {other.ranks}",
                      memory=(3.0 * size + sum(n * r for n, r in zip(rows, ranks))) * FLOAT_BYTES,
                      work=2.0 * size * float(sum(ranks)) + 2.0 * sum(n * n * r for n, r in zip(rows, ranks)))
-        if self.core.size == 0 or other.core.size == 0:
-            return ChebTucker(self.box, np.zeros((0, 0, 0)),
-                              [np.zeros((a.shape[0] + b.shape[0] - 1, 0)) for a, b in zip(self.factors, other.factors)])
         return self._wrap(algebra.hadamard(self.core, self.factors, other.core, other.factors, rtol))
 
     def scale(self, alpha: float) -> ChebTucker:
@@ -527,8 +557,6 @@ class ChebTucker:
         axis = as_int(axis, "axis", minimum=0, maximum=2)
         m = as_int(m, "m", minimum=1)
         check_budget(f"m = {m}", work=2.0 * m * self.factors[axis].size)
-        if self.core.size == 0:
-            return self
         return self._wrap(algebra.derivative(self.box, self.core, self.factors, axis, m))
 
     def integral(self) -> float:

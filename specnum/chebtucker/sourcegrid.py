@@ -7,45 +7,56 @@ first-kind Chebyshev nodes ``y_l`` spanning the particles,
 ``g(x - p) ~= sum_l ell_l(p) g(x - y_l)``, and all N particles become one source grid
 of charges
 
-    Q[l1, l2, l3] = sum_j q_j ell_l1(x_j) ell_l2(y_j) ell_l3(z_j).
+    Q[l1, l2, l3] = sum_j q_j ell_l1(x_j) ell_l2(y_j) ell_l3(z_j),
 
-Two routes compute ``Q`` (internal module; :func:`long_range_potential` chooses):
+which the long-range build needs only projected on a few directions per axis,
+``Q x_1 W1 x_2 W2 x_3 W3`` (``Wk`` of shape ``(s_k, n_sk)``). Two routes compute it
+(internal module; :func:`~specnum.chebtucker.long_range_potential` chooses):
 
-* ``"interpolated"``: the formula as it stands, ``O(N n_s^3)`` by matrix products
-  (``n_s`` Chebyshev nodes per axis);
+* ``"interpolated"``: the formula as it stands, ``O(N s1 s2 s3)`` by matrix products;
 * ``"spread"``: each charge is first spread to the ``P^3`` nearest nodes of a uniform
   grid of spacing ``h`` by local ``P``-point Lagrange interpolation (``O(N P^3)``, as in
-  particle-mesh methods), and the uniform grid is then moved to the Chebyshev nodes by
-  the formula above (three mode products, ``O(n_u^3 n_s)``). In the end this
-  interpolates each Gaussian ``g(x - .)`` locally from its Chebyshev interpolant at the
-  uniform nodes, so its error is that of local interpolation of a Gaussian of width
-  ``r0``: ``h`` is chosen so that it stays below the tolerance (see :func:`spread_step`),
-  and the Chebyshev nodes span the uniform ones (no extrapolation).
+  particle-mesh methods), and the uniform grid is then moved to the projected Chebyshev
+  coordinates by three matrix products. In the end this interpolates each Gaussian
+  ``g(x - .)`` locally from its Chebyshev interpolant at the uniform nodes, so its error is
+  that of local interpolation of a Gaussian of width ``r0``: ``h`` is chosen so that it
+  stays below the tolerance (see :func:`spread_step`), and the Chebyshev nodes span the
+  uniform ones (no extrapolation). The uniform grid is never held whole: it is spread and
+  contracted slab by slab (planes in x) under a memory budget, and slabs run in parallel
+  threads (each with its own buffer; their contributions are added in slab order, so the
+  result does not depend on the thread count).
 """
 
 from __future__ import annotations
 
 import functools
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
 from ..bases import chebyshev
-from . import _kernels
-from .tucker import mode_product
+from . import _grid_kernels
+from ._checks import FLOAT_BYTES
 
 __all__ = [
+    "SPREAD_POINTS",
+    "UniformGrid",
     "gaussian_degree",
     "barycentric_rows",
-    "anterpolate",
     "spread_step",
-    "source_grid",
-    "SPREAD_POINTS",
+    "uniform_grid",
+    "stencil_starts",
+    "Tile",
+    "tiles",
+    "run_tiles",
+    "TILES_IN_FLIGHT",
+    "spread_reduced",
+    "interpolated_reduced",
 ]
 
-SPREAD_POINTS = (6, 8, 10, 12)  # candidate stencil widths P of the spread route
-
-
+SPREAD_POINTS = (6, 8, 10, 12)  # candidate stencil widths P of the local interpolation
+@functools.lru_cache(maxsize=256)
 def gaussian_degree(half_width: float, r0: float, tol: float) -> int:
     """Points needed to interpolate ``exp(-((x - c)/r0)^2)`` on ``[c - h, c + h]`` to ``tol`` (relative)."""
     rule = 2.0 * (half_width / r0) * math.sqrt(max(math.log(2.0 / tol), 1.0))
@@ -69,19 +80,6 @@ def barycentric_rows(p: np.ndarray, nodes: np.ndarray) -> np.ndarray:
     rows = np.any(exact, axis=1)
     s[rows] = exact[rows].astype(np.float64)
     return s
-
-
-def anterpolate(pos: np.ndarray, q: np.ndarray, src_nodes, batch_floats: int = 4_000_000) -> np.ndarray:
-    """``Q = sum_j q_j S1[j] o S2[j] o S3[j]`` (charges moved to the source Chebyshev grid)."""
-    s = [barycentric_rows(pos[:, k], src_nodes[k]) for k in range(3)]
-    n1, n2, n3 = (x.shape[0] for x in src_nodes)
-    out = np.zeros((n1, n2 * n3))
-    step = max(1, batch_floats // (n2 * n3))
-    for a in range(0, pos.shape[0], step):
-        sl = slice(a, a + step)
-        kr = (s[1][sl, :, None] * s[2][sl, None, :]).reshape(-1, n2 * n3)
-        out += (s[0][sl] * q[sl, None]).T @ kr
-    return out.reshape(n1, n2, n3)
 
 
 def _local_error(step: float, points: int) -> float:
@@ -126,86 +124,175 @@ def spread_step(points: int, tol: float) -> float:
     return lo
 
 
-_SPREAD_OP = 20.0  # one spreading update costs about as much as 20 flops of a matrix product (measured)
-_MAX_UNIFORM = 50_000_000  # largest uniform grid (400 MB)
 
 
-def _spread_plan(pos: np.ndarray, r0: float, tol: float):
-    """The cheapest spread route ``(cost, P, h, lo, n_u)``, or None if no stencil fits in memory.
+# ----------------------------------------------------------------------- uniform grids
+@dataclass(frozen=True)
+class UniformGrid:
+    """Nodes ``lo[k] + h i`` for ``i < n[k]`` on each axis, with ``points``-point local interpolation."""
 
-    Cost in flop equivalents: the spreading (``N P^3`` updates) plus the three mode
-    products of the uniform grid with the ``(n_s, n_u)`` transfer matrices.
+    lo: np.ndarray
+    h: float
+    n: tuple[int, int, int]
+    points: int
+
+    def nodes(self, k: int) -> np.ndarray:
+        """The nodes of axis ``k``, shape ``(n[k],)``."""
+        return self.lo[k] + self.h * np.arange(self.n[k])
+
+    def plane_bytes(self, extra: float = 0.0) -> float:
+        """Bytes of one plane in x (times ``1 + extra`` for work arrays of the same size)."""
+        return FLOAT_BYTES * self.n[1] * self.n[2] * (1.0 + extra)
+
+
+def uniform_grid(pmin: np.ndarray, pmax: np.ndarray, r0: float, tol: float, points: int) -> UniformGrid | None:
+    """The uniform grid on which ``points``-point interpolation of Gaussians of width ``r0`` is within ``tol``.
+
+    It covers the box ``[pmin, pmax]`` with every coordinate in the central cell of its
+    stencil (one spare node at the top); None if no spacing reaches ``tol``.
     """
-    n_part = pos.shape[0]
-    span = np.ptp(pos, axis=0)
-    best = None
-    for points in SPREAD_POINTS:
-        ratio = spread_step(points, tol)
-        if ratio <= 0.0:
-            continue
-        h = ratio * r0
-        n_u = np.floor(span / h).astype(np.int64) + points + 1
-        if float(np.prod(n_u.astype(np.float64))) > _MAX_UNIFORM:
-            continue
-        lo = pos.min(axis=0) - (points // 2 - 1) * h
-        ns = [gaussian_degree(0.5 * float(n_u[k] - 1) * h, r0, tol) for k in range(3)]
-        cost = (_SPREAD_OP * n_part * points**3 + 2.0 * float(np.prod(n_u)) * ns[0]
-                + 2.0 * ns[0] * n_u[1] * n_u[2] * ns[1] + 2.0 * ns[0] * ns[1] * n_u[2] * ns[2])
-        if best is None or cost < best[0]:
-            best = (cost, points, h, lo, n_u)
-    return best
+    ratio = spread_step(points, tol)
+    if ratio <= 0.0:
+        return None
+    h = ratio * r0
+    span = np.maximum(np.asarray(pmax) - np.asarray(pmin), 0.0)
+    n = tuple(int(v) for v in np.floor(span / h).astype(np.int64) + points + 1)
+    lo = np.asarray(pmin, dtype=np.float64) - (points // 2 - 1) * h
+    return UniformGrid(np.ascontiguousarray(lo), float(h), n, int(points))
 
 
-def source_grid(pos: np.ndarray, q: np.ndarray, r0: float, tol: float, method: str = "auto"):
-    """Chebyshev source nodes (one array per axis) and the source charges ``Q`` on them.
+def stencil_starts(x: np.ndarray, grid: UniformGrid, axis: int = 0) -> np.ndarray:
+    """First node of each coordinate's stencil along ``axis`` (as in :mod:`._grid_kernels`)."""
+    i0 = np.floor((x - grid.lo[axis]) / grid.h).astype(np.int64) - (grid.points // 2 - 1)
+    return np.clip(i0, 0, grid.n[axis] - grid.points)
 
-    Parameters
-    ----------
-    pos : ndarray, shape (N, 3), N >= 1
-    q : ndarray, shape (N,)
-    r0 : float
-        Width of the narrowest Gaussian.
-    tol : float
-        Interpolation tolerance for the Gaussians (relative to their peak).
-    method : {"auto", "interpolated", "spread"}
-        ``"auto"`` takes the route with the smaller operation count.
 
-    Returns
-    -------
-    nodes : list of 3 ndarrays
-    Q : ndarray, shape (n_s1, n_s2, n_s3)
+@dataclass(frozen=True, eq=False)
+class Tile:
+    """A block of the uniform grid and the particles whose stencils lie in it.
+
+    ``index`` selects the particles (in the sorted arrays), ``offset`` (3,) is the block's
+    first node and ``shape`` its nodes per axis.
     """
-    plan = _spread_plan(pos, r0, tol) if method in ("auto", "spread") else None
-    if method == "auto" and plan is not None:
-        ns_direct = [gaussian_degree(max(0.5 * float(np.ptp(pos[:, k])), 1e-3 * r0), r0, tol) for k in range(3)]
-        if 2.0 * pos.shape[0] * float(np.prod(ns_direct)) <= plan[0]:
-            plan = None
-    if method == "spread" and plan is None:
-        raise ValueError(f"method='spread': no uniform grid of at most {_MAX_UNIFORM} nodes interpolates the "
-                         f"Gaussians of width r0={r0:g} over these particles to {tol:.1e}; use "
-                         "method='interpolated' or a larger r0")
-    if plan is None:
-        nodes = []
-        for k in range(3):
-            a, b = float(pos[:, k].min()), float(pos[:, k].max())
-            half = max(0.5 * (b - a), 1e-3 * r0)
-            mid = 0.5 * (a + b)
-            ns = gaussian_degree(half, r0, tol)
-            nodes.append(chebyshev.points(ns, kind=1, interval=(mid - half, mid + half)) if ns > 1 else np.array([mid]))
-        return nodes, anterpolate(pos, q, nodes)
-    _, points, h, lo, n_u = plan
-    grid = np.zeros(tuple(int(v) for v in n_u))
-    # particles in grid order, so that consecutive stencils share cache lines
-    cell = np.floor((pos - lo) / h).astype(np.int64)
-    order = np.argsort((cell[:, 0] * n_u[1] + cell[:, 1]) * n_u[2] + cell[:, 2], kind="stable")
-    _kernels.spread_charges(np.ascontiguousarray(pos[order]), np.ascontiguousarray(q[order]),
-                            np.ascontiguousarray(lo), np.full(3, h), points, grid)
-    nodes = []
+
+    index: np.ndarray
+    offset: np.ndarray
+    shape: tuple
+
+
+def _block(pts: np.ndarray, grid: UniformGrid) -> tuple[np.ndarray, tuple]:
+    """The smallest block holding the stencils of ``pts``: offset (3,) and shape."""
+    offset, shape = [], []
     for k in range(3):
-        uniform = lo[k] + h * np.arange(n_u[k])
-        half = 0.5 * (uniform[-1] - uniform[0])
-        mid = 0.5 * (uniform[-1] + uniform[0])
-        ns = gaussian_degree(half, r0, tol)
-        nodes.append(chebyshev.points(ns, kind=1, interval=(mid - half, mid + half)))
-        grid = mode_product(grid, np.ascontiguousarray(barycentric_rows(uniform, nodes[k]).T), k)
-    return nodes, grid
+        st = stencil_starts(pts[:, k], grid, axis=k)
+        offset.append(int(st.min()))
+        shape.append(int(st.max()) - int(st.min()) + grid.points)
+    return np.array(offset, dtype=np.int64), tuple(shape)
+
+
+def tiles(ps: np.ndarray, grid: UniformGrid, node_bytes: float, grid_memory: float) -> list[Tile]:
+    """Tiles of particles sorted by cell (x first): slabs in x, split in y where a slab's block is too big.
+
+    Each tile's block (only the rows and columns its particles reach, so clustered particles
+    cost their clusters) holds at most ``grid_memory / TILES_IN_FLIGHT`` bytes at
+    ``node_bytes`` per node. The tiles depend on the particles, the grid and ``grid_memory``
+    only, not on the thread count.
+    """
+    max_nodes = grid_memory / TILES_IN_FLIGHT / node_bytes
+    p = grid.points
+    if p * p * grid.n[2] > max_nodes:
+        raise ValueError(
+            f"grid_memory = {grid_memory:.3g} bytes is too small for {TILES_IN_FLIGHT} tiles of {p} x {p} x "
+            f"{grid.n[2]} nodes ({p * p * grid.n[2] * node_bytes:.3g} bytes each); raise grid_memory or r0"
+        )
+    starts = stencil_starts(ps[:, 0], grid)
+    # planes per slab: as many as full planes allow, but at least as many as a square tile of
+    # the budget has rows (so that the P - 1 planes of overlap between slabs stay a small share)
+    square = int(math.sqrt(max_nodes / grid.n[2]))
+    step = max(int(max_nodes // (grid.n[1] * grid.n[2])), square, p) - p + 1
+    out: list[Tile] = []
+    first = 0
+    while first < ps.shape[0]:
+        plane0 = int(starts[first])
+        last = int(np.searchsorted(starts, plane0 + step, side="left"))
+        index = np.arange(first, last)
+        offset, shape = _block(ps[index], grid)
+        if float(np.prod(shape)) <= max_nodes:
+            out.append(Tile(index, offset, shape))
+        else:  # split the slab in y: rows so that planes x rows x columns fit
+            ys = stencil_starts(ps[index, 1], grid, axis=1)
+            order = np.argsort(ys, kind="stable")
+            ys = ys[order]
+            rows = max(int(max_nodes // (shape[0] * shape[2])) - p + 1, 1)  # rows per tile: the budget
+            a = 0
+            while a < order.size:
+                b = int(np.searchsorted(ys, ys[a] + rows, side="left"))
+                sub = index[order[a:b]]
+                out.append(Tile(sub, *_block(ps[sub], grid)))
+                a = b
+        first = last
+    return out
+
+
+TILES_IN_FLIGHT = 4  # tiles sized for grid_memory / 4: up to 4 threads share the budget
+
+
+def run_tiles(fn, tile_list, threads: int):
+    """``fn(tile)`` for each tile in up to ``TILES_IN_FLIGHT`` threads, results in tile order."""
+    from ._parallel import ordered_map
+
+    return ordered_map(fn, tile_list, min(threads, TILES_IN_FLIGHT))
+
+
+def spread_reduced(pos: np.ndarray, q: np.ndarray, grid: UniformGrid, transfer: list[np.ndarray],
+                   grid_memory: float, threads: int) -> np.ndarray:
+    """``Q x_1 W1 x_2 W2 x_3 W3`` by spreading slab by slab: shape ``(s1, s2, s3)``.
+
+    ``transfer[k]`` (``s_k``, ``n[k]``) maps uniform nodes to the projected Chebyshev source
+    coordinates. Particles are sorted by their stencils; each slab is spread into its own
+    buffer (only the rows its particles reach; see :func:`tiles`), contracted along z and y,
+    and added (in tile order) along x. At most ``TILES_IN_FLIGHT`` tiles are in flight, within
+    ``grid_memory`` together, and they do not depend on ``threads``: neither does the result.
+    """
+    w1, w2, w3 = transfer
+    s1, s2, s3 = w1.shape[0], w2.shape[0], w3.shape[0]
+    node_bytes = FLOAT_BYTES * (1.0 + s3 / grid.n[2] + (s2 * s3) / (grid.n[1] * grid.n[2]))
+    cell = np.floor((pos - grid.lo) / grid.h).astype(np.int64)
+    order = np.argsort((cell[:, 0] * grid.n[1] + cell[:, 1]) * grid.n[2] + cell[:, 2], kind="stable")
+    ps = np.ascontiguousarray(pos[order])
+    qs = np.ascontiguousarray(q[order])
+    h3 = np.full(3, grid.h)
+    n = np.asarray(grid.n, dtype=np.int64)
+    w3t = np.ascontiguousarray(w3.T)
+
+    def one(tile: Tile):
+        (o0, o1, o2), (n0, n1, n2) = tile.offset, tile.shape
+        buf = np.zeros(tile.shape)
+        _grid_kernels.spread_charges(np.ascontiguousarray(ps[tile.index]), np.ascontiguousarray(qs[tile.index]),
+                                     grid.lo, h3, grid.points, n, tile.offset, buf)
+        y = (buf.reshape(-1, n2) @ w3t[o2: o2 + n2]).reshape(n0, n1, s3)
+        del buf
+        return o0, np.matmul(w2[:, o1: o1 + n1], y)  # (n0, s2, s3)
+
+    out = np.zeros((s1, s2 * s3))
+    for o0, y in run_tiles(one, tiles(ps, grid, node_bytes, grid_memory), threads):
+        out += w1[:, o0: o0 + y.shape[0]] @ y.reshape(y.shape[0], -1)
+    return out.reshape(s1, s2, s3)
+
+
+def interpolated_reduced(pos: np.ndarray, q: np.ndarray, rows: list[np.ndarray],
+                         batch_floats: int = 4_000_000) -> np.ndarray:
+    """``sum_j q_j R1[j] o R2[j] o R3[j]`` for per-particle rows ``Rk`` (N, s_k): shape ``(s1, s2, s3)``.
+
+    ``Rk = ell_k(p_j) Vk`` are the particles' Lagrange rows at the Chebyshev source nodes,
+    already projected (see :func:`barycentric_rows`). Cost ``O(N s1 s2 s3)``.
+    """
+    r1, r2, r3 = rows
+    s1, s2, s3 = r1.shape[1], r2.shape[1], r3.shape[1]
+    out = np.zeros((s1, s2 * s3))
+    step = max(1, batch_floats // max(s2 * s3, 1))
+    for a in range(0, pos.shape[0], step):
+        sl = slice(a, a + step)
+        kr = (r2[sl, :, None] * r3[sl, None, :]).reshape(-1, s2 * s3)
+        out += (r1[sl] * q[sl, None]).T @ kr
+    return out.reshape(s1, s2, s3)

@@ -123,3 +123,26 @@ def test_algebra_bad_input(fg):
         f + 1.0
     with pytest.raises(TypeError, match="alpha"):
         f.scale("2")
+
+
+def test_zero_function_in_every_operation(fg):
+    """ChebTucker.zero is an ordinary operand: no special case anywhere (rank 0 throughout)."""
+    f, _ = fg
+    z = ChebTucker.zero(BOX, (5, 6, 7))
+    assert z.ranks == (0, 0, 0) and z.degrees == (4, 5, 6) and z.storage == 0
+    p = _random_points(n=20, seed=4)
+    assert np.all(z(p) == 0.0) and np.all(z.gradient(p) == 0.0)
+    v, g = z.value_and_gradient(p)
+    assert v.shape == (20,) and g.shape == (20, 3) and not np.any(v) and not np.any(g)
+    assert z.integral() == 0.0 and z.norm() == 0.0 and z.inner(f) == 0.0
+    assert np.all(z.coefficients() == 0.0) and z.coefficients().shape == (5, 6, 7)
+    assert np.all(z.on_grid([0.5], [0.0, 1.0], [1.0]) == 0.0)
+    core, factors = z.to_grid_tucker([0.5, 0.6], [0.0], [1.0])
+    assert core.size == 0 and [u.shape for u in factors] == [(2, 0), (1, 0), (1, 0)]
+    assert (z * f).ranks == (0, 0, 0) and (f * z).ranks == (0, 0, 0)
+    assert z.derivative(1, 2).ranks == (0, 0, 0) and z.recompress(1e-6).ranks == (0, 0, 0)
+    np.testing.assert_allclose((z + f)(p), f(p), rtol=0, atol=1e-13 * np.max(np.abs(f(p))))
+    np.testing.assert_allclose((f - z)(p), f(p), rtol=0, atol=1e-13 * np.max(np.abs(f(p))))
+    assert (z.scale(3.0)).ranks == (0, 0, 0)
+    with pytest.raises(ValueError, match="n"):
+        ChebTucker.zero(BOX, 0)

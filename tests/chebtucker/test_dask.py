@@ -31,3 +31,55 @@ def test_direct_potential_chunkwise():
     lazy = direct_potential(pos, q, da.from_array(targets, chunks=(1, 128, 3)))
     assert isinstance(lazy, da.Array) and lazy.shape == (2, 500)
     np.testing.assert_array_equal(lazy.compute(), direct_potential(pos, q, targets))
+
+
+# ------------------------------------------------ particles as tasks: LocalCluster and "dask"
+@pytest.fixture(scope="module")
+def cluster_client():
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                                  silence_logs=40) as cluster, distributed.Client(cluster) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def particles():
+    rng = np.random.default_rng(7)
+    pos = rng.uniform(-3, 3, (1200, 3))
+    return pos, rng.choice([-1.0, 1.0], 1200)
+
+
+def test_energy_forces_on_a_local_cluster_equal_serial(cluster_client, particles):
+    """Chunks on 2 worker processes, tree-reduced source grids, broadcast ChebTucker: serial to 1e-12."""
+    from specnum.chebtucker import coulomb_energy_forces, distributed
+
+    pos, q = particles
+    serial = coulomb_energy_forces(pos, q, r0=0.8, rtol=1e-8)
+    old = distributed.CHUNK_PARTICLES
+    distributed.CHUNK_PARTICLES = 300  # 4 chunks: a real tree and real halos
+    try:
+        dist = coulomb_energy_forces(pos, q, r0=0.8, rtol=1e-8, executor=cluster_client)
+    finally:
+        distributed.CHUNK_PARTICLES = old
+    assert dist.long_range.ranks == serial.long_range.ranks
+    assert abs(dist.energy - serial.energy) <= 1e-12 * abs(serial.energy)
+    np.testing.assert_allclose(dist.potential, serial.potential, rtol=0, atol=1e-12 * np.max(np.abs(serial.potential)))
+    np.testing.assert_allclose(dist.forces, serial.forces, rtol=0, atol=1e-12 * np.max(np.abs(serial.forces)))
+    assert {"spread", "reduce", "compress", "long range", "short range"} <= set(dist.timings)
+
+
+def test_total_potential_and_long_range_with_dask_executors(cluster_client, particles):
+    from specnum.chebtucker import long_range_potential, total_potential
+
+    pos, q = particles
+    box = ((-3.2, 3.2),) * 3
+    tgt = np.random.default_rng(8).uniform(-3.2, 3.2, (300, 3))
+    serial = total_potential(pos, q, tgt, box, r0=0.8, rtol=1e-8)
+    for executor in (cluster_client, "dask"):
+        got = total_potential(pos, q, tgt, box, r0=0.8, rtol=1e-8, executor=executor)
+        np.testing.assert_allclose(got, serial, rtol=0, atol=1e-12 * np.max(np.abs(serial)))
+    lr = long_range_potential(pos, q, box, r0=0.8, rtol=1e-8)
+    lr_d = long_range_potential(pos, q, box, r0=0.8, rtol=1e-8, executor="dask")
+    np.testing.assert_allclose(lr_d(tgt), lr(tgt), rtol=0, atol=1e-12 * np.max(np.abs(lr(tgt))))
+    with pytest.raises(TypeError, match="executor"):
+        long_range_potential(pos, q, box, executor="spark")

@@ -20,7 +20,8 @@ from specnum.chebtucker import (
     split_kernel,
     total_potential,
 )
-from specnum.chebtucker import potentials as _potentials
+from specnum.chebtucker import neighbours as _neighbours
+from specnum.chebtucker.tolerances import cutoff_radius
 from specnum.errors import SpecnumWarning
 
 EPS = np.finfo(float).eps
@@ -240,7 +241,8 @@ def _awkward_system(rng, rc, n=300, half=3.0, duplicates=7):
     pos = rng.uniform(-half, half, (n, 3))
     corners = np.array([[-half, -half, -half], [half, half, half]])
     pos = np.vstack([pos, corners])
-    lo, h, dims = _potentials._column_grid(pos, rc)
+    cg = _neighbours.column_grid(pos, rc)
+    lo, h, dims = cg.lo, cg.h, cg.dims
     # points exactly on the column boundaries lo + k h (x and y), random z
     kx = np.arange(dims[0] + 1)
     ky = rng.integers(0, dims[1] + 1, kx.shape[0])
@@ -283,11 +285,12 @@ def test_short_range_cutoff_larger_than_box_and_tiny_cutoff(kernel, kappa):
         sr = short_range_potential(pos, q, tgt, r0, kernel=kernel, kappa=kappa, cutoff=rc)
         ref, mag = short_range_naive(pos, q, tgt, kernel, r0, kappa, rc)
         assert np.all(np.abs(sr - ref) <= 32 * EPS * _rounding_factor(kernel, kappa, r0, rc) * mag)
-    # huge box, tiny cutoff: the column count is capped (~2 N + 64), result still exact
+    # huge box, tiny cutoff: columns keep the edge r_c/3; only the occupied ones are stored
     far = np.vstack([rng.uniform(0, 1e6, (40, 3)), [[5.0, 5.0, 5.0], [5.0, 5.0, 5.03]]])
     qf = rng.uniform(-1, 1, far.shape[0])
-    lo, h, dims = _potentials._column_grid(far, 0.05)
-    assert np.prod(dims) <= 2 * far.shape[0] + 64 and np.all(h >= 0.05 / _potentials._REACH)
+    cg = _neighbours.column_grid(far, 0.05)
+    assert np.all(cg.h >= 0.05 / _neighbours.REACH) and np.all(cg.h <= 0.05 / _neighbours.REACH * 1.01)
+    assert _neighbours.sort_sources(far, qf, cg).keys.size <= far.shape[0]
     tf = np.vstack([far[-2:], [[5.0, 5.0, 5.02]], far[:3]])
     sr = short_range_potential(far, qf, tf, 0.02, kernel=kernel, kappa=kappa, cutoff=0.05)
     ref, mag = short_range_naive(far, qf, tf, kernel, 0.02, kappa, 0.05)
@@ -347,7 +350,7 @@ def _long_range_at_zero(kernel, r0, kappa):
 def test_short_range_energy_forces_match_brute_force_pairs(kernel, kappa):
     rng = np.random.default_rng(24)
     r0, rtol = 0.6, 1e-9
-    rc = _potentials._cutoff(r0, rtol)
+    rc = cutoff_radius(r0, rtol, forces=True)  # the rule coulomb_energy_forces uses
     pos, q = _awkward_system(rng, rc, n=200)
     ef = coulomb_energy_forces(pos, q, r0=r0, rtol=rtol, kernel=kernel, kappa=kappa)
     e_ref, f_ref, mag = short_pairs_naive(pos, q, kernel, r0, kappa, rc)
@@ -374,7 +377,7 @@ def test_energy_forces_with_boundary_and_coincident_particles(kernel, kappa):
     r0, rtol = 0.8, 1e-9
     # coincident distinct particles: Slater includes K(0); the singular kernels skip the pair,
     # as the direct sum does (the short range cancels the long range's L(0) there)
-    pos, q = _awkward_system(rng, _potentials._cutoff(r0, rtol), n=150, duplicates=5)
+    pos, q = _awkward_system(rng, cutoff_radius(r0, rtol), n=150, duplicates=5)
     ef = coulomb_energy_forces(pos, q, r0=r0, rtol=rtol, kernel=kernel, kappa=kappa)
     ref = direct_energy_forces(pos, q, kernel=kernel, kappa=kappa)
     scale = 0.5 * np.sum(np.abs(q)) ** 2 / pos.shape[0]
@@ -443,3 +446,22 @@ def test_potentials_bad_input():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         split_kernel([0.0, 1.0], "slater", kappa=1.0)
+
+
+@pytest.mark.parametrize("call", ["energy_forces", "total", "long_range"])
+def test_grid_memory_and_executor_bad_input(call):
+    """The scale parameters are checked up front, naming the parameter and the allowed values."""
+    pos = np.random.default_rng(0).uniform(-1, 1, (10, 3))
+    q, box = np.ones(10), ((-1.1, 1.1),) * 3
+    f = {"energy_forces": lambda **kw: coulomb_energy_forces(pos, q, **kw),
+         "total": lambda **kw: total_potential(pos, q, pos, box, **kw),
+         "long_range": lambda **kw: long_range_potential(pos, q, box, **kw)}[call]
+    with pytest.raises(ValueError, match=r"grid_memory must lie in \[1048576"):
+        f(grid_memory=10)
+    with pytest.raises(ValueError, match="grid_memory must be finite"):
+        f(grid_memory=float("nan"))
+    with pytest.raises(TypeError, match="grid_memory"):
+        f(grid_memory="a")
+    for bad in ("spark", 3):
+        with pytest.raises(TypeError, match="executor must be None, 'dask' or a dask.distributed.Client"):
+            f(executor=bad)
