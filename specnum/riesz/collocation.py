@@ -309,3 +309,36 @@ class RieszCollocation:
                 op, b, prec, rtol, restart=restart, maxiter=maxiter, floor=floor, x0=np.ravel(x0)
             )
         return RieszSolution(coef, self.basis.knots, self.degree, its, res, method)
+
+    def evolve(
+        self,
+        u0,
+        t_final: float,
+        steps: int,
+        source=None,
+        theta: float = 0.5,
+        *,
+        rtol: float = 1e-10,
+        preconditioner: str | None = "tau",
+        progress: bool | None = None,
+        save_every: int = 1,
+        restart: int = 30,
+        workers: int | None = None,
+    ):
+        """Integrate ``u_t + L u = f(t, x)``, ``u(0) = u0``, by the theta-method in the coefficients.
+
+        Each step solves ``(B + theta dt A) c^{k+1} = (B - (1-theta) dt A) c^k + dt f^{k+theta}``
+        (``B`` the B-spline values at the points) by tau-preconditioned GMRES started from ``c^k``.
+        Parameters as in :func:`specnum.riesz.timestepping.evolve_1d`: ``u0(x)`` or its values at
+        ``points``, ``source(t, x)`` or ``None``, ``theta`` in ``[1/2, 1]``, ``steps >= 1``.
+
+        Returns
+        -------
+        Evolution
+            ``times``, ``coefficients`` of shape ``(k, N)``, per-step ``iterations``, and the
+            states as callables (``solutions``).
+        """
+        from specnum.riesz.timestepping import evolve_1d
+
+        return evolve_1d(self, u0, t_final, steps, source, theta, rtol=rtol, preconditioner=preconditioner,
+                         progress=progress, save_every=save_every, restart=restart, workers=workers)

@@ -1,0 +1,379 @@
+"""The theta-method for ``u_t + L u = f(t)`` in the collocation coefficients, in 1D and 2D.
+
+With the value matrix ``B`` (point values of the splines) and the collocation matrix
+``A`` (``A`` in 1D, ``A2 = K_x A_x kron B_y + K_y B_x kron A_y`` in 2D), the semi-discrete
+problem ``B c' + A c = f`` is advanced by
+
+.. math::
+
+    (B + \\theta\\,\\Delta t\\,A)\\, c^{k+1} = (B - (1-\\theta)\\,\\Delta t\\,A)\\, c^k
+      + \\Delta t\\,\\big(\\theta f^{k+1} + (1-\\theta) f^k\\big),
+    \\qquad B c^0 = u_0,
+
+``theta = 1/2`` (Crank-Nicolson, second order) to ``theta = 1`` (implicit Euler, first
+order). Every step is one GMRES solve, preconditioned by the tau approximation of
+``B + theta dt A`` (the same DSTs diagonalize the tau parts of ``B`` and ``A``; the
+default ``"tau"`` keeps the exact boundary blocks, see :mod:`specnum.riesz.kron` and
+:mod:`specnum.riesz.tau_pencil`), built once per run, and started from ``c^k``.
+
+For ``f = 0`` and a generalized eigenvector ``A v = mu B v`` the scheme gives exactly
+``c^k = ((1 - (1-theta) dt mu) / (1 + theta dt mu))**k v``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import fft as sfft
+from scipy.sparse.linalg import LinearOperator, splu
+from threadpoolctl import threadpool_limits
+
+from specnum._validation import as_choice, as_float, as_int, as_rtol, check_budget, readonly
+from specnum.errors import SpecnumWarning
+from specnum.riesz.collocation import RieszCollocation, RieszSolution
+from specnum.riesz.collocation2d import RieszCollocation2D, RieszSolution2D, grid_values
+from specnum.riesz.kron import PRECONDITIONERS_2D
+from specnum.riesz.solve import gmres_solve
+from specnum.riesz.tau_pencil import boundary_tau, pencil_inverse
+from specnum.riesz.values import value_matrix
+
+__all__ = ["Evolution", "evolve_1d", "evolve_2d"]
+
+_PROGRESS_WORK = 2e7  # progress=None shows the bar when steps * unknowns exceeds this
+
+
+@dataclass(frozen=True, eq=False)
+class Evolution:
+    """Saved states of a theta-method run (arrays read-only).
+
+    Attributes
+    ----------
+    times : ndarray, shape (k,)
+        Times of the saved states (``0``, every ``save_every``-th step, and ``t_final``).
+    steps : ndarray of int, shape (k,)
+        Step numbers of the saved states (``times = steps * dt``).
+    coefficients : ndarray, shape (k, N) or (k, N_x, N_y)
+        Spline coefficients of the saved states.
+    iterations : ndarray of int, shape (steps,)
+        GMRES iterations of every step.
+    residuals : ndarray, shape (steps,)
+        Final relative residuals of every step.
+    theta, dt : float
+        The scheme and the step.
+    knots : ndarray or (ndarray, ndarray)
+        Knot vector(s) of the spline space.
+    degree : int or (int, int)
+        Spline degree(s).
+    """
+
+    times: np.ndarray
+    steps: np.ndarray
+    coefficients: np.ndarray
+    iterations: np.ndarray
+    residuals: np.ndarray
+    theta: float
+    dt: float
+    knots: np.ndarray | tuple[np.ndarray, np.ndarray]
+    degree: int | tuple[int, int]
+
+    def solution(self, index: int) -> RieszSolution | RieszSolution2D:
+        """The saved state ``index`` (negative counts from the end) as a callable spline.
+
+        Its ``iterations`` and ``residual`` are those of the step that produced it (0 for ``u0``).
+        """
+        k = as_int(index, "index", minimum=-len(self.times), maximum=len(self.times) - 1)
+        step = int(self.steps[k])
+        its, res = (int(self.iterations[step - 1]), float(self.residuals[step - 1])) if step else (0, 0.0)
+        cls = RieszSolution if self.coefficients.ndim == 2 else RieszSolution2D
+        return cls(self.coefficients[k], self.knots, self.degree, its, res, "gmres")
+
+    @functools.cached_property
+    def solutions(self) -> tuple:
+        """All saved states as callables (:class:`RieszSolution` or :class:`RieszSolution2D`)."""
+        return tuple(self.solution(k) for k in range(len(self.times)))
+
+
+def _options(t_final, steps, theta, rtol, preconditioner, progress, save_every, restart, workers, choices):
+    t_final = as_float(t_final, "t_final", low=0.0, low_open=True)
+    steps = as_int(steps, "steps", minimum=1)
+    theta = as_float(theta, "theta", low=0.5, high=1.0)
+    rtol = as_rtol(rtol)
+    preconditioner = as_choice(preconditioner, "preconditioner", choices)
+    if progress is not None and not isinstance(progress, (bool, np.bool_)):
+        raise TypeError(f"progress must be True, False or None, got {progress!r}")
+    save_every = as_int(save_every, "save_every", minimum=1)
+    restart = as_int(restart, "restart", minimum=1)
+    if workers is not None:
+        workers = as_int(workers, "workers", minimum=1)
+    return t_final, steps, theta, rtol, preconditioner, progress, save_every, restart, workers
+
+
+def _saved_steps(steps: int, save_every: int) -> list[int]:
+    saved = list(range(0, steps + 1, save_every))
+    if saved[-1] != steps:
+        saved.append(steps)
+    return saved
+
+
+def _run(
+    *,
+    shape: tuple[int, ...],
+    c0: np.ndarray,
+    implicit: LinearOperator,
+    explicit: Callable[[np.ndarray], np.ndarray],
+    precond: LinearOperator | None,
+    norm_bound: float,
+    forcing: Callable[[float], np.ndarray] | None,
+    t_final: float,
+    steps: int,
+    theta: float,
+    rtol: float,
+    restart: int,
+    save_every: int,
+    progress: bool | None,
+    workers: int | None,
+):
+    """The time loop on flattened vectors; returns (times, saved steps, states, iterations, residuals)."""
+    from tqdm.auto import tqdm
+
+    size = int(np.prod(shape))
+    dt = t_final / steps
+    saved = _saved_steps(steps, save_every)
+    states = np.empty((len(saved),) + shape)
+    states[0] = c0.reshape(shape)
+    iterations = np.zeros(steps, dtype=np.int64)
+    residuals = np.zeros(steps)
+    show = progress if progress is not None else steps * size > _PROGRESS_WORK
+    c = c0.ravel().copy()
+    f_old = forcing(0.0).ravel() if forcing is not None and theta < 1.0 else None
+    eps = np.finfo(float).eps
+    raised = False
+    slot = 1
+    fft_workers = sfft.set_workers(workers) if workers is not None else contextlib.nullcontext()
+    with threadpool_limits(limits=1, user_api="blas"), fft_workers:
+        for k in tqdm(range(steps), desc="evolve", disable=not show, leave=False):
+            rhs = explicit(c).ravel()
+            if forcing is not None:
+                f_new = forcing((k + 1) * dt).ravel()
+                rhs += (theta * dt) * f_new
+                if f_old is not None:
+                    rhs += ((1.0 - theta) * dt) * f_old
+                    f_old = f_new
+            bn = float(np.linalg.norm(rhs))
+            floor = eps * norm_bound * float(np.linalg.norm(c)) / bn if bn > 0 else 0.0
+            if rtol < floor and not raised:
+                warnings.warn(f"rtol={rtol:g} is below the float64 rounding floor {floor:.2e} of the "
+                              f"time-step system; iterating to the floor instead", SpecnumWarning,
+                              stacklevel=4)  # the caller of RieszCollocation*.evolve
+                raised = True
+            c, its, res = gmres_solve(implicit, rhs, precond, max(rtol, floor), restart=restart, x0=c)
+            iterations[k], residuals[k] = its, res
+            if saved[slot] == k + 1:
+                states[slot] = c.reshape(shape)
+                slot += 1
+    times = np.array(saved, dtype=np.float64) * dt
+    times[-1] = t_final
+    return times, np.array(saved), states, iterations, residuals
+
+
+def _check_budget(size: int, steps: int, save_every: int, restart: int) -> None:
+    n_saved = len(range(0, steps + 1, save_every)) + 1
+    check_budget(f"steps = {steps} with {size} unknowns", memory=8.0 * size * (n_saved + min(restart, size) + 24),
+                 work=300.0 * steps * size * (np.log2(size) + 10))
+
+
+def evolve_1d(
+    collocation: RieszCollocation,
+    u0,
+    t_final: float,
+    steps: int,
+    source=None,
+    theta: float = 0.5,
+    *,
+    rtol: float = 1e-10,
+    preconditioner: str | None = "tau",
+    progress: bool | None = None,
+    save_every: int = 1,
+    restart: int = 30,
+    workers: int | None = None,
+) -> Evolution:
+    """Theta-method for ``u_t + L_alpha u = f(t, x)`` with zero Dirichlet data on an interval.
+
+    Parameters
+    ----------
+    collocation : RieszCollocation
+        The spatial discretization.
+    u0 : callable or array_like, shape (N,)
+        ``u0(x)`` (called with the collocation points) or its values there.
+    t_final : float
+        Final time, ``> 0``.
+    steps : int
+        Number of steps, ``>= 1`` (``dt = t_final / steps``).
+    source : callable, optional
+        ``f(t, x)`` returning shape ``(N,)`` at the collocation points; ``None`` for ``f = 0``.
+    theta : float
+        In ``[1/2, 1]``: ``1/2`` Crank-Nicolson, ``1`` implicit Euler.
+    rtol : float
+        GMRES relative residual per step (keyword only).
+    preconditioner : {"tau", "tau-plain", None}
+        ``"tau"``: tau approximation of ``B + theta dt A`` with the exact boundary blocks;
+        ``"tau-plain"``: its DST-diagonal part only.
+    progress : bool, optional
+        Show a tqdm bar; ``None`` shows it for long runs (``steps * N > 2e7``).
+    save_every : int
+        Keep every ``save_every``-th state (and the last).
+    restart : int
+        GMRES restart length.
+    workers : int, optional
+        Threads for :mod:`scipy.fft` (default: scipy's, one).
+
+    Returns
+    -------
+    Evolution
+        ``coefficients`` of shape ``(k, N)``.
+
+    Raises
+    ------
+    ValueError, TypeError
+        For ``theta`` outside ``[1/2, 1]``, ``steps < 1``, ``t_final <= 0``, values of the wrong
+        shape or non-finite values, naming the argument.
+    ConvergenceError
+        If a step's GMRES misses ``rtol``.
+    """
+    if not isinstance(collocation, RieszCollocation):
+        raise TypeError(f"collocation must be a RieszCollocation, got {type(collocation).__name__}")
+    t_final, steps, theta, rtol, preconditioner, progress, save_every, restart, workers = _options(
+        t_final, steps, theta, rtol, preconditioner, progress, save_every, restart, workers, PRECONDITIONERS_2D)
+    if source is not None and not callable(source):
+        raise TypeError(f"source must be a callable f(t, x) or None, got {type(source).__name__}")
+    col = collocation
+    size = col.size
+    _check_budget(size, steps, save_every, restart)
+    pts = np.array(col.points)
+    u0_vals = grid_values(u0, "u0", (size,), (pts,))
+    b = value_matrix(col.degree, col.n)
+    struct = col.structure()
+    w_a = col.h ** (-col.alpha)
+    dt = t_final / steps
+    c0 = splu(b.tocsc()).solve(u0_vals)
+    w_imp = theta * dt * w_a
+    w_exp = (1.0 - theta) * dt * w_a
+
+    def implicit_mv(v: np.ndarray) -> np.ndarray:
+        v = np.ravel(v)
+        return b @ v + w_imp * struct.matvec(v)
+
+    def explicit(c: np.ndarray) -> np.ndarray:
+        return b @ c - w_exp * struct.matvec(c) if w_exp else b @ c
+
+    precond = None
+    if preconditioner is not None:
+        inv = pencil_inverse(boundary_tau(col.degree, col.n, col.alpha), [1.0], [w_imp],
+                             boundary=preconditioner == "tau")
+        precond = LinearOperator((size, size), matvec=lambda v: inv.solve(np.ravel(v)), dtype=np.float64)
+    a = struct.toeplitz
+    a_bound = a[0] + 2.0 * np.abs(a[1:]).sum() + np.linalg.norm(struct.col_values) + np.linalg.norm(struct.row_values)
+    forcing = None
+    if source is not None:
+        def forcing(t: float) -> np.ndarray:
+            return grid_values(source, "source", (size,), (t, pts))
+
+    times, saved, states, its, res = _run(
+        shape=(size,), c0=c0, implicit=LinearOperator((size, size), matvec=implicit_mv, dtype=np.float64),
+        explicit=explicit, precond=precond, norm_bound=1.0 + w_imp * a_bound, forcing=forcing, t_final=t_final,
+        steps=steps, theta=theta, rtol=rtol, restart=restart, save_every=save_every, progress=progress,
+        workers=workers)
+    return Evolution(readonly(times), readonly(saved), readonly(states), readonly(its), readonly(res), theta, dt,
+                     col.basis.knots, col.degree)
+
+
+def evolve_2d(
+    collocation: RieszCollocation2D,
+    u0,
+    t_final: float,
+    steps: int,
+    source=None,
+    theta: float = 0.5,
+    *,
+    rtol: float = 1e-10,
+    preconditioner: str | None = "tau",
+    progress: bool | None = None,
+    save_every: int = 1,
+    restart: int = 30,
+    workers: int | None = None,
+) -> Evolution:
+    """Theta-method for ``u_t + K_x L_alpha u + K_y L_beta u = f(t, x, y)`` on a rectangle.
+
+    Parameters
+    ----------
+    collocation : RieszCollocation2D
+        The spatial discretization.
+    u0 : callable or array_like, shape (N_x, N_y)
+        ``u0(X, Y)`` (called with the ``(N_x, N_y)`` grids of collocation points) or its values there.
+    t_final : float
+        Final time, ``> 0``.
+    steps : int
+        Number of steps, ``>= 1``.
+    source : callable, optional
+        ``f(t, X, Y)`` returning shape ``(N_x, N_y)``; ``None`` for ``f = 0``.
+    theta : float
+        In ``[1/2, 1]``.
+    rtol, preconditioner, progress, save_every, restart, workers
+        As in :func:`evolve_1d` (keyword only).
+
+    Returns
+    -------
+    Evolution
+        ``coefficients`` of shape ``(k, N_x, N_y)``.
+
+    Raises
+    ------
+    ValueError, TypeError
+        As in :func:`evolve_1d`.
+    ConvergenceError
+        If a step's GMRES misses ``rtol``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from specnum.riesz import RieszCollocation2D
+    >>> col = RieszCollocation2D(2, 16, 1.5)
+    >>> ev = col.evolve(lambda x, y: np.sin(np.pi * x) * np.sin(np.pi * y), 0.05, 10)
+    >>> print(ev.coefficients.shape, bool(ev.solutions[-1](0.5, 0.5) < ev.solutions[0](0.5, 0.5)))
+    (11, 16, 16) True
+    """
+    if not isinstance(collocation, RieszCollocation2D):
+        raise TypeError(f"collocation must be a RieszCollocation2D, got {type(collocation).__name__}")
+    t_final, steps, theta, rtol, preconditioner, progress, save_every, restart, workers = _options(
+        t_final, steps, theta, rtol, preconditioner, progress, save_every, restart, workers, PRECONDITIONERS_2D)
+    if source is not None and not callable(source):
+        raise TypeError(f"source must be a callable f(t, x, y) or None, got {type(source).__name__}")
+    col = collocation
+    shape = col.shape
+    _check_budget(col.size, steps, save_every, restart)
+    xx, yy = np.meshgrid(*col.points, indexing="ij")
+    u0_vals = grid_values(u0, "u0", shape, (xx, yy))
+    dt = t_final / steps
+    bx = value_matrix(col.degree[0], col.n[0]).tocsc()
+    by = value_matrix(col.degree[1], col.n[1]).tocsc()
+    c0 = splu(by).solve(np.ascontiguousarray(splu(bx).solve(u0_vals).T)).T
+    implicit = col.pencil(1.0, theta * dt * col.scale)
+    explicit_pencil = col.pencil(1.0, -(1.0 - theta) * dt * col.scale)
+    precond = implicit.preconditioner(preconditioner)
+    forcing = None
+    if source is not None:
+        def forcing(t: float) -> np.ndarray:
+            return grid_values(source, "source", shape, (t, xx, yy))
+
+    times, saved, states, its, res = _run(
+        shape=shape, c0=c0, implicit=implicit.operator(),
+        explicit=lambda c: explicit_pencil.matvec(c.reshape(shape)), precond=precond,
+        norm_bound=implicit.norm_bound(), forcing=forcing, t_final=t_final, steps=steps, theta=theta, rtol=rtol,
+        restart=restart, save_every=save_every, progress=progress, workers=workers)
+    return Evolution(readonly(times), readonly(saved), readonly(states), readonly(its), readonly(res), theta, dt,
+                     col.knots(), col.degree)
