@@ -319,7 +319,7 @@ class RieszCollocation:
         theta: float = 0.5,
         *,
         rtol: float = 1e-10,
-        preconditioner: str | None = "tau",
+        preconditioner: str | None = "auto",
         progress: bool | None = None,
         save_every: int = 1,
         restart: int = 30,
@@ -328,9 +328,12 @@ class RieszCollocation:
         """Integrate ``u_t + L u = f(t, x)``, ``u(0) = u0``, by the theta-method in the coefficients.
 
         Each step solves ``(B + theta dt A) c^{k+1} = (B - (1-theta) dt A) c^k + dt f^{k+theta}``
-        (``B`` the B-spline values at the points) by tau-preconditioned GMRES started from ``c^k``.
+        (``B`` the B-spline values at the points, ``f^{k+theta} = theta f(t_{k+1}) + (1-theta) f(t_k)``)
+        by tau-preconditioned GMRES started from ``c^k`` plus the preconditioned update.
         Parameters as in :func:`specnum.riesz.timestepping.evolve_1d`: ``u0(x)`` or its values at
-        ``points``, ``source(t, x)`` or ``None``, ``theta`` in ``[1/2, 1]``, ``steps >= 1``.
+        ``points``, ``source(t, x)`` or ``None``, ``theta`` in ``[1/2, 1]``, ``steps >= 1``; keyword
+        options ``rtol``, ``preconditioner``, ``progress`` (a tqdm bar; ``None`` shows it for long
+        runs), ``save_every``, ``restart``, ``workers``.
 
         Returns
         -------

@@ -354,10 +354,12 @@ class RieszCollocation2D:
         method : {"auto", "direct", "gmres"}
             ``"direct"``: dense LU of ``A2`` (``O(N^3)``, reference); ``"gmres"``: matrix-free
             GMRES; ``"auto"``: direct up to 256 unknowns, GMRES above.
-        preconditioner : {"tau", "tau-plain", None}
+        preconditioner : {"tau", "tau-plain", "diagonalization", None}
             ``"tau"``: two tau sweeps, each exact in the boundary blocks of one direction
-            (:mod:`specnum.riesz.kron`); ``"tau-plain"``: the DST-diagonal tau approximation
-            of ``A2``; ``None``.
+            (:mod:`specnum.riesz.kron`, ``O(N log N)`` per iteration); ``"tau-plain"``: the
+            DST-diagonal tau approximation of ``A2``; ``"diagonalization"``: the exact inverse by
+            fast diagonalization (dense ``O(N_x^3 + N_y^3)`` setup, ``O(N (N_x + N_y))`` per
+            application, ``N_x, N_y <= 2048``); ``None``.
         rtol : float
             Relative residual target in ``(0, 1)``; raised, with a ``SpecnumWarning``, to the
             float64 rounding floor of the system when below it.
@@ -429,7 +431,7 @@ class RieszCollocation2D:
         theta: float = 0.5,
         *,
         rtol: float = 1e-10,
-        preconditioner: str | None = "tau",
+        preconditioner: str | None = "auto",
         progress: bool | None = None,
         save_every: int = 1,
         restart: int = 30,
@@ -438,10 +440,15 @@ class RieszCollocation2D:
         """Integrate ``u_t + K_x L_alpha u + K_y L_beta u = f(t, x, y)``, ``u(0) = u0``, by the theta-method.
 
         Each step solves ``(B + theta dt A2) c^{k+1} = (B - (1-theta) dt A2) c^k + dt f^{k+theta}``
-        (``B = B_x kron B_y``) by tau-preconditioned GMRES started from ``c^k``.
+        (``B = B_x kron B_y``, ``f^{k+theta} = theta f(t_{k+1}) + (1-theta) f(t_k)``) by GMRES
+        started from ``c^k`` plus the preconditioned update: ``preconditioner="auto"`` uses the
+        exact fast diagonalization up to 512 unknowns per direction and the tau preconditioner
+        (``O(N log N)`` per iteration, iterations bounded in ``n`` and ``dt``) above.
         Parameters as in :func:`specnum.riesz.timestepping.evolve_2d`: ``u0(X, Y)`` or its
         values on the ``(N_x, N_y)`` collocation grid, ``source(t, X, Y)`` or ``None``,
-        ``theta`` in ``[1/2, 1]``, ``steps >= 1``.
+        ``theta`` in ``[1/2, 1]``, ``steps >= 1``; keyword options ``rtol``, ``preconditioner``,
+        ``progress`` (a tqdm bar; ``None`` shows it for long runs), ``save_every``, ``restart``,
+        ``workers``.
 
         Returns
         -------

@@ -11,10 +11,13 @@ problem ``B c' + A c = f`` is advanced by
     \\qquad B c^0 = u_0,
 
 ``theta = 1/2`` (Crank-Nicolson, second order) to ``theta = 1`` (implicit Euler, first
-order). Every step is one GMRES solve, preconditioned by the tau approximation of
-``B + theta dt A`` (the same DSTs diagonalize the tau parts of ``B`` and ``A``; the
-default ``"tau"`` keeps the exact boundary blocks, see :mod:`specnum.riesz.kron` and
-:mod:`specnum.riesz.tau_pencil`), built once per run, and started from ``c^k``.
+order). Every step solves for the increment,
+``(B + theta dt A)(c^{k+1} - c^k) = dt (f^{k+theta} - A c^k)``, by GMRES preconditioned by the
+tau approximation of ``B + theta dt A`` (the same DSTs diagonalize the tau parts of ``B`` and
+``A``; the default ``"tau"`` keeps the exact boundary blocks, see :mod:`specnum.riesz.kron`
+and :mod:`specnum.riesz.tau_pencil`), built once per run. The iteration starts from the
+preconditioned right-hand side, i.e. from ``c^k`` plus its tau update; with the exact
+``"diagonalization"`` preconditioner that start already solves the step.
 
 For ``f = 0`` and a generalized eigenvector ``A v = mu B v`` the scheme gives exactly
 ``c^k = ((1 - (1-theta) dt mu) / (1 + theta dt mu))**k v``.
@@ -37,6 +40,7 @@ from specnum._validation import as_choice, as_float, as_int, as_rtol, check_budg
 from specnum.errors import SpecnumWarning
 from specnum.riesz.collocation import RieszCollocation, RieszSolution
 from specnum.riesz.collocation2d import RieszCollocation2D, RieszSolution2D, grid_values
+from specnum.riesz.diagonalization import pencil_eigen
 from specnum.riesz.kron import PRECONDITIONERS_2D
 from specnum.riesz.solve import gmres_solve
 from specnum.riesz.tau_pencil import boundary_tau, pencil_inverse
@@ -45,6 +49,8 @@ from specnum.riesz.values import value_matrix
 __all__ = ["Evolution", "evolve_1d", "evolve_2d"]
 
 _PROGRESS_WORK = 2e7  # progress=None shows the bar when steps * unknowns exceeds this
+_AUTO_DIAGONALIZATION_MAX = 512  # "auto": diagonalization up to this many unknowns per direction (2D)
+EVOLVE_PRECONDITIONERS = ("auto",) + PRECONDITIONERS_2D
 
 
 @dataclass(frozen=True, eq=False)
@@ -125,7 +131,7 @@ def _run(
     shape: tuple[int, ...],
     c0: np.ndarray,
     implicit: LinearOperator,
-    explicit: Callable[[np.ndarray], np.ndarray],
+    stiffness: Callable[[np.ndarray], np.ndarray],
     precond: LinearOperator | None,
     norm_bound: float,
     forcing: Callable[[float], np.ndarray] | None,
@@ -138,7 +144,12 @@ def _run(
     progress: bool | None,
     workers: int | None,
 ):
-    """The time loop on flattened vectors; returns (times, saved steps, states, iterations, residuals)."""
+    """The time loop on flattened vectors; returns (times, saved steps, states, iterations, residuals).
+
+    Each step solves for the increment: ``M (c^{k+1} - c^k) = dt (f^{k+theta} - A c^k)`` with
+    ``M = B + theta dt A`` (``implicit``) and ``A`` (``stiffness``), starting from ``P^{-1}`` of
+    the right-hand side; an exact ``P`` (diagonalization) needs no GMRES iteration.
+    """
     from tqdm.auto import tqdm
 
     size = int(np.prod(shape))
@@ -157,7 +168,7 @@ def _run(
     fft_workers = sfft.set_workers(workers) if workers is not None else contextlib.nullcontext()
     with threadpool_limits(limits=1, user_api="blas"), fft_workers:
         for k in tqdm(range(steps), desc="evolve", disable=not show, leave=False):
-            rhs = explicit(c).ravel()
+            rhs = -dt * stiffness(c).ravel()
             if forcing is not None:
                 f_new = forcing((k + 1) * dt).ravel()
                 rhs += (theta * dt) * f_new
@@ -165,13 +176,23 @@ def _run(
                     rhs += ((1.0 - theta) * dt) * f_old
                     f_old = f_new
             bn = float(np.linalg.norm(rhs))
-            floor = eps * norm_bound * float(np.linalg.norm(c)) / bn if bn > 0 else 0.0
-            if rtol < floor and not raised:
-                warnings.warn(f"rtol={rtol:g} is below the float64 rounding floor {floor:.2e} of the "
-                              f"time-step system; iterating to the floor instead", SpecnumWarning,
-                              stacklevel=4)  # the caller of RieszCollocation*.evolve
-                raised = True
-            c, its, res = gmres_solve(implicit, rhs, precond, max(rtol, floor), restart=restart, x0=c)
+            if bn == 0.0:
+                delta, its, res = np.zeros(size), 0, 0.0
+            else:
+                x0 = precond.matvec(rhs) if precond is not None else np.zeros(size)
+                floor = eps * norm_bound * float(np.linalg.norm(x0)) / bn
+                if rtol < floor and not raised:
+                    warnings.warn(f"rtol={rtol:g} is below the float64 rounding floor {floor:.2e} of the "
+                                  f"time-step system; iterating to the floor instead", SpecnumWarning,
+                                  stacklevel=4)  # the caller of RieszCollocation*.evolve
+                    raised = True
+                tol = max(rtol, floor)
+                res = float(np.linalg.norm(rhs - implicit.matvec(x0))) / bn if precond is not None else 1.0
+                if res <= tol:
+                    delta, its = x0, 0
+                else:
+                    delta, its, res = gmres_solve(implicit, rhs, precond, tol, restart=restart, x0=x0)
+            c += delta
             iterations[k], residuals[k] = its, res
             if saved[slot] == k + 1:
                 states[slot] = c.reshape(shape)
@@ -196,7 +217,7 @@ def evolve_1d(
     theta: float = 0.5,
     *,
     rtol: float = 1e-10,
-    preconditioner: str | None = "tau",
+    preconditioner: str | None = "auto",
     progress: bool | None = None,
     save_every: int = 1,
     restart: int = 30,
@@ -219,10 +240,13 @@ def evolve_1d(
     theta : float
         In ``[1/2, 1]``: ``1/2`` Crank-Nicolson, ``1`` implicit Euler.
     rtol : float
-        GMRES relative residual per step (keyword only).
-    preconditioner : {"tau", "tau-plain", None}
+        Relative residual per step, measured on the increment system
+        ``(B + theta dt A)(c^{k+1} - c^k) = dt (f^{k+theta} - A c^k)`` (keyword only).
+    preconditioner : {"auto", "tau", "tau-plain", "diagonalization", None}
         ``"tau"``: tau approximation of ``B + theta dt A`` with the exact boundary blocks;
-        ``"tau-plain"``: its DST-diagonal part only.
+        ``"tau-plain"``: its DST-diagonal part only; ``"diagonalization"``: the exact inverse by
+        fast diagonalization (dense setup, ``N <= 2048``; no GMRES iteration needed);
+        ``"auto"``: ``"tau"`` in 1D.
     progress : bool, optional
         Show a tqdm bar; ``None`` shows it for long runs (``steps * N > 2e7``).
     save_every : int
@@ -248,7 +272,7 @@ def evolve_1d(
     if not isinstance(collocation, RieszCollocation):
         raise TypeError(f"collocation must be a RieszCollocation, got {type(collocation).__name__}")
     t_final, steps, theta, rtol, preconditioner, progress, save_every, restart, workers = _options(
-        t_final, steps, theta, rtol, preconditioner, progress, save_every, restart, workers, PRECONDITIONERS_2D)
+        t_final, steps, theta, rtol, preconditioner, progress, save_every, restart, workers, EVOLVE_PRECONDITIONERS)
     if source is not None and not callable(source):
         raise TypeError(f"source must be a callable f(t, x) or None, got {type(source).__name__}")
     col = collocation
@@ -262,17 +286,19 @@ def evolve_1d(
     dt = t_final / steps
     c0 = splu(b.tocsc()).solve(u0_vals)
     w_imp = theta * dt * w_a
-    w_exp = (1.0 - theta) * dt * w_a
 
     def implicit_mv(v: np.ndarray) -> np.ndarray:
         v = np.ravel(v)
         return b @ v + w_imp * struct.matvec(v)
 
-    def explicit(c: np.ndarray) -> np.ndarray:
-        return b @ c - w_exp * struct.matvec(c) if w_exp else b @ c
-
+    if preconditioner == "auto":
+        preconditioner = "tau"
     precond = None
-    if preconditioner is not None:
+    if preconditioner == "diagonalization":
+        eig = pencil_eigen(col.degree, col.n, col.alpha)
+        precond = LinearOperator((size, size), matvec=lambda v: eig.solve(np.ravel(v), 1.0, w_imp),
+                                 dtype=np.float64)
+    elif preconditioner is not None:
         inv = pencil_inverse(boundary_tau(col.degree, col.n, col.alpha), [1.0], [w_imp],
                              boundary=preconditioner == "tau")
         precond = LinearOperator((size, size), matvec=lambda v: inv.solve(np.ravel(v)), dtype=np.float64)
@@ -285,7 +311,7 @@ def evolve_1d(
 
     times, saved, states, its, res = _run(
         shape=(size,), c0=c0, implicit=LinearOperator((size, size), matvec=implicit_mv, dtype=np.float64),
-        explicit=explicit, precond=precond, norm_bound=1.0 + w_imp * a_bound, forcing=forcing, t_final=t_final,
+        stiffness=lambda c: w_a * struct.matvec(c), precond=precond, norm_bound=1.0 + w_imp * a_bound, forcing=forcing, t_final=t_final,
         steps=steps, theta=theta, rtol=rtol, restart=restart, save_every=save_every, progress=progress,
         workers=workers)
     return Evolution(readonly(times), readonly(saved), readonly(states), readonly(its), readonly(res), theta, dt,
@@ -301,7 +327,7 @@ def evolve_2d(
     theta: float = 0.5,
     *,
     rtol: float = 1e-10,
-    preconditioner: str | None = "tau",
+    preconditioner: str | None = "auto",
     progress: bool | None = None,
     save_every: int = 1,
     restart: int = 30,
@@ -323,7 +349,11 @@ def evolve_2d(
         ``f(t, X, Y)`` returning shape ``(N_x, N_y)``; ``None`` for ``f = 0``.
     theta : float
         In ``[1/2, 1]``.
-    rtol, preconditioner, progress, save_every, restart, workers
+    preconditioner : {"auto", "tau", "tau-plain", "diagonalization", None}
+        As in :func:`evolve_1d`; ``"auto"`` is ``"diagonalization"`` when both directions have at
+        most 512 unknowns (one dense setup, then four matrix products per step; e.g. about 10x
+        faster than ``"tau"`` per step at 256 x 256), ``"tau"`` above (``O(N log N)`` per iteration).
+    rtol, progress, save_every, restart, workers
         As in :func:`evolve_1d` (keyword only).
 
     Returns
@@ -350,7 +380,7 @@ def evolve_2d(
     if not isinstance(collocation, RieszCollocation2D):
         raise TypeError(f"collocation must be a RieszCollocation2D, got {type(collocation).__name__}")
     t_final, steps, theta, rtol, preconditioner, progress, save_every, restart, workers = _options(
-        t_final, steps, theta, rtol, preconditioner, progress, save_every, restart, workers, PRECONDITIONERS_2D)
+        t_final, steps, theta, rtol, preconditioner, progress, save_every, restart, workers, EVOLVE_PRECONDITIONERS)
     if source is not None and not callable(source):
         raise TypeError(f"source must be a callable f(t, x, y) or None, got {type(source).__name__}")
     col = collocation
@@ -363,7 +393,9 @@ def evolve_2d(
     by = value_matrix(col.degree[1], col.n[1]).tocsc()
     c0 = splu(by).solve(np.ascontiguousarray(splu(bx).solve(u0_vals).T)).T
     implicit = col.pencil(1.0, theta * dt * col.scale)
-    explicit_pencil = col.pencil(1.0, -(1.0 - theta) * dt * col.scale)
+    stiffness = col.pencil(0.0, col.scale)  # A2
+    if preconditioner == "auto":
+        preconditioner = "diagonalization" if max(shape) <= _AUTO_DIAGONALIZATION_MAX else "tau"
     precond = implicit.preconditioner(preconditioner)
     forcing = None
     if source is not None:
@@ -372,7 +404,7 @@ def evolve_2d(
 
     times, saved, states, its, res = _run(
         shape=shape, c0=c0, implicit=implicit.operator(),
-        explicit=lambda c: explicit_pencil.matvec(c.reshape(shape)), precond=precond,
+        stiffness=lambda c: stiffness.matvec(c.reshape(shape)), precond=precond,
         norm_bound=implicit.norm_bound(), forcing=forcing, t_final=t_final, steps=steps, theta=theta, rtol=rtol,
         restart=restart, save_every=save_every, progress=progress, workers=workers)
     return Evolution(readonly(times), readonly(saved), readonly(states), readonly(its), readonly(res), theta, dt,

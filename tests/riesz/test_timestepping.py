@@ -106,9 +106,27 @@ def test_per_step_iterations_bounded_in_n_and_dt(p):
     for n in (16, 64):
         for dt in (1e-4, 1e-2, 1e-1):
             col = RieszCollocation2D(p, n, (1.5, 1.8), coefficients=(1.0, 100.0))
-            ev = col.evolve(u0, 3 * dt, 3, lambda t, x, y: np.ones_like(x), progress=False)
+            ev = col.evolve(u0, 3 * dt, 3, lambda t, x, y: np.ones_like(x), progress=False, preconditioner="tau")
             counts.append(int(ev.iterations.max()))
     assert max(counts) <= 18, counts
+
+
+@pytest.mark.parametrize("theta", [0.5, 1.0])
+def test_preconditioners_give_the_same_steps(theta):
+    # the exact diagonalization needs no GMRES iteration; tau needs a few; both solve the same steps
+    col = RieszCollocation2D((3, 2), (20, 16), (1.5, 1.8), coefficients=(1.0, 100.0))
+    u0 = lambda x, y: np.sin(np.pi * x) * y * (1 - y)  # noqa: E731
+    src = lambda t, x, y: np.cos(t) + x * y  # noqa: E731
+    runs = {p: col.evolve(u0, 0.05, 4, src, theta, preconditioner=p, rtol=1e-12)
+            for p in ("diagonalization", "tau", "tau-plain", None)}
+    assert runs["diagonalization"].iterations.max() == 0 and runs["tau"].iterations.min() > 0
+    ref = runs["diagonalization"].coefficients
+    for ev in runs.values():
+        np.testing.assert_allclose(ev.coefficients, ref, rtol=0, atol=1e-9 * np.abs(ref).max())
+    one = RieszCollocation(3, 40, 1.5)
+    a = one.evolve(lambda x: x * (1 - x), 0.05, 4, theta=theta, preconditioner="diagonalization", rtol=1e-12)
+    b = one.evolve(lambda x: x * (1 - x), 0.05, 4, theta=theta, rtol=1e-12)
+    np.testing.assert_allclose(a.coefficients, b.coefficients, rtol=0, atol=1e-10)
 
 
 def test_evolution_container_saving_and_solutions():
