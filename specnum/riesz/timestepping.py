@@ -311,9 +311,9 @@ def evolve_1d(
 
     times, saved, states, its, res = _run(
         shape=(size,), c0=c0, implicit=LinearOperator((size, size), matvec=implicit_mv, dtype=np.float64),
-        stiffness=lambda c: w_a * struct.matvec(c), precond=precond, norm_bound=1.0 + w_imp * a_bound, forcing=forcing, t_final=t_final,
-        steps=steps, theta=theta, rtol=rtol, restart=restart, save_every=save_every, progress=progress,
-        workers=workers)
+        stiffness=lambda c: w_a * struct.matvec(c), precond=precond, norm_bound=1.0 + w_imp * a_bound,
+        forcing=forcing, t_final=t_final, steps=steps, theta=theta, rtol=rtol, restart=restart,
+        save_every=save_every, progress=progress, workers=workers)
     return Evolution(readonly(times), readonly(saved), readonly(states), readonly(its), readonly(res), theta, dt,
                      col.basis.knots, col.degree)
 
