@@ -42,8 +42,7 @@ from scipy.sparse.linalg import LinearOperator
 from specnum._validation import as_choice, check_budget
 from specnum.riesz.assembly import RieszStructure, assemble_structure
 from specnum.riesz.diagonalization import pencil_eigen
-from specnum.riesz.solve import dst1
-from specnum.riesz.tau_pencil import BoundaryTau, boundary_tau, pencil_inverse
+from specnum.riesz.tau_pencil import BoundaryTau, boundary_tau, dst_columns, dst_rows, pencil_inverse
 from specnum.riesz.values import value_matrix
 
 __all__ = ["KroneckerPencil", "PRECONDITIONERS_2D", "dst2"]
@@ -51,13 +50,9 @@ __all__ = ["KroneckerPencil", "PRECONDITIONERS_2D", "dst2"]
 PRECONDITIONERS_2D = ("tau", "tau-plain", "diagonalization", None)
 
 
-def _dst_y(v: np.ndarray) -> np.ndarray:
-    return dst1(v.T).T
-
-
 def dst2(v: np.ndarray) -> np.ndarray:
     """Orthonormal DST-I along both axes of ``v`` (shape ``(N_x, N_y)``); it is its own inverse."""
-    return _dst_y(dst1(v))
+    return dst_rows(dst_columns(v))
 
 
 @dataclass(frozen=True, eq=False)
@@ -171,10 +166,10 @@ class KroneckerPencil:
         py = pencil_inverse(ty, w0 * tx.m + wx * tx.f, wy * tx.m)  # one y-pencil per x-frequency
 
         def apply_x(v: np.ndarray) -> np.ndarray:
-            return _dst_y(px.solve(_dst_y(v)))
+            return dst_rows(px.solve(dst_rows(v)))
 
         def apply_y(v: np.ndarray) -> np.ndarray:
-            return dst1(py.solve(np.ascontiguousarray(dst1(v).T)).T)
+            return dst_columns(py.solve(np.ascontiguousarray(dst_columns(v).T)).T)
 
         return apply_x, apply_y
 
