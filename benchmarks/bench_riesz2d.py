@@ -214,7 +214,7 @@ def versus_dense(n: int) -> None:
             _clear_caches()
             return _quiet(lambda: col.solve(f, method="gmres", preconditioner=prec, rtol=1e-10)).coefficients
 
-        def dense(col=col, f=f):
+        def dense(col=col, f=f, p=p):
             # what a user with the 1D matrices writes: A2 = K_x A_x kron B_y + K_y B_x kron A_y, then LU
             _clear_caches()
             cx, cy = col.directions
@@ -229,7 +229,8 @@ def versus_dense(n: int) -> None:
         diff = float(np.linalg.norm(ours("tau") - c_dense) / np.linalg.norm(c_dense))
         rows.append([p, a, b, f"{n} x {n}", t_tau, t_fd, t_dense, t_dense.median / t_tau.median,
                      t_dense.median / t_fd.median, diff])
-    print(f"\nSolve at {n} x {n}: specnum (from scratch) vs dense A2 (np.kron) + scipy.linalg.solve, threads: {_THREADS}")
+    print(f"\nSolve at {n} x {n}: specnum (from scratch) vs dense A2 (np.kron) + scipy.linalg.solve, "
+          f"threads: {_THREADS}")
     print_table(rows, ["p", "alpha", "beta", "elements", "tau-GMRES", "diagonalization", "dense + LU",
                        "speed-up tau", "speed-up diag.", "rel. diff"])
 
@@ -264,8 +265,8 @@ def step_table_2d(sizes: list[int]) -> None:
             row = [p, a, b, int(ratio)]
             for n in sizes:
                 col = RieszCollocation2D(p, n, (a, b), coefficients=(1.0, ratio))
-                x, y = np.meshgrid(*col.points, indexing="ij")
-                u0 = np.sin(np.pi * x) * np.sin(np.pi * y) * np.exp(x)
+                xx, yy = np.meshgrid(*col.points, indexing="ij")
+                u0 = np.sin(np.pi * xx) * np.sin(np.pi * yy) * np.exp(xx)
                 counts = []
                 for dt in (1e-4, 1e-3, 1e-2, 1e-1):
                     ev = _quiet(lambda col=col, u0=u0, dt=dt: col.evolve(
@@ -300,8 +301,8 @@ def cn_run(n: int, steps: int) -> None:
     rows = []
     for p in (2, 3, 4):
         col = RieszCollocation2D(p, n, (1.5, 1.8))
-        x, y = np.meshgrid(*col.points, indexing="ij")
-        u0 = np.exp(-100.0 * ((x - 0.5) ** 2 + (y - 0.5) ** 2))
+        xx, yy = np.meshgrid(*col.points, indexing="ij")
+        u0 = np.exp(-100.0 * ((xx - 0.5) ** 2 + (yy - 0.5) ** 2))
         for prec in ("auto", "tau"):
             def run(prec=prec, col=col, u0=u0):
                 _clear_caches()
