@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import fft as sfft
-from scipy import linalg
-from scipy.interpolate import NdBSpline
+from scipy import linalg, sparse
+from scipy.interpolate import BSpline, NdBSpline
 from scipy.sparse.linalg import LinearOperator
 from threadpoolctl import threadpool_limits
 
@@ -139,8 +139,6 @@ class RieszSolution2D:
 
         ``U = B_x C B_y^T`` with sparse B-spline design matrices: cheaper than ``__call__`` on a mesh.
         """
-        from scipy.interpolate import BSpline
-
         xa = as_float_array(x, "x", ndim=1)
         ya = as_float_array(y, "y", ndim=1)
         check_budget(f"a {xa.size} x {ya.size} grid", memory=16.0 * xa.size * ya.size,
@@ -150,9 +148,8 @@ class RieszSolution2D:
         for pts, knots, deg in ((xa, self.knots[0], self.degree[0]), (ya, self.knots[1], self.degree[1])):
             a, b = knots[deg], knots[-deg - 1]
             inside = (pts >= a) & (pts <= b)
-            dm = BSpline.design_matrix(np.clip(pts, a, b), knots, deg).tolil()
-            dm[np.nonzero(~inside)[0], :] = 0.0
-            mats.append(dm.tocsr())
+            dm = BSpline.design_matrix(np.clip(pts, a, b), knots, deg)
+            mats.append(sparse.csr_array(sparse.diags_array(inside.astype(np.float64)) @ dm))  # zero outside
         return np.asarray((mats[1] @ (mats[0] @ full).T).T)
 
 

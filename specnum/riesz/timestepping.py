@@ -206,8 +206,9 @@ def _run(
 
 def _check_budget(size: int, steps: int, save_every: int, restart: int) -> None:
     n_saved = len(range(0, steps + 1, save_every)) + 1
+    # work: a few preconditioned products per step, each about 10 FFT passes of N log2 N
     check_budget(f"steps = {steps} with {size} unknowns", memory=8.0 * size * (n_saved + min(restart, size) + 24),
-                 work=300.0 * steps * size * (np.log2(size) + 10))
+                 work=50.0 * steps * size * (np.log2(size) + 4))
 
 
 def evolve_1d(

@@ -26,6 +26,31 @@ def test_symbol_samples_are_the_sorted_grid_values_with_the_collocation_weights(
     np.testing.assert_array_equal(s, want)
 
 
+@pytest.mark.parametrize("degree, alpha, coefficients", [((3, 2), (1.4, 1.7), (1.0, 5.0)), (4, 1.5, (2.0, 1.0))])
+def test_interior_of_scaled_matrix_is_two_level_toeplitz_generated_by_the_symbol(degree, alpha, coefficients):
+    # Fourier coefficients of F = w_x f m + w_y m f are w_x a_i b_k + w_y b_i a_k (a: Riesz, b: value
+    # Toeplitz coefficients): the interior entries of A2 / scale must be exactly these
+    from specnum.riesz import toeplitz_coefficients
+    from specnum.riesz.values import value_toeplitz
+
+    col = RieszCollocation2D(degree, (14, 13), alpha, coefficients=coefficients)
+    a2 = col.matrix() / col.scale
+    nx, ny = col.shape
+    px, py = col.degree
+    wx, wy = col.symbol_weights
+    ax, ay = toeplitz_coefficients(px, col.alpha[0], nx), toeplitz_coefficients(py, col.alpha[1], ny)
+    bx, by = np.zeros(nx + 1), np.zeros(ny + 1)
+    bx[: value_toeplitz(px).size] = value_toeplitz(px)
+    by[: value_toeplitz(py).size] = value_toeplitz(py)
+    i, k = nx // 2, ny // 2  # an interior collocation point
+    row = a2[i * ny + k].reshape(nx, ny)
+    for j in range(px, nx - px):  # interior (cardinal) columns in both directions
+        for m in range(py, ny - py):
+            di, dk = abs(i - j), abs(k - m)
+            want = wx * ax[di] * by[dk] + wy * bx[di] * ay[dk]
+            assert row[j, m] == pytest.approx(want, rel=1e-12, abs=1e-15)
+
+
 def test_p2_spectrum_follows_the_symbol_without_outliers():
     # p = 2 has no non-lattice rows: no outliers; the sorted eigenvalues track the sorted samples
     c = compare_spectrum_2d(2, 20, (1.5, 1.5))
