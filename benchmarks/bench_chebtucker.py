@@ -93,7 +93,7 @@ def section_build(quick: bool):
     print(f"\n### 1. Build + compress erf(r)/r on [-10,10]^3, n = {n}, rtol = 1e-8 (1 thread)\n")
     print_table(rows, ["method", "time", "ranks", "n kept", "max err", "speed-up vs numpy ref"])
     # component split
-    x = points(n, 1, box[0])
+    x = points(n, kind=1, interval=box[0])
     xx, yy, zz = np.meshgrid(x, x, x, indexing="ij")
     t_sample = timeit(lambda: erf_over_r(xx, yy, zz), repeat=3)
     print(f"\n(of which sampling f alone: {t_sample.median * 1e3:.1f} ms)")

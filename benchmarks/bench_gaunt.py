@@ -158,7 +158,7 @@ def main(argv=None):
             public = "grid" if best.startswith("grid") else best
             t_public = timeit(lambda x1=x1, x2=x2, m=public: gaunt_product(x1, x2, method=m), repeat=repeat,
                               warmup=1, min_time=0.0)
-            auto_pick = choose_method(L, L, 2 * L, args.batch * args.channels, dtype)
+            auto_pick = choose_method(L, L, 2 * L, nrow=args.batch * args.channels, dtype=dtype)
             row = [L, dtype]
             for v in VARIANTS + ["auto", "e3nn"]:
                 row.append(fmt_seconds(times[v].min) if v in times else "-")

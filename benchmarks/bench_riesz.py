@@ -77,8 +77,8 @@ def iteration_table(sizes: list[int]) -> None:
                     s = col.structure()
                     op = col.operator()
                     scale = col.h**alpha
-                    plain.append(gmres_solve(op, b1, tau_preconditioner(p, big_n, alpha, scale), 1e-10)[1])
-                    strang.append(gmres_solve(op, b1, strang_preconditioner(s.toeplitz, scale), 1e-10)[1])
+                    plain.append(gmres_solve(op, b1, tau_preconditioner(p, big_n, alpha, scale=scale), 1e-10)[1])
+                    strang.append(gmres_solve(op, b1, strang_preconditioner(s.toeplitz, scale=scale), 1e-10)[1])
             rows.append([p, alpha, "/".join(map(str, tau_a1)), "/".join(map(str, tau_t2)),
                          "/".join(map(str, plain)), "/".join(map(str, strang))])
     small = [s for s in sizes if s <= 4096]

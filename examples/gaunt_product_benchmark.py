@@ -46,7 +46,7 @@ def main():
             err = np.abs(c @ Yo.T - exact).max() / np.abs(exact).max()
             t = best_time(lambda x1=x1, x2=x2, method=method: gaunt_product(x1, x2, method=method))
             print(f"{L:>3} {method:>8} {1e3 * t:>10.2f} {err:>22.1e}")
-        print(f"{'':>3} auto picks {choose_method(L, L, 2 * L, rows, 'float64')!r}")
+        print(f"{'':>3} auto picks {choose_method(L, L, 2 * L, nrow=rows)!r}")
 
     # the layer: per-degree weights, channelwise; what it cannot do (odd paths)
     tp = GauntTensorProduct(2, 2, 2, channels=8, w1=rng.standard_normal(3), w2=rng.standard_normal(3))

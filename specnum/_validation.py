@@ -154,6 +154,10 @@ def as_float_array(
         raise TypeError(f"{name} must be array-like, got {type(value).__name__}: {exc}") from None
     if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_):
         raise TypeError(f"{name} must be a numeric array, got dtype {arr.dtype}")
+    target = np.dtype(np.complex128 if np.iscomplexobj(arr) else dtype)
+    if arr.dtype != target or not arr.flags.c_contiguous:  # a copy (e.g. of a broadcast view) is made
+        check_budget(f"{name} of shape {arr.shape} (a contiguous {target.name} copy)",
+                     memory=float(arr.size) * target.itemsize)
     if np.iscomplexobj(arr):
         if not allow_complex:
             raise TypeError(f"{name} must be real, got complex dtype {arr.dtype}")

@@ -60,7 +60,8 @@ def test_readonly_in_place_and_copy():
 def test_budget_default_and_refusal_message():
     assert get_size_budget() == DEFAULT_BUDGET
     check_budget("n = 10", memory=80, work=10)  # well inside
-    with pytest.raises(ValueError, match=r"n = 1000000000 needs about 7.45 GiB of memory, above the size budget of 4 GiB"):
+    with pytest.raises(ValueError,
+                       match=r"n = 1000000000 needs about 7.45 GiB of memory, above the size budget of 4 GiB"):
         check_budget("n = 1000000000", memory=8 * 10**9)
     with pytest.raises(ValueError, match=r"L = 200 needs about 1e\+15 operations"):
         check_budget("L = 200", work=1e15)

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import scipy.fft
 
-from specnum._validation import as_choice, as_float_array, as_int, flat_sh_lmax
+from specnum._validation import as_choice, as_float_array, as_int, check_budget, flat_sh_lmax
 from specnum.bases._legendre import _degree_order_cached, _eval_unit
 from specnum.bases.quadrature import gauss_legendre
 
@@ -163,6 +163,8 @@ def sphere_grid(degree: int, *, n_theta: int | None = None, n_phi: int | None = 
     nt_min, np_min = degree // 2 + 1, degree + 1
     nt = nt_min if n_theta is None else as_int(n_theta, "n_theta", minimum=nt_min)
     nph = np_min if n_phi is None else as_int(n_phi, "n_phi", minimum=np_min)
+    check_budget(f"sphere_grid(degree={degree}) with n_theta = {nt}, n_phi = {nph}",
+                 memory=64.0 * (nt + nph), work=100.0 * nt * nt)
     return _grid_cached(nt, nph)
 
 
@@ -228,6 +230,15 @@ def _dense_tables(lmax: int, n_theta: int, n_phi: int) -> tuple[np.ndarray, np.n
     synth.setflags(write=False)
     anal.setflags(write=False)
     return synth, anal
+
+
+def _check_transform_budget(what: str, lmax: int, grid: SphereGrid, nbt: int, dense: bool) -> None:
+    k = float(lmax + 1) ** 2
+    npts = float(grid.n_theta) * grid.n_phi
+    tables = 2 * k * npts if dense else 2 * (lmax + 1) * grid.n_theta * (lmax + 1)
+    per_row = k * npts if dense else (lmax + 1) * (lmax + 1) * grid.n_theta + npts * math.log2(grid.n_phi + 1)
+    check_budget(f"{what} of degree {lmax} on a {grid.n_theta} x {grid.n_phi} grid over {nbt} rows",
+                 memory=8.0 * (tables + 4 * nbt * (npts + k)), work=4.0 * nbt * per_row)
 
 
 def _use_dense(method: str, lmax: int, grid: SphereGrid) -> bool:
@@ -297,7 +308,8 @@ def analysis(
     if v.shape[-2:] != grid.shape:
         raise ValueError(f"values must have trailing shape (n_theta, n_phi) = {grid.shape}, got {v.shape}")
     batch = v.shape[:-2]
-    nbt = int(np.prod(batch, dtype=np.int64))
+    nbt = math.prod(batch)
+    _check_transform_budget("analysis", lmax, grid, nbt, _use_dense(method, lmax, grid))
     if _use_dense(method, lmax, grid):
         _, anal_mat = _dense_tables(lmax, grid.n_theta, grid.n_phi)
         out = v.reshape(nbt, grid.n_theta * grid.n_phi) @ anal_mat
@@ -366,7 +378,8 @@ def synthesis(coeffs: Any, grid: SphereGrid, *, method: str = "auto") -> np.ndar
     c = as_float_array(coeffs, "coeffs", min_ndim=1)
     lmax = flat_sh_lmax(c.shape[-1], "coeffs")
     batch = c.shape[:-1]
-    nbt = int(np.prod(batch, dtype=np.int64))
+    nbt = math.prod(batch)
+    _check_transform_budget("synthesis", lmax, grid, nbt, _use_dense(method, lmax, grid))
     if _use_dense(method, lmax, grid):
         synth_mat, _ = _dense_tables(lmax, grid.n_theta, grid.n_phi)
         f = c.reshape(nbt, -1) @ synth_mat

@@ -9,11 +9,11 @@ import math
 import numpy as np
 from numba import njit, prange
 
-__all__ = ["tucker_eval", "direct_sum", "cell_short_sum", "cell_short_pairs", "spread_charges", "KIND_CODES",
+__all__ = ["tucker_eval", "direct_sum", "cell_short_sum", "cell_short_pairs", "spread_charges", "KERNEL_CODES",
            "SHORT_CODES"]
 
-# kernel codes of direct_sum
-KIND_CODES = {"newton": 0, "erf": 1, "erfc": 2, "yukawa": 3, "slater": 4}
+# kernel codes of direct_sum (radial kernels and the two parts of the Newton split)
+KERNEL_CODES = {"newton": 0, "erf": 1, "erfc": 2, "yukawa": 3, "slater": 4}
 # kernel codes of the short-range cell-list sums (the short-range part S of each kernel)
 SHORT_CODES = {"newton": 0, "yukawa": 1, "slater": 2}
 
@@ -125,13 +125,13 @@ def tucker_eval(pts, lo, scale, w1t, w2t, w3t, gm, r, grad, chunk, out):
 
 
 @njit(cache=True)
-def _kernel_value_deriv(kind, rr, r0, kappa):
-    """(K(r), K'(r)/r) of the radial kernel ``kind``; the r = 0 term is K(0) (0 if singular), 0."""
-    if kind == 0:  # newton 1/r
+def _kernel_value_deriv(kernel, rr, r0, kappa):
+    """(K(r), K'(r)/r) of the radial kernel ``kernel`` (KERNEL_CODES); the r = 0 term is K(0) (0 if singular), 0."""
+    if kernel == 0:  # newton 1/r
         if rr == 0.0:
             return 0.0, 0.0
         return 1.0 / rr, -1.0 / (rr * rr * rr)
-    if kind == 1:  # erf(r/r0)/r
+    if kernel == 1:  # erf(r/r0)/r
         s = rr / r0
         if s < 1e-2:
             s2 = s * s
@@ -143,7 +143,7 @@ def _kernel_value_deriv(kind, rr, r0, kappa):
         val = e / rr
         dr = (_TWO_OVER_SQRTPI / r0 * math.exp(-s * s) / rr - e / (rr * rr)) / rr
         return val, dr
-    if kind == 2:  # erfc(r/r0)/r
+    if kernel == 2:  # erfc(r/r0)/r
         if rr == 0.0:
             return 0.0, 0.0
         s = rr / r0
@@ -151,7 +151,7 @@ def _kernel_value_deriv(kind, rr, r0, kappa):
         val = e / rr
         dr = (-_TWO_OVER_SQRTPI / r0 * math.exp(-s * s) / rr - e / (rr * rr)) / rr
         return val, dr
-    if kind == 3:  # yukawa exp(-kappa r)/r
+    if kernel == 3:  # yukawa exp(-kappa r)/r
         if rr == 0.0:
             return 0.0, 0.0
         e = math.exp(-kappa * rr)
@@ -164,7 +164,7 @@ def _kernel_value_deriv(kind, rr, r0, kappa):
 
 
 @njit(cache=True, parallel=True)
-def direct_sum(src, q, tgt, kind, r0, kappa, grad, out):
+def direct_sum(src, q, tgt, kernel, r0, kappa, grad, out):
     """out[i, 0] = sum_j q_j K(|t_i - s_j|); with grad also out[i, 1:4] = the gradient in t_i.
 
     Parallel over targets (independent rows); sources in order, so the result
@@ -185,7 +185,7 @@ def direct_sum(src, q, tgt, kind, r0, kappa, grad, out):
             dy = y - src[j, 1]
             dz = z - src[j, 2]
             rr = math.sqrt(dx * dx + dy * dy + dz * dz)
-            val, dr = _kernel_value_deriv(kind, rr, r0, kappa)
+            val, dr = _kernel_value_deriv(kernel, rr, r0, kappa)
             v += q[j] * val
             if grad:
                 gx += q[j] * dr * dx
@@ -218,7 +218,7 @@ def _erfcx(x):
 
 
 @njit(cache=True)
-def _short_parts(kind, rr, r0, kappa):
+def _short_parts(kernel, rr, r0, kappa):
     """(P, Q, G) of the Yukawa/Slater short-range closed forms at r > 0 (see _short_value)."""
     s = rr / r0
     h = 0.5 * kappa * r0
@@ -232,8 +232,8 @@ def _short_parts(kind, rr, r0, kappa):
 
 
 @njit(cache=True)
-def _short_value(kind, rr, r0, kappa, s0):
-    """S(r) of the short-range part of kernel ``kind`` (SHORT_CODES); ``s0`` at r = 0.
+def _short_value(kernel, rr, r0, kappa, s0):
+    """S(r) of the short-range part of kernel ``kernel`` (SHORT_CODES); ``s0`` at r = 0.
 
     newton: ``erfc(r/r0)/r``; with ``P = exp(-kappa r) erfc(r/r0 - kappa r0/2)``,
     ``Q = exp(kappa r) erfc(r/r0 + kappa r0/2)`` (evaluated as ``G erfcx(.)``,
@@ -243,27 +243,27 @@ def _short_value(kind, rr, r0, kappa, s0):
     """
     if rr == 0.0:
         return s0
-    if kind == 0:
+    if kernel == 0:
         return math.erfc(rr / r0) / rr
-    p, qq, _ = _short_parts(kind, rr, r0, kappa)
-    if kind == 1:
+    p, qq, _ = _short_parts(kernel, rr, r0, kappa)
+    if kernel == 1:
         return 0.5 * (p + qq) / rr
     return 0.5 * (p - qq)
 
 
 @njit(cache=True)
-def _short_value_deriv(kind, rr, r0, kappa, s0):
-    """(S(r), S'(r)/r) for kind (SHORT_CODES); at r = 0: (s0, 0)."""
+def _short_value_deriv(kernel, rr, r0, kappa, s0):
+    """(S(r), S'(r)/r) for kernel (SHORT_CODES); at r = 0: (s0, 0)."""
     if rr == 0.0:
         return s0, 0.0
     ir = 1.0 / rr
-    if kind == 0:
+    if kernel == 0:
         s = rr / r0
         val = math.erfc(s) * ir
         dr = (-_TWO_OVER_SQRTPI / r0 * math.exp(-s * s) - val) * ir * ir
         return val, dr
-    p, qq, g = _short_parts(kind, rr, r0, kappa)
-    if kind == 1:
+    p, qq, g = _short_parts(kernel, rr, r0, kappa)
+    if kernel == 1:
         val = 0.5 * (p + qq) * ir
         dr = (0.5 * (kappa * (qq - p) - 2.0 * _TWO_OVER_SQRTPI / r0 * g) - val) * ir * ir
         return val, dr
@@ -313,7 +313,7 @@ def _rect_dist2(x, y, bounds, c):
 
 
 @njit(cache=True, parallel=True)
-def cell_short_sum(sx, sy, sz, sq, starts, bounds, dims, lo, h, reach, tgt, order, kind, r0, kappa, s0, rc,
+def cell_short_sum(sx, sy, sz, sq, starts, bounds, dims, lo, h, reach, tgt, order, kernel, r0, kappa, s0, rc,
                    grad, out):
     """out[i, 0] = sum_{j: r_ij < rc} q_j S(r_ij); with grad also out[i, 1:4] = the gradient in t_i.
 
@@ -356,13 +356,13 @@ def cell_short_sum(sx, sy, sz, sq, starts, bounds, dims, lo, h, reach, tgt, orde
                     r2 = dx * dx + dy * dy + dz * dz
                     if r2 < rc2:
                         if grad:
-                            val, dr = _short_value_deriv(kind, math.sqrt(r2), r0, kappa, s0)
+                            val, dr = _short_value_deriv(kernel, math.sqrt(r2), r0, kappa, s0)
                             v += sq[j] * val
                             gx += sq[j] * dr * dx
                             gy += sq[j] * dr * dy
                             gz += sq[j] * dr * dz
                         else:
-                            v += sq[j] * _short_value(kind, math.sqrt(r2), r0, kappa, s0)
+                            v += sq[j] * _short_value(kernel, math.sqrt(r2), r0, kappa, s0)
         out[i, 0] = v
         if grad:
             out[i, 1] = gx
@@ -371,7 +371,7 @@ def cell_short_sum(sx, sy, sz, sq, starts, bounds, dims, lo, h, reach, tgt, orde
 
 
 @njit(cache=True)
-def cell_short_pairs(sx, sy, sz, sq, starts, bounds, dims, reach, kind, r0, kappa, s0, rc, forces):
+def cell_short_pairs(sx, sy, sz, sq, starts, bounds, dims, reach, kernel, r0, kappa, s0, rc, forces):
     """Return sum_{i<j, r_ij < rc} q_i q_j S(r_ij) and add the pair forces into forces (N, 3).
 
     Particles (sx, sy, sz, sq) sorted as for cell_short_sum (forces in the same order). Each
@@ -417,7 +417,7 @@ def cell_short_pairs(sx, sy, sz, sq, starts, bounds, dims, reach, kind, r0, kapp
                             dz = z - sz[j]
                             r2 = dx * dx + dy * dy + dz * dz
                             if r2 < rc2:
-                                val, dr = _short_value_deriv(kind, math.sqrt(r2), r0, kappa, s0)
+                                val, dr = _short_value_deriv(kernel, math.sqrt(r2), r0, kappa, s0)
                                 qq = sq[i] * sq[j]
                                 energy += qq * val
                                 fx -= qq * dr * dx

@@ -18,7 +18,7 @@ import math
 import numpy as np
 
 from ..bases import chebyshev
-from .tucker import hosvd, mode_product, tucker_to_full
+from .tucker import frobenius_norm, hosvd, mode_product, scale_exponent, tucker_to_full
 
 __all__ = [
     "orthonormalise",
@@ -29,6 +29,7 @@ __all__ = [
     "integral",
     "mass_matrix",
     "inner",
+    "norm",
     "coefficient_profile",
     "chop_degrees",
     "full_coefficients",
@@ -81,10 +82,20 @@ def recompress(core: np.ndarray, factors, rtol: float, *, trim: bool = True, ref
     ``ref_norm`` if given (e.g. the sum of the operands' norms of a sum, so that
     ``f - f`` is recognised as zero) and ``||C||_F`` otherwise. Half of the budget
     (in squares) goes to trimming negligible trailing degrees (if ``trim``), the
-    rest to a truncated HOSVD of the small core.
+    rest to a truncated HOSVD of the small core. A core of extreme magnitude is scaled
+    by a power of two first (exact) and scaled back at the end.
     """
     core, factors = orthonormalise(core, factors)
-    norm = float(np.linalg.norm(core))
+    e = scale_exponent(core)
+    if e != 0:
+        core = np.ldexp(core, -e)
+        ref_norm = None if ref_norm is None else math.ldexp(float(ref_norm), -e)
+    g, new = _recompress(core, factors, rtol, trim, ref_norm)
+    return np.ldexp(g, e), new
+
+
+def _recompress(core, factors, rtol: float, trim: bool, ref_norm: float | None):
+    norm = frobenius_norm(core)
     ref = norm if ref_norm is None else float(ref_norm)
     if norm == 0.0 or norm <= rtol * ref:
         return np.zeros((0, 0, 0)), [np.zeros((f.shape[0], 0)) for f in factors]
@@ -94,7 +105,7 @@ def recompress(core: np.ndarray, factors, rtol: float, *, trim: bool = True, ref
         factors = chop_degrees(core, factors, tol_trim)
         core, factors = orthonormalise(core, factors)
         budget = budget / math.sqrt(2.0)
-    norm2 = float(np.linalg.norm(core))
+    norm2 = frobenius_norm(core)
     if norm2 == 0.0 or budget * norm / norm2 >= 1.0:
         return np.zeros((0, 0, 0)), [np.zeros((f.shape[0], 0)) for f in factors]
     g, w = hosvd(core, rtol=budget * norm / norm2)
@@ -120,7 +131,7 @@ def add(core_f, factors_f, core_g, factors_g, alpha: float, rtol: float):
     core = np.zeros(tuple(a + b for a, b in zip(r_f, r_g)))
     core[: r_f[0], : r_f[1], : r_f[2]] = core_f
     core[r_f[0]:, r_f[1]:, r_f[2]:] = alpha * core_g
-    ref = float(np.linalg.norm(core_f)) + abs(alpha) * float(np.linalg.norm(core_g))
+    ref = frobenius_norm(core_f) + abs(alpha) * frobenius_norm(core_g)
     return recompress(core, fac, rtol, ref_norm=ref)
 
 
@@ -184,6 +195,13 @@ def inner(box: Box, core_f, factors_f, core_g, factors_g) -> float:
         mk = _pad_rows(factors_f[k], n).T @ mk @ _pad_rows(factors_g[k], n)  # (r_f, r_g)
         g = mode_product(g, mk, k)
     return float(np.sum(core_f * g))
+
+
+def norm(box: Box, core, factors) -> float:
+    """L2 norm ``sqrt(int_box f^2 dx)``, computed on the core scaled to a safe magnitude."""
+    e = scale_exponent(core)
+    scaled = np.ldexp(core, -e)
+    return math.ldexp(math.sqrt(max(inner(box, scaled, factors, scaled, factors), 0.0)), e)
 
 
 def full_coefficients(core, factors) -> np.ndarray:

@@ -21,16 +21,14 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from .._validation import as_choice, as_float, as_float_array, as_int, as_interval, check_finite
+from .._validation import as_choice, as_float_array, as_int, check_budget, check_finite
 from ..bases import chebyshev
 from ..errors import SpecnumWarning
+from ._checks import FLOAT_BYTES, Box, budget_array, check_box, check_n, check_rtol
 from .algebra import recompress
-from .tucker import hooi, mode_svd, tail_ranks, truncated_hosvd
+from .tucker import frobenius_norm, hooi, mode_svd, scale_exponent, tail_ranks, truncated_hosvd
 
 __all__ = [
-    "check_box",
-    "check_n",
-    "check_rtol",
     "grid_points",
     "data_from_values",
     "data_from_function",
@@ -41,44 +39,12 @@ __all__ = [
     "TRIM_SHARE",
 ]
 
-Box = tuple[tuple[float, float], tuple[float, float], tuple[float, float]]
-
 adaptive_start = 17
 adaptive_max = 257
 
 
-def check_box(box) -> Box:
-    """Validate ``((a1, b1), (a2, b2), (a3, b3))`` with ``a_k < b_k``."""
-    try:
-        items = tuple(box)
-    except TypeError:
-        raise TypeError(f"box must be a sequence of 3 intervals (a, b), got {box!r}") from None
-    if len(items) != 3:
-        raise ValueError(f"box must have 3 intervals (a, b), got {len(items)}")
-    return tuple(as_interval(iv, f"box[{k}]") for k, iv in enumerate(items))  # type: ignore[return-value]
-
-
-def check_n(n, *, minimum: int = 2, name: str = "n") -> tuple[int, int, int]:
-    """Validate an int or 3-tuple of ints ``>= minimum``."""
-    if isinstance(n, (int, np.integer)) and not isinstance(n, bool):
-        v = as_int(n, name, minimum=minimum)
-        return (v, v, v)
-    try:
-        items = tuple(n)
-    except TypeError:
-        raise TypeError(f"{name} must be an int, a 3-tuple of ints or None, got {n!r}") from None
-    if len(items) != 3:
-        raise ValueError(f"{name} must have 3 entries, got {len(items)}")
-    return tuple(as_int(v, f"{name}[{k}]", minimum=minimum) for k, v in enumerate(items))  # type: ignore
-
-
-def check_rtol(rtol) -> float:
-    """``rtol`` in the open interval (0, 1)."""
-    return as_float(rtol, "rtol", low=0.0, high=1.0, low_open=True, high_open=True)
-
-
 def grid_points(box: Box, n: Sequence[int], kind: int = 1) -> list[np.ndarray]:
-    """The Chebyshev points (ascending) of each axis."""
+    """The Chebyshev points (ascending) of each axis (``kind`` 1: first family, 2: second)."""
     return [chebyshev.points(n[k], kind=kind, interval=box[k]) for k in range(3)]
 
 
@@ -110,13 +76,17 @@ def _kept(profile: np.ndarray, tol: float) -> int:
 
 
 def _compress(c: np.ndarray, rtol: float, sweeps: int, method: str, trim: bool = True):
+    """Trim and truncate coefficients ``c``; the scale is taken out first (power of two, exact)."""
+    e = scale_exponent(c)
+    if e != 0:
+        c = np.ldexp(c, -e)
     if trim:
         c = trim_coefficients(c, TRIM_SHARE * rtol)
         rtol = (1.0 - TRIM_SHARE) * rtol
     core, factors = truncated_hosvd(np.ascontiguousarray(c), rtol=rtol, method=method)
     if sweeps > 0 and core.size > 0:
         core, factors = hooi(c, core.shape, sweeps=sweeps, init=method)
-    return core, factors
+    return np.ldexp(core, e), factors
 
 
 def _coefficients(values: np.ndarray, kind: int) -> np.ndarray:
@@ -124,17 +94,26 @@ def _coefficients(values: np.ndarray, kind: int) -> np.ndarray:
     return chebyshev.vals_to_coeffs(values, kind=kind, axis=(0, 1, 2), check_finite=False)
 
 
-def data_from_values(values, box, kind: int = 1, rtol: float = 1e-8, sweeps: int = 0,
+def _budget_grid(n: Sequence[int], sweeps: int, what: str) -> None:
+    """Sampling, transforming and compressing an ``n1 x n2 x n3`` grid: memory and work."""
+    size = float(np.prod(np.asarray(n, dtype=np.float64)))
+    work = size * (2.0 * float(sum(n)) + 10.0 * math.log2(max(size, 2.0))) * (1.0 + sweeps)
+    check_budget(what, memory=4.0 * size * FLOAT_BYTES, work=work)
+
+
+def _common(box, rtol, sweeps, method):
+    return (check_box(box), check_rtol(rtol), as_int(sweeps, "sweeps", minimum=0),
+            as_choice(method, "method", ("hosvd", "sthosvd")))
+
+
+def data_from_values(values, box, kind: int, rtol: float = 1e-8, sweeps: int = 0,
                      method: str = "hosvd", trim: bool = True):
-    """Validated ``(box, core, factors)`` from values at the Chebyshev grid."""
-    box = check_box(box)
-    kind = as_choice(kind, "kind", (1, 2))
-    rtol = check_rtol(rtol)
-    sweeps = as_int(sweeps, "sweeps", minimum=0)
-    method = as_choice(method, "method", ("hosvd", "sthosvd"))
+    """Validated ``(box, core, factors)`` from values at the Chebyshev grid of ``kind`` (1 or 2)."""
+    box, rtol, sweeps, method = _common(box, rtol, sweeps, method)
     v = as_float_array(values, "values", ndim=3)
     if min(v.shape) < 2:
         raise ValueError(f"values must have at least 2 points per axis, got shape {v.shape}")
+    _budget_grid(v.shape, sweeps, f"values of shape {v.shape}")
     core, factors = _compress(_coefficients(v, kind), rtol, sweeps, method, bool(trim))
     return box, core, factors
 
@@ -153,22 +132,21 @@ def _sample(f: Callable, box: Box, n: Sequence[int], kind: int) -> np.ndarray:
     return vals
 
 
-def data_from_function(f, box, n=None, rtol: float = 1e-8, kind: int = 1, sweeps: int = 0,
+def data_from_function(f, box, n, kind: int, rtol: float = 1e-8, sweeps: int = 0,
                        method: str = "hosvd", n_max: int = adaptive_max, trim: bool = True):
     """Validated ``(box, core, factors)`` sampled from ``f``; ``n=None`` is adaptive."""
     if not callable(f):
         raise TypeError(f"f must be callable, got {type(f).__name__}")
-    box = check_box(box)
-    kind = as_choice(kind, "kind", (1, 2))
-    rtol = check_rtol(rtol)
-    sweeps = as_int(sweeps, "sweeps", minimum=0)
-    method = as_choice(method, "method", ("hosvd", "sthosvd"))
+    box, rtol, sweeps, method = _common(box, rtol, sweeps, method)
     if n is not None:
         nn = check_n(n)
+        _budget_grid(nn, sweeps, f"n = {nn}")
         c = _coefficients(_sample(f, box, nn, kind), kind)
         core, factors = _compress(c, rtol, sweeps, method, bool(trim))
         return box, core, factors
     n_max = as_int(n_max, "n_max", minimum=adaptive_start)
+    # the adaptive loop may grow to n_max points per axis: refuse a cap whose grid cannot fit
+    _budget_grid((n_max,) * 3, sweeps, f"n_max = {n_max} (adaptive n may grow to it)")
     nn = [adaptive_start] * 3
     while True:
         c = _coefficients(_sample(f, box, nn, kind), kind)
@@ -188,7 +166,7 @@ def data_from_function(f, box, n=None, rtol: float = 1e-8, kind: int = 1, sweeps
                 f"with n <= {n_max} points per axis (unresolved axes "
                 f"{[k for k in range(3) if not resolved[k]]}); the result is not accurate to rtol",
                 SpecnumWarning,
-                stacklevel=3,
+                stacklevel=4,
             )
             cuts = [nn[k] for k in range(3)]
             break
@@ -198,7 +176,17 @@ def data_from_function(f, box, n=None, rtol: float = 1e-8, kind: int = 1, sweeps
     return box, core, factors
 
 
-def data_from_cp(weights, factors_1d, box, kind: int = 1, rtol: float = 1e-8, batch: int = 4096):
+CP_FACTOR_SHARE = 1e-2  # share of rtol for the per-mode factor bases of from_cp (the core truncation takes the rest)
+
+
+def _safe_column_norms(a: np.ndarray) -> np.ndarray:
+    """Euclidean norms of the columns of ``a`` without overflow or underflow of the squares."""
+    m = np.max(np.abs(a), axis=0, initial=0.0)
+    safe = np.where(m > 0, m, 1.0)
+    return m * np.sqrt(np.sum((a / safe) ** 2, axis=0))
+
+
+def data_from_cp(weights, factors_1d, box, kind: int, rtol: float = 1e-8, batch: int = 4096):
     """Validated ``(box, core, factors)`` of a CP tensor given by values at Chebyshev points.
 
     The tensor is ``A = sum_j w_j a1_j o a2_j o a3_j`` where ``ak_j`` (column j of
@@ -207,19 +195,19 @@ def data_from_cp(weights, factors_1d, box, kind: int = 1, rtol: float = 1e-8, ba
 
     Steps (the RHOSVD of the notes, with a relative, scale-invariant truncation):
     coefficient factors ``CUk`` by DCT; columns normalised, their norms moved into
-    ``lambda_j = w_j prod_k ||CUk_j||``; per mode an SVD of ``CUk diag(|lambda|)``
-    truncated at tail ``<= (rtol/100) ||CUk diag(lambda)||_F / sqrt(3)``; the core
+    ``lambda_j = w_j prod_k ||CUk_j||`` (kept as mantissa and power of two, so that no
+    product over- or underflows); per mode an SVD of ``CUk diag(|lambda|)``
+    truncated at tail ``<= CP_FACTOR_SHARE rtol ||CUk diag(lambda)||_F / sqrt(3)``; the core
     ``sum_j lambda_j z1_j o z2_j o z3_j`` (``zk = Vk^T CUk``) by batched matrix
     products; finally a truncated HOSVD of that core to ``rtol``.
     """
     box = check_box(box)
-    kind = as_choice(kind, "kind", (1, 2))
     rtol = check_rtol(rtol)
     w = as_float_array(weights, "weights", ndim=1)
     r = w.shape[0]
-    if not isinstance(factors_1d, (list, tuple)) or len(factors_1d) != 3:
+    if isinstance(factors_1d, np.ndarray) or not isinstance(factors_1d, (list, tuple)) or len(factors_1d) != 3:
         raise TypeError("factors_1d must be a sequence of 3 arrays of shape (n_k, R)")
-    fac = []
+    arrays = []
     for k in range(3):
         a = as_float_array(factors_1d[k], f"factors_1d[{k}]", ndim=2)
         if a.shape[1] != r:
@@ -228,23 +216,33 @@ def data_from_cp(weights, factors_1d, box, kind: int = 1, rtol: float = 1e-8, ba
             )
         if a.shape[0] < 2:
             raise ValueError(f"factors_1d[{k}] must have at least 2 rows (points), got shape {a.shape}")
-        fac.append(chebyshev.vals_to_coeffs(a, kind=kind, axis=0))
-    lam = w.copy()
+        arrays.append(a)
+    n_sizes = [a.shape[0] for a in arrays]
+    budget_array(f"factors_1d with {n_sizes} rows and R = {r} columns", (sum(n_sizes), r), copies=4.0,
+                 work=2.0 * r * float(sum(nk * min(nk, r) for nk in n_sizes)))
+    fac = []
+    exponent = np.frexp(w)[1].astype(np.int64)
+    lam = np.ldexp(w, -exponent)  # mantissas in [1/2, 1) (0 for w = 0)
     for k in range(3):
-        nrm = np.linalg.norm(fac[k], axis=0)
-        lam *= nrm
-        fac[k] = fac[k] / np.where(nrm > 0, nrm, 1.0)
+        cu = chebyshev.vals_to_coeffs(np.ldexp(arrays[k], -scale_exponent(arrays[k])), kind=kind, axis=0)
+        nrm = _safe_column_norms(cu)
+        mant, ex = np.frexp(nrm)
+        lam *= mant
+        exponent += ex
+        fac.append(cu / np.where(nrm > 0, nrm, 1.0))
     keep = lam != 0
     if not np.any(keep):
         return box, np.zeros((0, 0, 0)), [np.zeros((fac[k].shape[0], 0)) for k in range(3)]
-    lam = lam[keep]
+    top = int(exponent[keep].max())
+    lam = np.ldexp(lam[keep], exponent[keep] - top)  # the largest term is O(1); terms below 2^-1074 of it vanish
     fac = [f[:, keep] for f in fac]
     bases = []
     zs = []
     for k in range(3):
         weighted = fac[k] * np.abs(lam)
         u, s = mode_svd(weighted)
-        rk = max(tail_ranks(s, 1e-2 * rtol * float(np.linalg.norm(weighted)) / math.sqrt(3.0)), 1)
+        threshold = CP_FACTOR_SHARE * rtol * frobenius_norm(weighted) / math.sqrt(3.0)
+        rk = max(tail_ranks(s, threshold), 1)
         uk = np.ascontiguousarray(u[:, :rk])
         bases.append(uk)
         zs.append(uk.T @ fac[k])
@@ -258,6 +256,12 @@ def data_from_cp(weights, factors_1d, box, kind: int = 1, rtol: float = 1e-8, ba
     if not np.any(core):
         return box, np.zeros((0, 0, 0)), [np.zeros((b.shape[0], 0)) for b in bases]
     g, wk = truncated_hosvd(core, rtol=rtol)
+    # undo the scalings: the columns' powers of two and the largest term's exponent
+    total = top + sum(scale_exponent(a) for a in arrays)
+    with np.errstate(over="ignore"):
+        g = np.ldexp(g, total)
+    if not np.all(np.isfinite(g)):
+        raise ValueError("weights and factors_1d describe a tensor whose entries overflow float64")
     return box, g, [np.ascontiguousarray(bases[k] @ wk[k]) for k in range(3)]
 
 

@@ -25,25 +25,28 @@ import numpy as np
 import scipy.special
 
 from .._dask import is_dask_array, map_points
-from .._validation import as_choice, as_float, as_int
+from .._validation import as_choice, as_float, as_int, check_budget
 from ..bases import chebyshev
 from ..errors import SpecnumWarning
 from . import _kernels
-from .algebra import coefficient_profile
-from .construct import check_box, check_n, check_rtol
-from .format import ChebTucker
-from .sourcegrid import gaussian_degree, source_grid
-from .splitting import (
+from ._checks import (
+    FLOAT_BYTES,
     KERNELS,
+    box_bounds,
+    check_box,
     check_inside,
     check_kernel,
+    check_n,
     check_particles,
+    check_resolution,
+    check_rtol,
     check_targets,
-    gaussian_quadrature,
-    split_kernel,
-    split_with_derivative,
 )
-from .tucker import hosvd, mode_product, mode_svd, tail_ranks
+from .algebra import coefficient_profile
+from .format import ChebTucker
+from .sourcegrid import gaussian_degree, source_grid
+from .splitting import gaussian_quadrature, split_kernel, split_with_derivative
+from .tucker import frobenius_norm, hosvd, mode_product, mode_svd, scale_exponent, tail_ranks
 
 __all__ = [
     "KERNELS",
@@ -60,9 +63,12 @@ __all__ = [
 ]
 
 # ------------------------------------------------------------- direct sums
-def _direct(pos, q, tgt, kind: str, r0: float, kappa: float, grad: bool, chunk: int = 65536):
+def _direct(pos, q, tgt, kernel: str, r0: float, kappa: float, grad: bool, chunk: int = 65536):
+    check_budget(f"{tgt.shape[0]} targets and {pos.shape[0]} sources",
+                 memory=tgt.shape[0] * (4 if grad else 1) * FLOAT_BYTES,
+                 work=30.0 * float(tgt.shape[0]) * float(pos.shape[0]))
     out = np.zeros((tgt.shape[0], 4 if grad else 1))
-    code = _kernels.KIND_CODES[kind]
+    code = _kernels.KERNEL_CODES[kernel]
     for s in range(0, tgt.shape[0], chunk):
         block = np.ascontiguousarray(tgt[s: s + chunk])
         res = np.zeros((block.shape[0], out.shape[1]))
@@ -71,7 +77,15 @@ def _direct(pos, q, tgt, kind: str, r0: float, kappa: float, grad: bool, chunk: 
     return out
 
 
-def direct_potential(positions, charges, targets, kernel: str = "newton", r0: float = 1.0,
+def _direct_args(positions, charges, kernel, r0, kappa):
+    pos, q = check_particles(positions, charges)
+    kernel = as_choice(kernel, "kernel", tuple(_kernels.KERNEL_CODES))
+    r0 = as_float(r0, "r0", low=1e-100, high=1e100)
+    kappa = as_float(kappa, "kappa", low=0.0, high=1e100)
+    return pos, q, kernel, r0, kappa
+
+
+def direct_potential(positions, charges, targets, *, kernel: str = "newton", r0: float = 1.0,
                      kappa: float = 1.0) -> np.ndarray:
     """Direct sum ``V(x) = sum_j q_j K(|x - x_j|)`` at targets (the exact reference).
 
@@ -83,7 +97,7 @@ def direct_potential(positions, charges, targets, kernel: str = "newton", r0: fl
     kernel : {"newton", "erf", "erfc", "yukawa", "slater"}
         ``1/r``; its long-range part ``erf(r/r0)/r``; its short-range part
         ``erfc(r/r0)/r``; ``exp(-kappa r)/r``; ``exp(-kappa r)``.
-    r0 : float > 0
+    r0 : float in [1e-100, 1e100]
         Splitting radius of ``"erf"``/``"erfc"``.
     kappa : float
         Yukawa screening / Slater decay rate.
@@ -105,17 +119,15 @@ def direct_potential(positions, charges, targets, kernel: str = "newton", r0: fl
     >>> print(round(float(v[0]), 12))
     0.052786404500
     """
-    pos, q = check_particles(positions, charges)
-    kind = as_choice(kernel, "kernel", tuple(_kernels.KIND_CODES))
-    r0 = as_float(r0, "r0", low=0.0, low_open=True)
-    kappa = as_float(kappa, "kappa", low=0.0)
+    pos, q, kernel, r0, kappa = _direct_args(positions, charges, kernel, r0, kappa)
     if is_dask_array(targets):
-        return map_points(lambda t: direct_potential(pos, q, t, kernel, r0, kappa), targets, None, np.float64)
+        return map_points(lambda t: direct_potential(pos, q, t, kernel=kernel, r0=r0, kappa=kappa), targets, None,
+                          np.float64)
     tgt, batch = check_targets(targets)
-    return _direct(pos, q, tgt, kind, r0, kappa, False)[:, 0].reshape(batch)
+    return _direct(pos, q, tgt, kernel, r0, kappa, False)[:, 0].reshape(batch)
 
 
-def direct_gradient(positions, charges, targets, kernel: str = "newton", r0: float = 1.0,
+def direct_gradient(positions, charges, targets, *, kernel: str = "newton", r0: float = 1.0,
                     kappa: float = 1.0) -> np.ndarray:
     """Gradient of :func:`direct_potential` with respect to the target.
 
@@ -141,16 +153,13 @@ def direct_gradient(positions, charges, targets, kernel: str = "newton", r0: flo
     >>> print((np.round(g[0], 12) + 0.0).tolist())  # (+ 0.0 turns -0.0 into 0.0)
     [0.0, -0.25, 0.0]
     """
-    pos, q = check_particles(positions, charges)
-    kind = as_choice(kernel, "kernel", tuple(_kernels.KIND_CODES))
-    r0 = as_float(r0, "r0", low=0.0, low_open=True)
-    kappa = as_float(kappa, "kappa", low=0.0)
+    pos, q, kernel, r0, kappa = _direct_args(positions, charges, kernel, r0, kappa)
     tgt, batch = check_targets(targets)
-    return _direct(pos, q, tgt, kind, r0, kappa, True)[:, 1:].reshape(batch + (3,))
+    return _direct(pos, q, tgt, kernel, r0, kappa, True)[:, 1:].reshape(batch + (3,))
 
 
 # ------------------------------------------------------- long-range ChebTucker
-def long_range_potential(positions, charges, box, r0: float = 1.0, n=None, rtol: float = 1e-8, *,
+def long_range_potential(positions, charges, box, r0: float = 1.0, *, n=None, rtol: float = 1e-8,
                          kernel: str = "newton", kappa: float = 1.0, n_max: int = 1025,
                          method: str = "auto") -> ChebTucker:
     """Long-range potential of point charges as a ChebTucker, without the ``n^3 N`` direct sum.
@@ -237,18 +246,33 @@ def long_range_potential(positions, charges, box, r0: float = 1.0, n=None, rtol:
     rtol = check_rtol(rtol)
     n_max = as_int(n_max, "n_max", minimum=2)
     method = as_choice(method, "method", ("auto", "spread", "interpolated", "cp"))
-    lo = np.array([b[0] for b in box])
-    hi = np.array([b[1] for b in box])
+    nn_given = check_n(n) if n is not None else None
+    lo, hi = box_bounds(box)
     if pos.shape[0] == 0 or not np.any(q):
-        nn = check_n(n) if n is not None else (2, 2, 2)
+        nn = nn_given if nn_given is not None else (2, 2, 2)
         return ChebTucker(box, np.zeros((0, 0, 0)), [np.zeros((nk, 0)) for nk in nn])
-    # quadrature valid for all target-source distances
+    # r0 against the box and the particles first: the sizes below follow from it
+    span = float(np.max(np.ptp(pos, axis=0)))
+    n_src = check_resolution(max(0.5 * span, 1e-3 * r0), r0, 1e-2 * rtol, "particles spanning this range")
+    n_tgt = (max(nn_given) if nn_given is not None
+             else min(check_resolution(0.5 * float(np.max(hi - lo)), r0, 0.1 * rtol, "this box"), n_max))
     plo = np.minimum(pos.min(axis=0), lo)
     phi = np.maximum(pos.max(axis=0), hi)
-    t, c = gaussian_quadrature(float(np.linalg.norm(phi - plo)) * 1.01, r0, kernel, kappa)
+    n_terms = 12.0 * (2.0 + math.log2(max(float(np.linalg.norm(phi - plo)) / r0, 1.0)))
+    check_budget(
+        f"r0 = {r0:g} (Gaussians of width r0 over a box of width {float(np.max(hi - lo)):g} and particles "
+        f"spanning {span:g})",
+        memory=FLOAT_BYTES * (2.0 * n_src**3 + 3.0 * n_tgt * n_terms * n_src),
+        work=2.0 * n_terms * (n_src**3 * n_tgt + n_src**2 * n_tgt**2 + n_src * n_tgt**3) + 1000.0 * pos.shape[0],
+    )
+    # the charges' scale is taken out (a power of two, exact) and put back into the core
+    q_exp = scale_exponent(q)
+    q = np.ldexp(q, -q_exp)
+    # quadrature valid for all target-source distances
+    t, c = gaussian_quadrature(float(np.linalg.norm(phi - plo)) * 1.01, r0, kernel=kernel, kappa=kappa)
     # target degrees
     warn_cap = False
-    if n is None:
+    if nn_given is None:
         nn = []
         for k in range(3):
             nk = gaussian_degree(0.5 * (hi[k] - lo[k]), r0, 0.1 * rtol)
@@ -256,9 +280,10 @@ def long_range_potential(positions, charges, box, r0: float = 1.0, n=None, rtol:
                 nk, warn_cap = n_max, True
             nn.append(max(nk, 2))
     else:
-        nn = list(check_n(n))
+        nn = list(nn_given)
     if method == "cp":
         result = _literal_cp(pos, q, box, nn, t, c, rtol)
+        result = ChebTucker(box, np.ldexp(result.core, q_exp), result.factors)
         _warn_resolution(result, n, n_max, r0, rtol, warn_cap)
         return result
     # the charges on a Chebyshev source grid spanning the particles
@@ -268,7 +293,7 @@ def long_range_potential(positions, charges, box, r0: float = 1.0, n=None, rtol:
     proj = []
     bases = []
     for k in range(3):
-        x = chebyshev.points(nn[k], 1, box[k])
+        x = chebyshev.points(nn[k], kind=1, interval=box[k])
         vals = np.exp(-((t[None, :, None] * (x[:, None, None] - src_nodes[k][None, None, :])) ** 2))
         phi_k = chebyshev.vals_to_coeffs(vals, kind=1, axis=0)  # (n_k, M, n_s)
         weighted = (phi_k * cw[None, :, None]).reshape(nn[k], -1)
@@ -286,14 +311,14 @@ def long_range_potential(positions, charges, box, r0: float = 1.0, n=None, rtol:
     core = _gaussian_sum_core(qgrid, proj, c)
     g, w = hosvd(core, rtol=rtol)
     factors = [np.ascontiguousarray(bases[k] @ w[k]) for k in range(3)]
-    result = ChebTucker(box, g, factors)
+    result = ChebTucker(box, np.ldexp(g, q_exp), factors)
     _warn_resolution(result, n, n_max, r0, rtol, warn_cap)
     return result
 
 
 def _factor_rank(singular_values: np.ndarray, matrix: np.ndarray, rtol: float) -> int:
     """Rank kept for a factor basis: tail at most ``rtol/1000`` of ``||matrix||_F / sqrt(3)`` (at least 1)."""
-    threshold = max(1e-3 * rtol, 1e-15) * float(np.linalg.norm(matrix)) / math.sqrt(3.0)
+    threshold = max(1e-3 * rtol, 1e-15) * frobenius_norm(matrix) / math.sqrt(3.0)
     return max(tail_ranks(singular_values, threshold), 1)
 
 
@@ -321,9 +346,9 @@ def _literal_cp(pos, q, box, nn, t, c, rtol) -> ChebTucker:
     weights = (q[:, None] * c[None, :]).reshape(-1)
     cols = []
     for k in range(3):
-        x = chebyshev.points(nn[k], 1, box[k])
+        x = chebyshev.points(nn[k], kind=1, interval=box[k])
         cols.append(np.exp(-((t[None, None, :] * (x[:, None, None] - pos[None, :, k, None])) ** 2)).reshape(nn[k], -1))
-    return ChebTucker.from_cp(weights, cols, box, kind=1, rtol=rtol)
+    return ChebTucker.from_cp(weights, cols, box, points="first", rtol=rtol)
 
 
 def _warn_resolution(result: ChebTucker, n, n_max: int, r0: float, rtol: float, warn_cap: bool) -> None:
@@ -335,9 +360,9 @@ def _warn_resolution(result: ChebTucker, n, n_max: int, r0: float, rtol: float, 
             stacklevel=3,
         )
     elif n is None and result.core.size:
-        g = np.asarray(result.core)
-        nrm = float(np.linalg.norm(g))
-        tails = [float(np.linalg.norm(coefficient_profile(g, result.factors, k)[-2:])) for k in range(3)]
+        g = np.ldexp(result.core, -scale_exponent(result.core))
+        nrm = frobenius_norm(g)
+        tails = [frobenius_norm(coefficient_profile(g, result.factors, k)[-2:]) for k in range(3)]
         if max(tails) > rtol * nrm:
             warnings.warn(
                 f"long_range_potential: trailing Chebyshev coefficients {max(tails) / nrm:.1e} (relative) "
@@ -417,9 +442,24 @@ def _zero_distance_value(kernel: str, r0: float, kappa: float, cancel_long_range
     return -float(split_with_derivative(np.zeros(1), kernel, r0, kappa)[0][0])
 
 
+def _estimated_pairs(pos: np.ndarray, n_targets: int, rc: float) -> float:
+    """Pairs within ``rc`` if the sources filled their bounding box evenly (each side at least ``2 rc``)."""
+    if pos.shape[0] == 0 or n_targets == 0:
+        return 0.0
+    volume = float(np.prod(np.maximum(np.ptp(pos, axis=0), 2.0 * rc)))
+    return float(n_targets) * pos.shape[0] * min(1.0, 4.0 / 3.0 * math.pi * rc**3 / volume)
+
+
+def _budget_short(pos: np.ndarray, n_targets: int, rc: float) -> None:
+    check_budget(f"cutoff = {rc:g} with {pos.shape[0]} sources and {n_targets} targets",
+                 memory=FLOAT_BYTES * (12.0 * pos.shape[0] + 6.0 * n_targets),
+                 work=60.0 * _estimated_pairs(pos, n_targets, rc) + 50.0 * (pos.shape[0] + n_targets))
+
+
 def _short_sum(pos, q, tgt, kernel: str, r0: float, kappa: float, rc: float, grad: bool,
                s0: float) -> np.ndarray:
     """``(M, 1 or 4)``: short-range potential (and gradient) at targets by the cell list; ``s0`` at r = 0."""
+    _budget_short(pos, tgt.shape[0], rc)
     out = np.zeros((tgt.shape[0], 4 if grad else 1))
     if pos.shape[0] == 0 or tgt.shape[0] == 0:
         return out
@@ -490,7 +530,7 @@ def short_range_potential(positions, charges, targets, r0: float = 1.0, *, kerne
     return _short_sum(pos, q, tgt, kernel, r0, kappa, rc, False, s0)[:, 0].reshape(batch)
 
 
-def total_potential(positions, charges, targets, box, r0: float = 1.0, n=None, rtol: float = 1e-8, *,
+def total_potential(positions, charges, targets, box, r0: float = 1.0, *, n=None, rtol: float = 1e-8,
                     kernel: str = "newton", kappa: float = 1.0, cutoff: float | None = None) -> np.ndarray:
     """Full potential ``sum_j q_j K(|x - x_j|)`` at targets in the box: long range + short range.
 
@@ -506,7 +546,8 @@ def total_potential(positions, charges, targets, box, r0: float = 1.0, n=None, r
     tgt, batch = check_targets(targets)
     box = check_box(box)
     check_inside(tgt, box, "targets")
-    lr = long_range_potential(pos, q, box, r0, n, rtol, kernel=kernel, kappa=kappa)
+    _budget_short(pos, tgt.shape[0], rc)
+    lr = long_range_potential(pos, q, box, r0, n=n, rtol=rtol, kernel=kernel, kappa=kappa)
     s0 = _zero_distance_value(kernel, r0, kappa, cancel_long_range=True)
     sr = _short_sum(pos, q, tgt, kernel, r0, kappa, rc, False, s0)[:, 0]
     return (lr(tgt) + sr).reshape(batch)
@@ -535,7 +576,7 @@ class EnergyForces:
     long_range: ChebTucker | None
 
 
-def coulomb_energy_forces(positions, charges, box=None, r0: float = 1.0, n=None, rtol: float = 1e-8, *,
+def coulomb_energy_forces(positions, charges, box=None, r0: float = 1.0, *, n=None, rtol: float = 1e-8,
                           kernel: str = "newton", kappa: float = 1.0,
                           cutoff: float | None = None) -> EnergyForces:
     """Energy and forces of point charges by range separation (ChebTucker + neighbour list).
@@ -577,8 +618,9 @@ def coulomb_energy_forces(positions, charges, box=None, r0: float = 1.0, n=None,
     box = check_box(box)
     check_inside(pos, box, "positions")
     rc = _cutoff(r0, rtol) if cutoff is None else as_float(cutoff, "cutoff", low=0.0, low_open=True)
-    lr = long_range_potential(pos, q, box, r0, n, rtol, kernel=kernel, kappa=kappa)
-    vals = lr._eval(pos, grad=True)
+    _budget_short(pos, pos.shape[0] // 2, rc)
+    lr = long_range_potential(pos, q, box, r0, n=n, rtol=rtol, kernel=kernel, kappa=kappa)
+    vals = lr._eval(pos, True, False)
     l0, _, _, _ = split_with_derivative(np.zeros(1), kernel, r0, kappa)
     e_long = 0.5 * float(q @ vals[:, 0]) - 0.5 * float(l0[0]) * float(q @ q)
     forces = -q[:, None] * vals[:, 1:]

@@ -50,7 +50,7 @@ def gaussian_degree(half_width: float, r0: float, tol: float) -> int:
     """Points needed to interpolate ``exp(-((x - c)/r0)^2)`` on ``[c - h, c + h]`` to ``tol`` (relative)."""
     rule = 2.0 * (half_width / r0) * math.sqrt(max(math.log(2.0 / tol), 1.0))
     n_probe = int(min(1.5 * rule + 40, 8193))
-    x = chebyshev.points(n_probe, 1, (-half_width, half_width))
+    x = chebyshev.points(n_probe, kind=1, interval=(-half_width, half_width))
     c = np.abs(chebyshev.vals_to_coeffs(np.exp(-((x / r0) ** 2))))
     big = np.nonzero(c > tol * c.max())[0]
     return int(max(big[-1] + 2, 2))
@@ -191,7 +191,7 @@ def source_grid(pos: np.ndarray, q: np.ndarray, r0: float, tol: float, method: s
             half = max(0.5 * (b - a), 1e-3 * r0)
             mid = 0.5 * (a + b)
             ns = gaussian_degree(half, r0, tol)
-            nodes.append(chebyshev.points(ns, 1, (mid - half, mid + half)) if ns > 1 else np.array([mid]))
+            nodes.append(chebyshev.points(ns, kind=1, interval=(mid - half, mid + half)) if ns > 1 else np.array([mid]))
         return nodes, anterpolate(pos, q, nodes)
     _, points, h, lo, n_u = plan
     grid = np.zeros(tuple(int(v) for v in n_u))
@@ -206,6 +206,6 @@ def source_grid(pos: np.ndarray, q: np.ndarray, r0: float, tol: float, method: s
         half = 0.5 * (uniform[-1] - uniform[0])
         mid = 0.5 * (uniform[-1] + uniform[0])
         ns = gaussian_degree(half, r0, tol)
-        nodes.append(chebyshev.points(ns, 1, (mid - half, mid + half)))
+        nodes.append(chebyshev.points(ns, kind=1, interval=(mid - half, mid + half)))
         grid = mode_product(grid, np.ascontiguousarray(barycentric_rows(uniform, nodes[k]).T), k)
     return nodes, grid

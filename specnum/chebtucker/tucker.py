@@ -18,12 +18,14 @@ discarded tails add up in squares, so ``||T - T_r||_F <= rtol ||T||_F``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
 import scipy.linalg
 
-from .._validation import as_choice, as_float, as_float_array, as_int
+from .._validation import as_choice, as_float_array, as_int, as_rtol, as_triple, check_budget
+from ._checks import budget_input
 
 __all__ = [
     "hosvd",
@@ -34,7 +36,42 @@ __all__ = [
     "mode_svd",
     "tail_ranks",
     "tail_norms",
+    "scale_exponent",
+    "frobenius_norm",
 ]
+
+# magnitudes whose squares, summed over any array that fits in memory, stay normal floats
+_SAFE_LOW = 2.0**-400
+_SAFE_HIGH = 2.0**400
+
+
+def _max_abs(a: np.ndarray) -> float:
+    if a.size == 0:
+        return 0.0
+    return float(max(a.max(), -a.min()))
+
+
+def scale_exponent(a: np.ndarray) -> int:
+    """Exponent ``e`` of the power of two that brings ``a`` to a safe magnitude.
+
+    0 when the largest magnitude of ``a`` lies in ``[2^-400, 2^400]`` (or ``a`` is zero):
+    squares and sums of squares then stay normal floats. Otherwise ``e`` is such that
+    ``ldexp(a, -e)`` has its largest magnitude in ``[1/2, 1)``. Scaling by a power of two
+    is exact, so a computation on ``ldexp(a, -e)`` followed by ``ldexp(result, e)`` differs
+    from the unscaled one only where the latter over- or underflows.
+    """
+    m = _max_abs(a)
+    if m == 0.0 or _SAFE_LOW <= m <= _SAFE_HIGH:
+        return 0
+    return math.frexp(m)[1]
+
+
+def frobenius_norm(a: np.ndarray) -> float:
+    """``sqrt(sum a**2)`` without overflow or underflow of the squares (any magnitude)."""
+    a = np.asarray(a, dtype=np.float64)
+    e = scale_exponent(a)
+    flat = np.ravel(a if e == 0 else np.ldexp(a, -e))
+    return math.ldexp(math.sqrt(float(flat @ flat)), e)
 
 
 def unfold(tensor: np.ndarray, mode: int) -> np.ndarray:
@@ -98,13 +135,21 @@ def tucker_to_full(core: np.ndarray, factors: Sequence[np.ndarray]) -> np.ndarra
     (2, 2, 2)
     """
     out = as_float_array(core, "core", ndim=3)
-    if len(factors) != 3:
-        raise ValueError(f"factors must be a sequence of 3 matrices, got {len(factors)}")
+    if isinstance(factors, np.ndarray) or not isinstance(factors, Sequence) or len(factors) != 3:
+        raise ValueError("factors must be a sequence of 3 matrices of shapes (n_k, r_k)"
+                         f"{f', got {len(factors)}' if isinstance(factors, Sequence) else ''}")
+    mats = []
     for k in range(3):
         u = as_float_array(factors[k], f"factors[{k}]", ndim=2)
         if u.shape[1] != out.shape[k]:
             raise ValueError(f"factors[{k}] must have {out.shape[k]} columns (core.shape[{k}]), got shape {u.shape}")
-        out = mode_product(out, u, k)
+        mats.append(u)
+    shape = tuple(u.shape[0] for u in mats)
+    size = float(np.prod(np.asarray(shape, dtype=np.float64)))
+    check_budget(f"factors with {shape} rows", memory=2.0 * size * 8,
+                 work=2.0 * size * max(max(out.shape), 1))
+    for k in range(3):
+        out = mode_product(out, mats[k], k)
     return out
 
 
@@ -143,8 +188,11 @@ def tail_norms(singular_values: np.ndarray) -> np.ndarray:
     The sums are accumulated from the smallest singular value upwards, so they
     are accurate even when they are many orders below ``s_1``.
     """
-    s2 = np.asarray(singular_values, dtype=np.float64) ** 2
-    return np.sqrt(np.concatenate([np.cumsum(s2[::-1])[::-1], [0.0]]))
+    s = np.asarray(singular_values, dtype=np.float64)
+    if s.size == 0:
+        return np.zeros(1)
+    # hypot accumulates sqrt(a^2 + b^2) without forming squares: no overflow or underflow
+    return np.concatenate([np.hypot.accumulate(s[::-1])[::-1], [0.0]])
 
 
 def tail_ranks(singular_values: np.ndarray, threshold: float) -> int:
@@ -157,29 +205,32 @@ def _first_below(tails: np.ndarray, threshold: float) -> int:
 
 
 def _check_tensor(tensor, name: str = "tensor") -> np.ndarray:
-    return as_float_array(tensor, name, ndim=3)
+    budget_input(tensor, name, copies=3.0)
+    t = as_float_array(tensor, name, ndim=3)
+    if t.size == 0:
+        raise ValueError(f"{name} must have at least one entry per axis, got shape {t.shape}")
+    return t
 
 
 def _check_ranks(ranks, shape: tuple[int, ...], name: str = "ranks") -> tuple[int, int, int]:
-    if isinstance(ranks, (int, np.integer)) and not isinstance(ranks, bool):
-        ranks = (ranks,) * 3
-    try:
-        if isinstance(ranks, (str, bytes)):
-            raise TypeError
-        items = tuple(ranks)
-    except TypeError:
-        raise TypeError(f"{name} must be an int or a sequence of 3 ints, got {ranks!r}") from None
-    if len(items) != 3:
-        raise ValueError(f"{name} must have 3 entries, got {len(items)}")
-    out = tuple(as_int(r, f"{name}[{k}]", minimum=0, maximum=shape[k]) for k, r in enumerate(items))
-    return out  # type: ignore[return-value]
+    fixed = as_triple(ranks, name, minimum=0)
+    for k, r in enumerate(fixed):
+        if r > shape[k]:
+            raise ValueError(f"{name}[{k}] must be an integer in [0, {shape[k]}] (tensor.shape[{k}]), got {r}")
+    return fixed
+
+
+def _hosvd_work(shape: tuple[int, ...]) -> float:
+    """Operations of the three QR-route mode SVDs of an array of ``shape``."""
+    size = float(np.prod(np.asarray(shape, dtype=np.float64)))
+    return 2.0 * size * float(sum(shape))
 
 
 def hosvd(
     tensor,
+    *,
     rtol: float | None = None,
     ranks: int | Sequence[int] | None = None,
-    *,
     method: str = "hosvd",
 ) -> tuple[np.ndarray, list[np.ndarray]]:
     """Truncated higher-order SVD of a full 3D array.
@@ -187,7 +238,7 @@ def hosvd(
     Parameters
     ----------
     tensor : array_like, shape (n1, n2, n3)
-        Finite real array.
+        Finite real array, ``n_k >= 1``.
     rtol : float, optional
         Relative Frobenius tolerance in (0, 1). Mode k keeps the smallest rank
         whose discarded singular-value tail is at most ``rtol * ||T||_F / sqrt(3)``,
@@ -210,13 +261,19 @@ def hosvd(
     Raises
     ------
     ValueError
-        If ``tensor`` is not 3D or not finite, ``rtol`` is outside (0, 1), both
-        ``rtol`` and ``ranks`` are given, or a rank is outside ``[0, n_k]``.
+        If ``tensor`` is not 3D, empty or not finite, ``rtol`` is outside (0, 1), both
+        ``rtol`` and ``ranks`` are given, a rank is outside ``[0, n_k]``, or the work
+        exceeds the size budget (:func:`specnum.size_budget`).
+    TypeError
+        Non-numeric ``tensor``, non-integer ``ranks``.
 
     Notes
     -----
     The SVD of each wide unfolding is computed from the QR factorisation of its
     transpose (see :func:`mode_svd`). The all-zero array has ranks (0, 0, 0).
+    The array is first scaled by a power of two when its magnitude is extreme
+    (:func:`scale_exponent`), so the ranks do not depend on the scale of ``tensor``
+    and the core scales with it.
 
     With ``rtol`` and ``method="hosvd"``, modes 2 and 3 are computed on the array
     projected onto the leading singular vectors of the modes before them, keeping
@@ -240,9 +297,11 @@ def hosvd(
     method = as_choice(method, "method", ("hosvd", "sthosvd"))
     if rtol is not None and ranks is not None:
         raise ValueError("give either rtol or ranks to hosvd, not both")
-    if ranks is not None:
-        return truncated_hosvd(t, ranks=_check_ranks(ranks, t.shape), method=method)
-    rtol = 1e-8 if rtol is None else as_float(rtol, "rtol", low=0.0, high=1.0, low_open=True, high_open=True)
+    fixed = _check_ranks(ranks, t.shape) if ranks is not None else None
+    rtol = 1e-8 if rtol is None or fixed is not None else as_rtol(rtol)
+    check_budget(f"tensor of shape {t.shape}", memory=3.0 * t.size * 8, work=_hosvd_work(t.shape))
+    if fixed is not None:
+        return truncated_hosvd(t, ranks=fixed, method=method)
     return truncated_hosvd(t, rtol=rtol, method=method)
 
 
@@ -268,8 +327,19 @@ def truncated_hosvd(
     shrink from ``n^2`` to about ``r^2`` columns at the price of nothing
     visible: the results are the classical HOSVD to the accuracy of its own
     rank decisions.
+
+    An array of extreme magnitude is scaled by a power of two first (exact; see
+    :func:`scale_exponent`) and the core scaled back.
     """
-    threshold = 0.0 if ranks is not None else rtol * float(np.linalg.norm(t)) / np.sqrt(3.0)
+    e = scale_exponent(t)
+    if e != 0:
+        core, factors = _truncated_hosvd(np.ldexp(t, -e), rtol, ranks, method)
+        return np.ldexp(core, e), factors
+    return _truncated_hosvd(t, rtol, ranks, method)
+
+
+def _truncated_hosvd(t: np.ndarray, rtol: float | None, ranks: tuple[int, int, int] | None, method: str):
+    threshold = 0.0 if ranks is not None else rtol * frobenius_norm(t) / math.sqrt(3.0)
 
     def rank(k: int, s: np.ndarray) -> int:
         return ranks[k] if ranks is not None else tail_ranks(s, threshold)
@@ -310,7 +380,7 @@ def truncated_hosvd(
     return _core(t, factors), factors
 
 
-def _leading(u: np.ndarray, s: np.ndarray, r: int) -> np.ndarray:
+def _leading(u: np.ndarray, s: np.ndarray | None, r: int) -> np.ndarray:
     """The first ``r`` columns of ``u`` (completed to an orthonormal basis if ``u`` has fewer)."""
     return np.ascontiguousarray(u[:, :r]) if r <= u.shape[1] else _complete_basis(u, r)
 
@@ -333,8 +403,8 @@ def _complete_basis(u: np.ndarray, r: int) -> np.ndarray:
 def hooi(
     tensor,
     ranks: int | Sequence[int],
-    sweeps: int = 5,
     *,
+    sweeps: int = 5,
     init: str = "hosvd",
 ) -> tuple[np.ndarray, list[np.ndarray]]:
     """Tucker decomposition at fixed ranks by higher-order orthogonal iteration (ALS).
@@ -353,6 +423,11 @@ def hooi(
     -------
     core : ndarray, shape (r1, r2, r3)
     factors : list of 3 ndarrays, shapes (n_k, r_k), orthonormal columns
+
+    Raises
+    ------
+    ValueError, TypeError
+        As :func:`hosvd`; ``sweeps < 0``; work over the size budget.
 
     Notes
     -----
@@ -373,7 +448,13 @@ def hooi(
     fixed = _check_ranks(ranks, t.shape)
     sweeps = as_int(sweeps, "sweeps", minimum=0)
     init = as_choice(init, "init", ("hosvd", "sthosvd"))
-    _, factors = hosvd(t, ranks=fixed, method=init)
+    sweep_work = 2.0 * t.size * float(sum(fixed)) * 3.0 + _hosvd_work(t.shape) / 3.0
+    check_budget(f"tensor of shape {t.shape} with sweeps = {sweeps}", memory=3.0 * t.size * 8,
+                 work=_hosvd_work(t.shape) + sweeps * sweep_work)
+    e = scale_exponent(t)
+    if e != 0:
+        t = np.ldexp(t, -e)
+    _, factors = truncated_hosvd(t, ranks=fixed, method=init)
     if min(fixed) > 0:
         for _ in range(sweeps):
             for k in range(3):
@@ -382,9 +463,5 @@ def hooi(
                     if j != k:
                         y = mode_product(y, factors[j].T, j)
                 u, _ = mode_svd(unfold(y, k))
-                factors[k] = np.ascontiguousarray(u[:, : fixed[k]]) if fixed[k] <= u.shape[1] else (
-                    _complete_basis(u, fixed[k]))
-    core = t
-    for k in range(3):
-        core = mode_product(core, factors[k].T, k)
-    return np.ascontiguousarray(core), factors
+                factors[k] = _leading(u, None, fixed[k])
+    return np.ldexp(_core(t, factors), e), factors

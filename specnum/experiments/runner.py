@@ -1,55 +1,95 @@
-"""Parameter sweeps: parsing ``--set`` assignments, atomic per-case results, resume, executors.
+"""Parameter sweeps that keep every result and figure: resumable, safe to run twice at once.
 
-A sweep is the Cartesian product of the values given for each parameter. Every
-case is identified by its parameters; its result is written atomically to
-``outdir/cases/<key>/result.json`` as soon as it finishes, so re-running the same
-command skips finished cases and resumes after an interruption. A failing case
-is recorded with its parameters and error and does not stop the others.
+A sweep is a list of parameter sets (see :func:`~specnum.experiments.params.expand_sweep`).
+Each case is written to ``outdir/cases/<swept keys>_<hash>/result.json`` as soon as it
+finishes (atomically: see :mod:`specnum.experiments.casestore`), then its figures are drawn
+into the same folder and listed in the result. Re-running the same command skips the
+finished cases, draws figures that are missing, and computes the rest; an unreadable
+result is moved aside (the run names it) and computed again. A failing case, or a case
+whose figures fail, is reported with its parameters and does not stop the others.
+
+Concurrency: a run claims a case (an exclusive lock on ``cases/.<hash>.lock``) just
+before computing it, so two runs on one output folder, local or on Dask, split the
+cases between them; when a run has nothing left to claim it waits for the cases the
+other run is computing. A killed run's locks vanish with it.
+
+After every case, ``sweep.csv``, ``sweep.md``, ``sweep.html`` and ``sweep.png``
+summarise the whole sweep (see :mod:`specnum.experiments.summary`).
+
+Executors
+---------
+``serial`` computes in this process. ``processes`` uses a pool of fresh worker
+processes (spawned, not forked: a fork of a process whose OpenMP runtime runs dies),
+each limited to its share of the cores; every worker pays its own start-up (imports,
+loading or compiling the numba kernels: seconds), so on a sweep of short cases it is
+slower than ``serial``. ``auto`` (the default) computes in this process and moves the
+remaining cases to worker processes once a case computed here, other than the first,
+has taken :data:`AUTO_SWITCH_SECONDS` or more, if at least two cases remain and two or
+more workers are available. The first case is not timed because it includes compiling
+the kernels; it also fills the numba cache the workers then load. ``dask`` uses a
+``dask.distributed`` client.
 """
 
 from __future__ import annotations
 
+import collections
 import concurrent.futures as cf
 import datetime as _dt
-import hashlib
-import itertools
-import json
 import os
 import platform
-import tempfile
+import sys
+import time
 import traceback
-from collections.abc import Iterable, Mapping, Sequence
+import warnings
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
-import numpy as np
-
-from specnum._validation import as_choice
+from specnum._validation import as_choice, as_int
+from specnum.errors import SpecnumWarning
+from specnum.experiments.casestore import (
+    CaseClaim,
+    case_dirname,
+    case_hash,
+    check_writable,
+    clean_orphans,
+    lock_holder,
+    move_aside,
+    read_result,
+    to_jsonable,
+    try_claim,
+    write_json_atomic,
+)
+from specnum.experiments.params import did_you_mean, swept_keys
 from specnum.experiments.registry import load_experiment
+from specnum.experiments.summary import SweepSummary
 
 __all__ = [
     "CaseResult",
-    "parse_value",
-    "parse_assignments",
-    "expand_sweep",
-    "case_key",
+    "SweepInterrupted",
+    "EXECUTORS",
+    "AUTO_SWITCH_SECONDS",
     "provenance",
-    "to_jsonable",
-    "write_json_atomic",
     "run_case",
     "run_sweep",
 ]
 
-EXECUTORS = ("serial", "processes", "dask")
+EXECUTORS = ("auto", "serial", "processes", "dask")
+#: a case (other than the first) at least this long, in seconds, moves the rest of an ``auto`` sweep
+#: to worker processes
+AUTO_SWITCH_SECONDS = 5.0
+_POLL = 0.2  # seconds between looks at cases another run is computing
 
 
 @dataclass(frozen=True)
 class CaseResult:
     """Outcome of one case of a sweep.
 
-    ``status`` is "done" (computed now), "skipped" (found on disk from an earlier
-    run) or "failed" (``error`` holds the message).
+    ``status`` is "done" (computed now), "skipped" (found finished on disk) or
+    "failed" (``error`` holds the message; ``path`` is set when the numbers were
+    saved and only the figures failed).
     """
 
     params: dict
@@ -59,166 +99,317 @@ class CaseResult:
     result: dict | None = field(default=None, repr=False)
 
 
-def parse_value(text: str, default: Any, name: str) -> Any:
-    """Convert the string ``text`` to the type of ``default`` (bool, int, float, str).
+class SweepInterrupted(KeyboardInterrupt):
+    """Ctrl-C during a sweep: ``saved`` of ``total`` cases are finished in ``outdir``."""
 
-    Raises
-    ------
-    ValueError
-        Naming the parameter when the text does not parse.
-    """
-    text = text.strip()
+    def __init__(self, saved: int, total: int, outdir: Path) -> None:
+        super().__init__(f"{saved} of {total} case(s) saved in {outdir}")
+        self.saved, self.total, self.outdir = saved, total, outdir
+
+
+def _version(package: str) -> str | None:
+    module = sys.modules.get(package)
+    if module is not None and hasattr(module, "__version__"):
+        return module.__version__
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
-        if isinstance(default, bool):
-            low = text.lower()
-            if low in ("1", "true", "yes", "on"):
-                return True
-            if low in ("0", "false", "no", "off"):
-                return False
-            raise ValueError
-        if isinstance(default, int):
-            return int(text)
-        if isinstance(default, float):
-            value = float(text)
-            if not np.isfinite(value):
-                raise ValueError
-            return value
-    except ValueError:
-        kind = "true/false" if isinstance(default, bool) else type(default).__name__
-        raise ValueError(f"parameter {name!r} expects {kind}, got {text!r}") from None
-    return text
+        return version(package)
+    except PackageNotFoundError:
+        return None
 
 
-def parse_assignments(assignments: Iterable[str], defaults: Mapping[str, Any]) -> dict[str, list]:
-    """Parse ``key=value[,value...]`` strings against ``defaults``.
-
-    Parameters
-    ----------
-    assignments : iterable of str
-        Each ``"key=v1,v2,..."``; several values make a sweep over that key.
-    defaults : mapping
-        The experiment's parameters and default values (which fix the types).
-
-    Returns
-    -------
-    dict
-        Every parameter of ``defaults`` mapped to the list of its values.
-
-    Raises
-    ------
-    ValueError
-        For a malformed assignment, an unknown parameter or a value of the wrong type.
-
-    Examples
-    --------
-    >>> parse_assignments(["n=16,32", "alpha=1.5"], {"n": 8, "alpha": 1.2, "quick": False})
-    {'n': [16, 32], 'alpha': [1.5], 'quick': [False]}
-    """
-    values = {key: [value] for key, value in defaults.items()}
-    for item in assignments:
-        key, sep, text = item.partition("=")
-        key = key.strip()
-        if not sep or not key:
-            raise ValueError(f"--set expects key=value, got {item!r}")
-        if key not in defaults:
-            raise ValueError(f"unknown parameter {key!r}; known: {', '.join(sorted(defaults))}")
-        parts = [p for p in text.split(",")] if not isinstance(defaults[key], str) else [text]
-        if any(not p.strip() for p in parts):
-            raise ValueError(f"parameter {key!r} has an empty value in {item!r}")
-        values[key] = [parse_value(p, defaults[key], key) for p in parts]
-    return values
-
-
-def expand_sweep(values: Mapping[str, Sequence]) -> list[dict]:
-    """The Cartesian product of parameter value lists, as a list of parameter dicts.
-
-    Examples
-    --------
-    >>> expand_sweep({"p": [2, 3], "n": [8]})
-    [{'p': 2, 'n': 8}, {'p': 3, 'n': 8}]
-    """
-    keys = list(values)
-    return [dict(zip(keys, combo)) for combo in itertools.product(*(values[k] for k in keys))]
-
-
-def case_key(params: Mapping[str, Any]) -> str:
-    """A readable, filesystem-safe and unique directory name for a parameter set."""
-    text = json.dumps(to_jsonable(dict(params)), sort_keys=True)
-    digest = hashlib.sha1(text.encode()).hexdigest()[:10]
-    readable = "_".join(f"{k}-{v}" for k, v in sorted(params.items()) if not isinstance(v, str) or len(v) < 12)
-    readable = "".join(c if c.isalnum() or c in "-_." else "-" for c in readable)[:80]
-    return f"{readable}_{digest}" if readable else digest
-
-
-def provenance(params: Mapping[str, Any]) -> dict:
+def provenance(params: dict) -> dict:
     """Parameters, library versions, date and machine of a run."""
-    import numba
-    import scipy
-
     from specnum._version import __version__
 
     return {
         "params": to_jsonable(dict(params)),
         "versions": {
             "specnum": __version__,
-            "numpy": np.__version__,
-            "scipy": scipy.__version__,
-            "numba": numba.__version__,
+            "numpy": _version("numpy"),
+            "scipy": _version("scipy"),
+            "numba": _version("numba"),
             "python": platform.python_version(),
         },
         "date": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
-        "machine": {
-            "platform": platform.platform(),
-            "processor": platform.machine(),
-            "cpus": os.cpu_count(),
-        },
+        "machine": {"platform": platform.platform(), "processor": platform.machine(), "cpus": os.cpu_count()},
     }
 
 
-def to_jsonable(obj: Any) -> Any:
-    """Recursively convert numpy scalars/arrays (and tuples) to JSON-ready Python objects."""
-    if isinstance(obj, dict):
-        return {str(k): to_jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [to_jsonable(v) for v in obj]
-    if isinstance(obj, np.ndarray):
-        return to_jsonable(obj.tolist())
-    if isinstance(obj, np.generic):
-        return obj.item()
-    if isinstance(obj, float) and not np.isfinite(obj):
-        return None if np.isnan(obj) else ("inf" if obj > 0 else "-inf")
-    return obj
-
-
-def write_json_atomic(path: str | os.PathLike, data: Any) -> None:
-    """Write ``data`` as JSON to ``path`` atomically (temporary file, then ``os.replace``)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-    try:
-        with os.fdopen(fd, "w") as fh:
-            json.dump(to_jsonable(data), fh, indent=1)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
 def run_case(name: str, params: dict) -> dict:
-    """Run experiment ``name`` once with ``params``; return its result with provenance.
+    """Run experiment ``name`` once with ``params``; return its result with provenance and time.
 
     This is the unit of work shipped to process or Dask workers.
     """
     module = load_experiment(name)
+    t0 = time.perf_counter()
     result = module.run(dict(params))
-    return {"experiment": name, "provenance": provenance(params), "result": to_jsonable(result)}
+    seconds = time.perf_counter() - t0
+    return {"experiment": name, "provenance": provenance(params), "seconds": seconds,
+            "result": to_jsonable(result)}
 
 
-def _case_path(outdir: Path, params: dict) -> Path:
-    return outdir / "cases" / case_key(params) / "result.json"
+def _describe(exc: BaseException, tb: bool = False) -> str:
+    text = f"{type(exc).__name__}: {exc}"
+    return text + "\n" + "".join(traceback.format_exception(exc, limit=-3)) if tb else text
+
+
+class _Finished:
+    """A case computed in this process: its payload or its error."""
+
+    __slots__ = ("payload", "error")
+
+    def __init__(self, payload: dict | None, error: str | None) -> None:
+        self.payload, self.error = payload, error
+
+
+class _SerialPool:
+    """Computes each case in this process when it is submitted."""
+
+    window = 1
+    kind = "serial"
+
+    def submit(self, name: str, params: dict) -> _Finished:
+        try:
+            return _Finished(run_case(name, params), None)
+        except Exception as exc:
+            return _Finished(None, _describe(exc, tb=True))
+
+    def wait(self, handles: list) -> list[tuple]:
+        return [(h, h.payload, h.error) for h in handles]
+
+    def close(self, interrupted: bool = False) -> None:
+        pass
+
+
+def _worker_init(threads: int) -> None:
+    """Worker processes ignore Ctrl-C (the parent handles it) and use their share of the cores."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(threads)
+    try:
+        import numba
+
+        numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
+    except Exception:  # pragma: no cover - numba's threading layer unavailable
+        pass
+
+
+class _ProcessPool:
+    kind = "processes"
+
+    def __init__(self, workers: int) -> None:
+        import multiprocessing
+
+        threads = max(1, (os.cpu_count() or 1) // workers)
+        self.window = workers
+        # fresh interpreters, not forks: forking a process whose OpenMP runtime is running (numba's
+        # parallel kernels, some BLAS builds) kills the children
+        self.pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                                           initializer=_worker_init, initargs=(threads,))
+
+    def submit(self, name: str, params: dict) -> cf.Future:
+        return self.pool.submit(run_case, name, params)
+
+    def wait(self, handles: list) -> list[tuple]:
+        done, _ = cf.wait(handles, return_when=cf.FIRST_COMPLETED)
+        out = []
+        for fut in done:
+            exc = fut.exception()
+            out.append((fut, None, _describe(exc)) if exc else (fut, fut.result(), None))
+        return out
+
+    def close(self, interrupted: bool = False) -> None:
+        if not interrupted:
+            self.pool.shutdown()
+            return
+        terminate = getattr(self.pool, "terminate_workers", None)
+        if terminate is not None:  # pragma: no cover - Python >= 3.14
+            terminate()
+            return
+        workers = list((getattr(self.pool, "_processes", None) or {}).values())
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        for proc in workers:  # the cases they compute are lost anyway: do not wait for them
+            proc.terminate()
+
+
+class _DaskPool:
+    kind = "dask"
+
+    def __init__(self, scheduler: str | None, workers: int | None) -> None:
+        try:
+            from dask.distributed import Client, LocalCluster
+        except ImportError as exc:  # pragma: no cover - depends on the optional extra
+            raise ImportError("executor='dask' needs the optional extra: pip install 'specnum[dask]'") from exc
+        self.cluster = None
+        if scheduler is None:
+            self.cluster = LocalCluster(n_workers=workers or 2, threads_per_worker=1, processes=True,
+                                        dashboard_address=None)
+            self.client = Client(self.cluster)
+        else:
+            self.client = Client(scheduler)
+        self.window = max(1, sum(self.client.nthreads().values()))
+
+    def submit(self, name: str, params: dict) -> Any:
+        return self.client.submit(run_case, name, params, pure=False)
+
+    def wait(self, handles: list) -> list[tuple]:
+        from dask.distributed import wait
+
+        done, _ = wait(handles, return_when="FIRST_COMPLETED")
+        return [(f, None, _describe(f.exception())) if f.status == "error" else (f, f.result(), None) for f in done]
+
+    def close(self, interrupted: bool = False) -> None:
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+
+class _Sweep:
+    """State of one run of a sweep: cases, claims, results, summary."""
+
+    def __init__(self, name: str, module: ModuleType, cases: list[dict], outdir: Path, make_plots: bool,
+                 log: Callable[[str], None]) -> None:
+        self.name, self.module, self.cases, self.log = name, module, cases, log
+        self.outdir = outdir
+        self.root = outdir / "cases"
+        self.root.mkdir(exist_ok=True)
+        self.make_plots = make_plots and callable(getattr(module, "plot", None))
+        swept = swept_keys(cases)
+        defaults = getattr(module, "DEFAULTS", {})
+        labels = swept or [k for k in cases[0] if k not in defaults or cases[0][k] != defaults[k]]
+        self.hashes = [case_hash(c) for c in cases]
+        self.dirnames = [case_dirname(c, labels) for c in cases]
+        self.claims: dict[int, CaseClaim] = {}
+        self.results: dict[int, CaseResult] = {}
+        self.summary = SweepSummary(outdir, name, cases, self.dirnames, swept, getattr(module, "HEADLINE", None),
+                                    figure=make_plots)
+        self.bar = None
+
+    # -- where a case lives -------------------------------------------------------------------
+    def folder(self, i: int) -> Path:
+        """The folder of case ``i``: an existing one with its hash (any readable prefix) or the one to create."""
+        mine = self.root / self.dirnames[i]
+        if mine.is_dir():
+            return mine
+        h = self.hashes[i]
+        found = sorted(p for p in self.root.glob(f"*{h}") if p.is_dir() and (p.name == h or p.name.endswith("_" + h)))
+        return found[0] if found else mine
+
+    def _needs_figures(self, payload: dict, folder: Path) -> bool:
+        if not self.make_plots:
+            return False
+        figures = payload.get("figures")
+        return figures is None or "plot_error" in payload or not all((folder / f).is_file() for f in figures)
+
+    def finished(self, i: int) -> bool:
+        """Record case ``i`` as skipped when its result (and figures, if wanted) are on disk."""
+        folder = self.folder(i)
+        payload, _ = read_result(folder / "result.json")
+        if payload is None or self._needs_figures(payload, folder):
+            return False
+        self._record(i, CaseResult(self.cases[i], "skipped", str(folder / "result.json"),
+                                   result=payload["result"]))
+        return True
+
+    # -- claims ---------------------------------------------------------------------------------
+    def claim(self, i: int) -> str:
+        """Try to claim case ``i``: "busy" (another run has it), "finished", "figures" or "compute"."""
+        claim = try_claim(self.root / f".{self.hashes[i]}.lock")
+        if claim is None:
+            return "busy"
+        self.claims[i] = claim
+        folder = self.folder(i)
+        if clean_orphans(folder, claimed=True):
+            self.log(f"removed temporary files left in {folder} by an interrupted run")
+        path = folder / "result.json"
+        payload, problem = read_result(path)
+        if problem is not None:
+            moved = move_aside(path)
+            self.log(f"unreadable result {path} ({problem}) moved to {moved.name}; computing the case again")
+        if payload is None:
+            return "compute"
+        if self._needs_figures(payload, folder):
+            return "figures"
+        self.release(i)
+        self._record(i, CaseResult(self.cases[i], "skipped", str(path), result=payload["result"]))
+        return "finished"
+
+    def release(self, i: int) -> None:
+        claim = self.claims.pop(i, None)
+        if claim is not None:
+            claim.release()
+
+    # -- results --------------------------------------------------------------------------------
+    def _record(self, i: int, res: CaseResult) -> None:
+        self.results[i] = res
+        self.summary.record(i, res.status, res.result, res.error)
+
+    def draw(self, i: int, status: str = "skipped") -> None:
+        """Draw the figures of the saved case ``i`` and rewrite its result with their list."""
+        folder = self.folder(i)
+        path = folder / "result.json"
+        payload, _ = read_result(path)
+        self._save_figures(i, payload, folder, status)
+
+    def _save_figures(self, i: int, payload: dict, folder: Path, status: str) -> None:
+        path = folder / "result.json"
+        error = None
+        try:
+            written = self.module.plot(payload["result"], str(folder))
+            rel = [os.path.relpath(p, folder) for p in written]
+            missing = [r for r in rel if not (folder / r).is_file()]
+            if missing:
+                raise FileNotFoundError(f"plot() listed figures it did not write: {', '.join(missing)}")
+            payload["figures"] = rel
+            payload.pop("plot_error", None)
+        except Exception as exc:
+            error = f"figures failed ({_describe(exc)}); the numbers are saved in {path}"
+            payload["figures"] = []
+            payload["plot_error"] = _describe(exc)
+        write_json_atomic(path, payload)
+        self._record(i, CaseResult(self.cases[i], "failed" if error else status, str(path), error=error,
+                                   result=payload["result"]))
+
+    def finish(self, i: int, payload: dict | None, error: str | None) -> None:
+        """Save (or record the failure of) a computed case, draw its figures, release it."""
+        if error is not None:
+            self._record(i, CaseResult(self.cases[i], "failed", None, error=error))
+        else:
+            folder = self.folder(i)
+            folder.mkdir(exist_ok=True)
+            path = folder / "result.json"
+            write_json_atomic(path, payload)  # the numbers first: a failing figure cannot lose them
+            if self.make_plots:
+                self._save_figures(i, payload, folder, "done")
+            else:
+                self._record(i, CaseResult(self.cases[i], "done", str(path), result=payload["result"]))
+        self.release(i)
+        self.refresh()
+
+    def refresh(self, final: bool = False) -> None:
+        if self.bar is not None and not final:
+            self.bar.update(1)
+        self.summary.write(final=final)
+
+    def saved(self) -> int:
+        return sum(read_result(self.folder(i) / "result.json")[0] is not None for i in range(len(self.cases)))
+
+
+def _open_pool(executor: str, scheduler: str | None, max_workers: int | None):
+    if executor in ("serial", "auto"):
+        return _SerialPool()
+    if executor == "processes":
+        return _ProcessPool(max_workers or os.cpu_count() or 1)
+    return _DaskPool(scheduler, max_workers)
+
+
+def _warn(message: str) -> None:
+    warnings.warn(message, SpecnumWarning, stacklevel=3)
 
 
 def run_sweep(
@@ -226,119 +417,147 @@ def run_sweep(
     cases: Sequence[dict],
     outdir: str | os.PathLike,
     *,
-    executor: str = "serial",
+    executor: str = "auto",
     scheduler: str | None = None,
     max_workers: int | None = None,
     progress: bool = True,
     make_plots: bool = True,
+    log: Callable[[str], None] | None = None,
 ) -> list[CaseResult]:
     """Run every case of a sweep, skipping those already finished in ``outdir``.
 
     Parameters
     ----------
     name : str
-        A registered experiment.
+        A registered experiment (or a dotted module path, see :mod:`~specnum.experiments.registry`).
     cases : sequence of dict
-        Parameter sets (see :func:`expand_sweep`).
+        Parameter sets (see :func:`~specnum.experiments.params.expand_sweep`); missing parameters
+        take the experiment's defaults, and repeated sets run once.
     outdir : path
-        Results go to ``outdir/cases/<key>/result.json`` (+ the case's figures).
-    executor : {"serial", "processes", "dask"}
-        Where the cases run; "dask" uses a ``dask.distributed.Client`` on ``scheduler``
-        (or a ``LocalCluster`` when ``scheduler`` is None).
+        Results go to ``outdir/cases/<swept keys>_<hash>/`` (result.json and the figures);
+        the sweep summary to ``outdir/sweep.{csv,md,html,png}``.
+    executor : {"auto", "serial", "processes", "dask"}
+        Where the cases run (see the module docstring for the ``auto`` rule). "dask" uses a
+        ``dask.distributed.Client`` on ``scheduler`` (a ``LocalCluster`` when None).
     scheduler : str, optional
         Address of a running Dask scheduler.
     max_workers : int, optional
-        Processes of the "processes" executor, or workers of the local Dask cluster.
+        Worker processes ("processes", "auto") or workers of the local Dask cluster;
+        default: the number of cores (2 for Dask).
     progress : bool
         Show a tqdm progress bar.
     make_plots : bool
-        Call the experiment's ``plot`` for each finished case.
+        Draw each case's figures (the experiment's ``plot``) and the sweep figure.
+    log : callable, optional
+        Receives one-line notices (a result moved aside, waiting for another run, a
+        change of executor); default: a :class:`~specnum.errors.SpecnumWarning`.
 
     Returns
     -------
     list of CaseResult
         One per case, in the order of ``cases``.
+
+    Raises
+    ------
+    ValueError
+        An unknown experiment, parameter or executor, ``max_workers < 1``, or an ``outdir``
+        that cannot be written (all before any case starts).
+    SweepInterrupted
+        On Ctrl-C, after releasing the claimed cases; finished cases stay saved.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> cases = [{"runge": r, "quick": True, "nmax": 8, "lmax": 8} for r in (4.0, 9.0)]
+    >>> with tempfile.TemporaryDirectory() as out:
+    ...     first = run_sweep("bases", cases, out, progress=False, make_plots=False)
+    ...     again = run_sweep("bases", cases, out, progress=False, make_plots=False)
+    >>> [r.status for r in first], [r.status for r in again]
+    (['done', 'done'], ['skipped', 'skipped'])
     """
     as_choice(executor, "executor", EXECUTORS)
+    if max_workers is not None:
+        max_workers = as_int(max_workers, "max_workers", minimum=1)
     module = load_experiment(name)
-    outdir = Path(outdir)
-    results: dict[int, CaseResult] = {}
-    pending = []
-    for i, params in enumerate(cases):
-        path = _case_path(outdir, params)
-        if path.exists():
-            with open(path) as fh:
-                results[i] = CaseResult(params, "skipped", str(path), result=json.load(fh)["result"])
-        else:
-            pending.append(i)
+    outdir = check_writable(outdir, "outdir")
+    log = log or _warn
+    defaults = module.DEFAULTS
+    for params in cases:
+        for key in params:
+            if key not in defaults:
+                raise ValueError(f"unknown parameter {key!r} of experiment {name!r}{did_you_mean(key, defaults)}")
+    cases = [{**defaults, **params} for params in cases]  # a case is identified by all its parameters
+    unique: dict[str, int] = {}
+    for params in cases:
+        unique.setdefault(case_hash(params), len(unique))
+    order = [unique[case_hash(p)] for p in cases]
+    distinct = list({case_hash(p): dict(p) for p in cases}.values())
+    if not distinct:
+        return []
+    if clean_orphans(outdir):
+        log(f"removed temporary files left in {outdir} by an interrupted run")
+    sweep = _Sweep(name, module, distinct, outdir, make_plots, log)
+    queue = collections.deque(i for i in range(len(distinct)) if not sweep.finished(i))
 
     from tqdm.auto import tqdm
 
-    bar = tqdm(total=len(pending), desc=name, disable=not progress or not pending, leave=False)
-
-    def finish(i: int, payload: dict | None, error: str | None) -> None:
-        params = cases[i]
-        if error is not None:
-            results[i] = CaseResult(params, "failed", None, error=error)
-        else:
-            path = _case_path(outdir, params)
-            if make_plots:
-                try:
-                    payload["figures"] = [os.path.relpath(p, path.parent) for p in
-                                          module.plot(payload["result"], str(path.parent))]
-                except Exception as exc:  # a broken figure must not lose the numbers
-                    payload["figures"] = []
-                    payload["plot_error"] = f"{type(exc).__name__}: {exc}"
-            write_json_atomic(path, payload)
-            results[i] = CaseResult(params, "done", str(path), result=payload["result"])
-        bar.update(1)
-
-    def describe(exc: BaseException) -> str:
-        return f"{type(exc).__name__}: {exc}"
-
+    sweep.bar = tqdm(total=len(queue), desc=name, disable=not progress or not queue, leave=False)
+    sweep.summary.write(final=not queue)
+    workers = max_workers or os.cpu_count() or 1
+    pool = _open_pool(executor, scheduler, max_workers)
+    waiting: list[int] = []
+    timed = 0  # cases computed in this process (the first includes compiling the kernels)
+    told_waiting = False
+    interrupted = False
     try:
-        if executor == "serial":
-            for i in pending:
-                try:
-                    payload = run_case(name, cases[i])
-                except Exception as exc:
-                    finish(i, None, describe(exc) + "\n" + traceback.format_exc(limit=3))
-                else:
-                    finish(i, payload, None)
-        elif executor == "processes":
-            with cf.ProcessPoolExecutor(max_workers=max_workers) as pool:
-                futures = {pool.submit(run_case, name, cases[i]): i for i in pending}
-                for fut in cf.as_completed(futures):
-                    exc = fut.exception()
-                    finish(futures[fut], None if exc else fut.result(), describe(exc) if exc else None)
-        else:
-            _run_dask(name, cases, pending, finish, describe, scheduler, max_workers)
+        in_flight: dict[Any, int] = {}
+        while queue or in_flight or waiting:
+            while queue and len(in_flight) < pool.window:
+                i = queue.popleft()
+                state = sweep.claim(i)
+                if state == "busy":
+                    waiting.append(i)
+                elif state == "figures":
+                    sweep.draw(i)
+                    sweep.release(i)
+                    sweep.refresh()
+                elif state == "compute":
+                    in_flight[pool.submit(name, distinct[i])] = i
+            if in_flight:
+                for handle, payload, error in pool.wait(list(in_flight)):
+                    sweep.finish(in_flight.pop(handle), payload, error)
+                    timed += payload is not None and pool.kind == "serial"
+                    if (executor == "auto" and pool.kind == "serial" and timed >= 2
+                            and payload["seconds"] >= AUTO_SWITCH_SECONDS and len(queue) >= 2 and workers >= 2):
+                        log(f"a case took {payload['seconds']:.1f} s: the other {len(queue)} case(s) go to "
+                            f"{min(workers, len(queue))} worker processes")
+                        pool = _ProcessPool(min(workers, len(queue)))
+                continue
+            if waiting:
+                if not told_waiting:
+                    holders = sorted({lock_holder(sweep.root / f".{sweep.hashes[i]}.lock") or "?" for i in waiting})
+                    log(f"waiting for {len(waiting)} case(s) another run is computing (host pid: "
+                        f"{', '.join(holders)})")
+                    told_waiting = True
+                time.sleep(_POLL)
+                for i in waiting:
+                    if sweep.finished(i):  # the other run saved it
+                        sweep.refresh()
+                    else:
+                        queue.append(i)
+                waiting = []
+    except KeyboardInterrupt:
+        interrupted = True
+        pool.close(interrupted=True)
+        raise SweepInterrupted(sweep.saved(), len(distinct), outdir) from None
     finally:
-        bar.close()
-    return [results[i] for i in range(len(cases))]
-
-
-def _run_dask(name, cases, pending, finish, describe, scheduler, max_workers) -> None:
-    try:
-        from dask.distributed import Client, LocalCluster, as_completed
-    except ImportError as exc:  # pragma: no cover - depends on the optional extra
-        raise ImportError("executor='dask' needs the optional extra: pip install 'specnum[dask]'") from exc
-    cluster = None
-    if scheduler is None:
-        cluster = LocalCluster(n_workers=max_workers or 2, threads_per_worker=1, processes=True,
-                               dashboard_address=None)
-        client = Client(cluster)
-    else:
-        client = Client(scheduler)
-    try:
-        futures = {client.submit(run_case, name, cases[i], pure=False): i for i in pending}
-        for fut in as_completed(list(futures)):
-            i = futures[fut]
-            if fut.status == "error":
-                finish(i, None, describe(fut.exception()))
-            else:
-                finish(i, fut.result(), None)
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+        for i in list(sweep.claims):
+            sweep.release(i)
+        if not interrupted:
+            pool.close()
+        sweep.bar.close()
+        try:
+            sweep.summary.write(final=True)
+        except Exception as exc:  # the summary must not hide the sweep's own outcome
+            log(f"could not write the sweep summary: {_describe(exc)}")
+    return [sweep.results[i] for i in order]

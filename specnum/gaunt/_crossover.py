@@ -41,17 +41,17 @@ def dense_grid_max_degree(dtype: str) -> int:
 
 
 @lru_cache(maxsize=512)
-def choose_method(lmax1: int, lmax2: int, lmax_out: int, nrow: int, dtype: str) -> str:
+def choose_method(lmax1: int, lmax2: int, lmax_out: int, *, nrow: int, dtype: str = "float64") -> str:
     """The implementation ``gaunt_product(method="auto")`` uses for the given sizes.
 
     Parameters
     ----------
     lmax1, lmax2, lmax_out : int
         Degrees of the two inputs and of the output.
-    nrow : int
+    nrow : int, keyword-only
         Number of products in the batch (accepted for batch-dependent tables; the stored
         crossovers were measured with 4096 rows).
-    dtype : {"float32", "float64"}
+    dtype : {"float32", "float64"}, keyword-only
         Working precision.
 
     Returns
@@ -75,7 +75,7 @@ def choose_method(lmax1: int, lmax2: int, lmax_out: int, nrow: int, dtype: str) 
 
     Examples
     --------
-    >>> choose_method(2, 2, 4, 4096, "float64"), choose_method(32, 32, 64, 4096, "float64")
+    >>> choose_method(2, 2, 4, nrow=4096), choose_method(32, 32, 64, nrow=4096)
     ('direct', 'grid_separable')
     """
     lmax1 = as_int(lmax1, "lmax1", minimum=0)

@@ -23,6 +23,7 @@ import numpy as np
 
 from specnum._validation import as_choice, as_float_array, as_int, flat_sh_lmax
 from specnum.bases.sphharm import wigner_D_real
+from specnum.gaunt._checks import check_lmax_budget
 
 __all__ = [
     "NORMALIZATIONS",
@@ -77,6 +78,7 @@ def normalization_scale(lmax: int, normalization: str = "integral") -> np.ndarra
     """
     lmax = as_int(lmax, "lmax", minimum=0)
     normalization = as_choice(normalization, "normalization", NORMALIZATIONS)
+    check_lmax_budget(f"normalization_scale of lmax = {lmax}", lmax)
     return _scale(lmax, normalization)
 
 
@@ -159,6 +161,7 @@ def to_e3nn(x: Any, normalization: str = "integral") -> np.ndarray:
     normalization = as_choice(normalization, "normalization", NORMALIZATIONS)
     x = as_float_array(x, "x", min_ndim=1)
     lmax = flat_sh_lmax(x.shape[-1], "x")
+    check_lmax_budget(f"to_e3nn of degree {lmax} (the Wigner matrix of the axis change)", lmax, per_row=-1)
     return (x @ _e3nn_matrix(lmax).T) / _scale(lmax, normalization)
 
 
@@ -192,4 +195,5 @@ def from_e3nn(a: Any, normalization: str = "integral") -> np.ndarray:
     normalization = as_choice(normalization, "normalization", NORMALIZATIONS)
     a = as_float_array(a, "a", min_ndim=1)
     lmax = flat_sh_lmax(a.shape[-1], "a")
+    check_lmax_budget(f"from_e3nn of degree {lmax} (the Wigner matrix of the axis change)", lmax, per_row=-1)
     return (a * _scale(lmax, normalization)) @ _e3nn_matrix(lmax)

@@ -11,26 +11,26 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import KW_ONLY, dataclass
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
 import scipy.fft
 
-from specnum._validation import as_choice, as_float_array, as_int, check_finite
+from specnum._validation import as_choice, as_float_array, as_int, check_budget
 from specnum.bases.coupling import real_gaunt_sparse
 from specnum.bases.sphharm import real_sph_harm_xyz, wigner_D_real
+from specnum.gaunt._checks import as_method, as_sh_array, check_result_finite
 from specnum.gaunt._kernels import gaunt_coo_kernel
 from specnum.gaunt.products import (
-    METHODS,
     _coo_block,
     _grid_analysis_tables,
     _grid_project,
     _grid_synthesis_tables,
     _grid_values,
     _m_major,
-    as_sh_array,
     coo_arrays,
     gaunt_product,
 )
@@ -48,6 +48,7 @@ def _degree_expand(w: np.ndarray, lmax: int) -> np.ndarray:
 def gaunt_tensor_product(
     x1: Any,
     x2: Any,
+    *,
     w1: Any = None,
     w2: Any = None,
     w3: Any = None,
@@ -93,7 +94,7 @@ def gaunt_tensor_product(
     a1, l1 = as_sh_array(x1, "x1")
     a2, l2 = as_sh_array(x2, "x2")
     lo = l1 + l2 if lmax_out is None else as_int(lmax_out, "lmax_out", minimum=0)
-    method = as_choice(method, "method", METHODS)
+    method = as_method(method)
     dtype = np.float32 if (a1.dtype == np.float32 and a2.dtype == np.float32) else np.float64
     w3a = None
     if w3 is not None:  # validated before any work
@@ -125,7 +126,7 @@ class GauntTensorProduct:
     ----------
     lmax1, lmax2, lmax_out : int
         Degrees of the two inputs and of the output (``>= 0``).
-    channels : int
+    channels : int, keyword-only
         Number of channels ``C`` (inputs ``(..., C, (L+1)**2)``), ``>= 1``.
     weights : {"degree", "channel", "none"}
         ``"degree"``: weights of shape ``(L+1,)`` shared by all channels; ``"channel"``:
@@ -155,6 +156,7 @@ class GauntTensorProduct:
     lmax1: int
     lmax2: int
     lmax_out: int
+    _: KW_ONLY
     channels: int = 1
     weights: str = "degree"
     w1: Any = None
@@ -169,7 +171,10 @@ class GauntTensorProduct:
         set_(self, "lmax_out", as_int(self.lmax_out, "lmax_out", minimum=0))
         set_(self, "channels", as_int(self.channels, "channels", minimum=1))
         as_choice(self.weights, "weights", WEIGHT_MODES)
-        as_choice(self.method, "method", METHODS)
+        as_method(self.method)
+        lm = max(self.lmax1, self.lmax2, self.lmax_out)
+        check_budget(f"GauntTensorProduct(lmax1={self.lmax1}, lmax2={self.lmax2}, lmax_out={self.lmax_out}, "
+                     f"channels={self.channels}) weights", memory=3.0 * 8 * self.channels * (lm + 1))
         for name, lm in (("w1", self.lmax1), ("w2", self.lmax2), ("w3", self.lmax_out)):
             shape = (self.channels, lm + 1) if self.weights == "channel" else (lm + 1,)
             value = getattr(self, name)
@@ -197,7 +202,8 @@ class GauntTensorProduct:
                     f"{name} must have shape (..., {self.channels}, {(lm + 1) ** 2}) "
                     f"(channels, (lmax+1)**2), got {shape}"
                 )
-        return gaunt_tensor_product(x1, x2, self.w1, self.w2, self.w3, lmax_out=self.lmax_out, method=self.method)
+        return gaunt_tensor_product(x1, x2, w1=self.w1, w2=self.w2, w3=self.w3, lmax_out=self.lmax_out,
+                                    method=self.method)
 
     def path_weights(self) -> tuple[np.ndarray, np.ndarray]:
         """The equivalent CG path weights ``kappa w1 w2 w3`` on the even paths.
@@ -251,6 +257,7 @@ def equivariant_convolution(
     features: Any,
     edge_vectors: Any,
     radial_weights: Any,
+    *,
     lmax_out: int | None = None,
     method: str = "auto",
     aligned: bool = False,
@@ -282,7 +289,8 @@ def equivariant_convolution(
     Raises
     ------
     ValueError
-        Bad shapes, zero or non-finite edge vectors, non-finite input, unknown ``method``.
+        Bad shapes, zero or non-finite edge vectors, non-finite input, unknown ``method``,
+        sizes beyond the size budget (:func:`specnum.size_budget`).
     TypeError
         Complex or non-numeric input, non-integer ``lmax_out``, non-bool ``aligned``.
 
@@ -327,12 +335,19 @@ def equivariant_convolution(
     lo = l1 + lf if lmax_out is None else as_int(lmax_out, "lmax_out", minimum=0)
     if not isinstance(aligned, (bool, np.bool_)):
         raise TypeError(f"aligned must be a bool, got {type(aligned).__name__}")
-    method = as_choice(method, "method", METHODS)  # checked on the aligned route too
+    method = as_method(method)  # checked on the aligned route too
+    lmx = max(l1, lo)
+    if aligned:  # Wigner matrices (E, K, K) and the rotated features
+        check_budget(f"equivariant_convolution(aligned=True) of degree {lmx} over {n_edge} edges",
+                     memory=8.0 * n_edge * ((lmx + 1) ** 4 + 2 * n_chan * (lmx + 1) ** 2),
+                     work=2.0 * n_edge * (lmx + 1) ** 4 * (n_chan + 1))
+    else:
+        check_budget(f"equivariant_convolution filters of degree {lf} over {n_edge} edges x {n_chan} channels",
+                     memory=8.0 * n_edge * n_chan * (lf + 1) ** 2)
     units = vec / norms[:, None]
     if not aligned:
         filt = _degree_expand(h, lf) * real_sph_harm_xyz(lf, units)[:, None, :]
         return gaunt_product(feats, filt, lmax_out=lo, method=method)
-    lmx = max(l1, lo)
     D = wigner_D_real(lmx, _align_to_z(units))  # (E, K, K)
     n1, no = (l1 + 1) ** 2, (lo + 1) ** 2
     xr = np.einsum("eij,ecj->eci", D[:, :n1, :n1], feats)
@@ -352,7 +367,7 @@ def equivariant_convolution(
 # ------------------------------------------------------------------------------------------
 # many-body powers
 # ------------------------------------------------------------------------------------------
-def power_products(x: Any, nu: int, weights: Any = None, lmax_out: int | None = None) -> np.ndarray:
+def power_products(x: Any, nu: int, *, weights: Any = None, lmax_out: int | None = None) -> np.ndarray:
     """Many-body products ``x^2, ..., x^nu`` of a spherical function, projected to ``lmax_out``.
 
     Parameters
@@ -375,7 +390,8 @@ def power_products(x: Any, nu: int, weights: Any = None, lmax_out: int | None = 
     Raises
     ------
     ValueError, TypeError
-        Bad shapes or values, ``nu < 2``, weights of the wrong shape.
+        Bad shapes or values, ``nu < 2``, weights of the wrong shape, sizes beyond the
+        size budget (:func:`specnum.size_budget`), powers that overflow the working precision.
 
     Notes
     -----
@@ -409,8 +425,19 @@ def power_products(x: Any, nu: int, weights: Any = None, lmax_out: int | None = 
         return out if w is None else (out * _degree_expand(w, lo)).astype(dtype, copy=False)
     top = nu * lm
     n_theta = (top + lo) // 2 + 1
+    nrow = a2.shape[0]
+    grid_pts = float(n_theta) * (2 * max(top + lo, 2 * max(lm, lo)) + 2)
+    check_budget(f"power_products of degree {lm} to the power nu = {nu} over {nrow} rows",
+                 memory=a.itemsize * (3 * nrow * grid_pts + nu * nrow * (lo + 1) ** 2),
+                 work=nrow * grid_pts * (nu + 4 * (lm + lo + 2)))
     n_phi = scipy.fft.next_fast_len(max(top + lo, 2 * max(lm, lo)) + 1, real=True)
     lt = max(lm, lo)
+    # exact power-of-two row scaling when x**nu could leave the floating-point range
+    big = max(float(np.max(a2)), -float(np.min(a2)))
+    exps = None
+    if big > 0 and not (-400 < nu * math.log2(big) < (600 if dtype == "float64" else 60)):
+        exps = np.frexp(np.abs(a2).max(axis=1))[1]
+        a2 = np.ldexp(a2, -exps[:, None]).astype(dtype, copy=False)
     syn = _grid_synthesis_tables(lm, n_theta, lt, dtype)
     ana = _grid_analysis_tables(lo, n_theta, lt, dtype)
     perm, _, offs = _m_major(lm)
@@ -423,8 +450,11 @@ def power_products(x: Any, nu: int, weights: Any = None, lmax_out: int | None = 
         res = np.empty((a2.shape[0], (lo + 1) ** 2), dtype=dtype)
         _grid_project(power, lo, ana, oo, res)
         out[k - 2] = res[:, inv]
+        if exps is not None:
+            with np.errstate(over="ignore"):
+                out[k - 2] = np.ldexp(out[k - 2], k * exps[:, None])
     out = np.moveaxis(out, 0, -2).reshape(*batch, nu - 1, (lo + 1) ** 2)
     if w is not None:
         out = (out * _degree_expand(w, lo)).astype(dtype, copy=False)
-    check_finite(out, "power_products result")
+    check_result_finite(out, "x (to the power nu)")
     return out

@@ -16,9 +16,9 @@ from typing import Any
 
 import numpy as np
 
-from specnum._validation import as_float_array, as_int
+from specnum._validation import as_float_array, as_int, check_budget
 from specnum.bases.coupling import real_coupling_block
-from specnum.gaunt.products import as_sh_array, broadcast_pair
+from specnum.gaunt._checks import as_sh_array, broadcast_pair, check_result_finite
 
 __all__ = ["CouplingPaths", "paths", "antisymmetric_paths_product"]
 
@@ -47,12 +47,24 @@ class CouplingPaths:
     missing: np.ndarray
 
     def __post_init__(self) -> None:
+        for name in ("lmax1", "lmax2", "lmax_out"):
+            object.__setattr__(self, name, as_int(getattr(self, name), name, minimum=0))
         for name in ("cg", "gaunt", "missing"):
-            arr = np.array(getattr(self, name), dtype=np.int64).reshape(-1, 3)
+            value = getattr(self, name)
+            try:
+                arr = np.array(value, dtype=np.int64)
+            except (TypeError, ValueError):
+                raise TypeError(
+                    f"{name} must be an integer array of (l1, l2, l3) rows, got {type(value).__name__}"
+                ) from None
+            if arr.size % 3 or (arr.ndim == 2 and arr.shape[1] != 3) or arr.ndim > 2:
+                raise ValueError(f"{name} must have shape (n, 3), got {arr.shape}")
+            arr = arr.reshape(-1, 3)
             arr.setflags(write=False)
             object.__setattr__(self, name, arr)
         if len(self.gaunt) + len(self.missing) != len(self.cg):
-            raise ValueError("gaunt and missing must partition cg")
+            raise ValueError(f"gaunt and missing must partition cg, got {len(self.gaunt)} + {len(self.missing)} "
+                             f"rows for {len(self.cg)}")
 
 
 def paths(lmax1: int, lmax2: int, lmax_out: int | None = None) -> CouplingPaths:
@@ -86,19 +98,26 @@ def paths(lmax1: int, lmax2: int, lmax_out: int | None = None) -> CouplingPaths:
     lmax1 = as_int(lmax1, "lmax1", minimum=0)
     lmax2 = as_int(lmax2, "lmax2", minimum=0)
     lmax_out = lmax1 + lmax2 if lmax_out is None else as_int(lmax_out, "lmax_out", minimum=0)
-    cg = [
-        (l1, l2, l3)
-        for l1 in range(lmax1 + 1)
-        for l2 in range(lmax2 + 1)
-        for l3 in range(abs(l1 - l2), min(l1 + l2, lmax_out) + 1)
-    ]
-    gaunt = [p for p in cg if sum(p) % 2 == 0]
-    missing = [p for p in cg if sum(p) % 2 == 1]
-    return CouplingPaths(lmax1, lmax2, lmax_out, np.array(cg), np.array(gaunt), np.array(missing))
+    # about (lmax1+1)(lmax2+1)(min+1) paths of 3 int64, stored twice (cg, then gaunt + missing)
+    estimate = float(lmax1 + 1) * (lmax2 + 1) * (min(lmax1, lmax2, lmax_out) + 1)
+    check_budget(f"paths(lmax1={lmax1}, lmax2={lmax2}, lmax_out={lmax_out})",
+                 memory=estimate * 3 * 8 * 3 + 16.0 * (lmax1 + 1) * (lmax2 + 1), work=10 * estimate)
+    a = np.arange(lmax1 + 1, dtype=np.int64)[:, None]
+    b = np.arange(lmax2 + 1, dtype=np.int64)[None, :]
+    low = np.abs(a - b)
+    count = np.maximum(np.minimum(a + b, lmax_out) - low + 1, 0).ravel()  # l3 = |l1-l2|..min(l1+l2, lmax_out)
+    total = int(count.sum())
+    l1 = np.repeat(np.broadcast_to(a, low.shape).ravel(), count)
+    l2 = np.repeat(np.broadcast_to(b, low.shape).ravel(), count)
+    start = np.cumsum(count) - count
+    l3 = np.repeat(low.ravel() - start, count) + np.arange(total, dtype=np.int64)
+    cg = np.stack([l1, l2, l3], axis=1)
+    even = (l1 + l2 + l3) % 2 == 0
+    return CouplingPaths(lmax1, lmax2, lmax_out, cg, cg[even], cg[~even])
 
 
 def antisymmetric_paths_product(
-    x1: Any, x2: Any, lmax_out: int | None = None, path_weights: Any = None
+    x1: Any, x2: Any, lmax_out: int | None = None, *, path_weights: Any = None
 ) -> np.ndarray:
     """The odd-path (antisymmetric) part of a CG tensor product, which Gaunt products lack.
 
@@ -121,7 +140,8 @@ def antisymmetric_paths_product(
     Raises
     ------
     ValueError
-        Bad shapes, non-finite input, wrong number of path weights.
+        Bad shapes, non-finite input, wrong number of path weights, sizes beyond the
+        size budget (:func:`specnum.size_budget`), a result that overflows float64.
     TypeError
         Complex or non-numeric input.
 
@@ -146,6 +166,12 @@ def antisymmetric_paths_product(
     a2, l2 = as_sh_array(x2, "x2")
     lmax_out = l1 + l2 if lmax_out is None else as_int(lmax_out, "lmax_out", minimum=0)
     a1, a2, batch = broadcast_pair(a1.astype(np.float64), a2.astype(np.float64))
+    nrow = a1.shape[0]
+    lo = min(lmax_out, l1 + l2)
+    work = float(l1 + 1) ** 2 * (l2 + 1) ** 2 * (lo + 1) ** 2 / 2  # the O(L^6) dense blocks
+    check_budget(f"antisymmetric_paths_product of degrees x1: {l1}, x2: {l2} -> lmax_out = {lmax_out} "
+                 f"over {nrow} rows", memory=8.0 * (work / max(lo + 1, 1) + nrow * (lmax_out + 1) ** 2),
+                 work=work * max(nrow, 1))
     miss = paths(l1, l2, lmax_out).missing
     if path_weights is None:
         w = np.ones(len(miss))
@@ -159,4 +185,5 @@ def antisymmetric_paths_product(
         out[:, p3 * p3 : (p3 + 1) ** 2] += wp * np.einsum(
             "bi,bj,ijk->bk", a1[:, p1 * p1 : (p1 + 1) ** 2], a2[:, p2 * p2 : (p2 + 1) ** 2], W
         )
+    check_result_finite(out, "x1 and x2")
     return out.reshape(*batch, (lmax_out + 1) ** 2)

@@ -21,7 +21,6 @@ and ``"auto"`` picks the fastest from crossovers measured by ``benchmarks/bench_
 
 from __future__ import annotations
 
-import math
 from functools import lru_cache
 from typing import Any
 
@@ -29,65 +28,27 @@ import numpy as np
 import scipy.fft
 
 from specnum._dask import is_dask_array, map_pair
-from specnum._validation import as_choice, as_int, check_finite, flat_sh_lmax
+from specnum._validation import as_int, check_budget, flat_sh_lmax
 from specnum.bases.coupling import real_gaunt_sparse
 from specnum.bases.quadrature import gauss_legendre
 from specnum.bases.sphharm import real_sph_harm
+from specnum.gaunt._checks import (
+    METHODS,
+    apply_scales,
+    as_method,
+    as_sh_array,
+    broadcast_pair,
+    check_product_budget,
+    check_result_finite,
+    product_scales,
+)
 from specnum.gaunt._crossover import choose_method, dense_grid_max_degree
 from specnum.gaunt._kernels import gaunt_coo_kernel
 from specnum.gaunt.sh_fourier import MAX_TABLE_DEGREE, fourier_to_sh_tables, sh_to_fourier_tables
 
-__all__ = ["gaunt_product", "METHODS", "as_sh_array", "broadcast_pair"]
-
-#: Methods accepted by :func:`gaunt_product`.
-METHODS = ("auto", "direct", "fourier", "grid")
+__all__ = ["gaunt_product", "METHODS"]
 
 _CHUNK_BYTES = 1 << 24  # working-set target per chunk of rows (16 MiB per torus/grid array)
-
-
-def as_sh_array(x: Any, name: str) -> tuple[np.ndarray, int]:
-    """Validate real SH coefficients; keep float32, upcast everything else to float64.
-
-    Returns the C-contiguous array and its degree ``L`` (last axis ``(L+1)**2``).
-    Internal helper shared by the pillar's public functions.
-    """
-    try:
-        arr = np.asarray(x)
-    except Exception as exc:  # pragma: no cover - numpy's own conversion error
-        raise TypeError(f"{name} must be array-like, got {type(x).__name__}: {exc}") from None
-    kind = arr.dtype.kind
-    if kind == "c":
-        raise TypeError(f"{name} must be real, got complex dtype {arr.dtype}")
-    if kind not in "biuf":
-        raise TypeError(f"{name} must be a real numeric array, got dtype {arr.dtype}")
-    if arr.ndim == 0:
-        raise ValueError(f"{name} must have at least 1 dimension (the SH axis), got a scalar")
-    dtype = np.float32 if arr.dtype == np.float32 else np.float64
-    arr = np.ascontiguousarray(arr, dtype=dtype)
-    size = arr.shape[-1]
-    root = math.isqrt(size)
-    lmax = root - 1 if (size > 0 and root * root == size) else flat_sh_lmax(size, name)  # raises
-    if not math.isfinite(arr.sum(dtype=np.float64)):  # cheap screen; a NaN/inf always shows in the sum
-        check_finite(arr, name)  # raises for NaN/inf (a sum overflowing from finite values passes)
-    return arr, lmax
-
-
-def broadcast_pair(x1: np.ndarray, x2: np.ndarray, name1: str = "x1", name2: str = "x2"):
-    """Broadcast the batch axes of two SH arrays; return ``(a1, a2, batch_shape)`` flattened to 2D."""
-    if x1.shape[:-1] == x2.shape[:-1]:
-        batch = x1.shape[:-1]
-        nrow = int(np.prod(batch, dtype=np.int64))
-        return x1.reshape(nrow, x1.shape[-1]), x2.reshape(nrow, x2.shape[-1]), batch
-    try:
-        batch = np.broadcast_shapes(x1.shape[:-1], x2.shape[:-1])
-    except ValueError:
-        raise ValueError(
-            f"{name1} and {name2} must have broadcastable batch shapes, got {x1.shape[:-1]} and {x2.shape[:-1]}"
-        ) from None
-    nrow = int(np.prod(batch, dtype=np.int64))
-    a1 = np.ascontiguousarray(np.broadcast_to(x1, (*batch, x1.shape[-1])).reshape(nrow, x1.shape[-1]))
-    a2 = np.ascontiguousarray(np.broadcast_to(x2, (*batch, x2.shape[-1])).reshape(nrow, x2.shape[-1]))
-    return a1, a2, batch
 
 
 def _chunks(nrow: int, row_bytes: int):
@@ -458,7 +419,7 @@ def _gaunt_product_dask(x1: Any, x2: Any, lmax_out: int | None, method: str) -> 
     l2 = flat_sh_lmax(shapes[1][-1] if shapes[1] else 0, "x2")
     np.broadcast_shapes(shapes[0][:-1], shapes[1][:-1])  # raises ValueError when batches do not broadcast
     lo = l1 + l2 if lmax_out is None else as_int(lmax_out, "lmax_out", minimum=0)
-    method = as_choice(method, "method", METHODS)
+    method = as_method(method)
     if method == "fourier" and l1 + l2 > MAX_TABLE_DEGREE:  # as gaunt_product, but before any compute
         raise ValueError(f"x1 and x2 must have L1 + L2 <= {MAX_TABLE_DEGREE} for method 'fourier', got {l1} + {l2}")
     dtypes = [np.dtype(getattr(x, "dtype", np.float64)) for x in (x1, x2)]
@@ -466,10 +427,10 @@ def _gaunt_product_dask(x1: Any, x2: Any, lmax_out: int | None, method: str) -> 
         if dt.kind not in "biuf":
             raise TypeError(f"{name} must be real, got dtype {dt}")
     out_dtype = np.float32 if all(dt == np.float32 for dt in dtypes) else np.float64
-    return map_pair(lambda a, b: gaunt_product(a, b, lo, method), x1, x2, (lo + 1) ** 2, out_dtype)
+    return map_pair(lambda a, b: gaunt_product(a, b, lo, method=method), x1, x2, (lo + 1) ** 2, out_dtype)
 
 
-def gaunt_product(x1: Any, x2: Any, lmax_out: int | None = None, method: str = "auto") -> np.ndarray:
+def gaunt_product(x1: Any, x2: Any, lmax_out: int | None = None, *, method: str = "auto") -> np.ndarray:
     """Real SH coefficients of the product of two spherical functions.
 
     Parameters
@@ -497,7 +458,8 @@ def gaunt_product(x1: Any, x2: Any, lmax_out: int | None = None, method: str = "
     ValueError
         Last axis not a perfect square, batch shapes that do not broadcast, negative
         ``lmax_out``, non-finite values, unknown ``method``, ``L1 + L2`` above
-        ``MAX_TABLE_DEGREE`` for method "fourier".
+        ``MAX_TABLE_DEGREE`` for method "fourier", sizes beyond the size budget
+        (:func:`specnum.size_budget`), a product too large for the working precision.
     TypeError
         Complex or non-numeric input, non-integer ``lmax_out``.
 
@@ -506,6 +468,8 @@ def gaunt_product(x1: Any, x2: Any, lmax_out: int | None = None, method: str = "
     ``c_{k3} = sum G[k1, k2, k3] x1[k1] x2[k2]`` with the real Gaunt coefficients
     ``G = int Y_{k1} Y_{k2} Y_{k3} dOmega``. Only couplings with ``l1 + l2 + l3`` even occur,
     so the output at degree ``l3`` has parity ``(-1)^{l3}`` for sh-parity inputs.
+    Inputs with very large or very small magnitudes are scaled row by row by powers of
+    two, so the result is finite whenever it is representable.
 
     Examples
     --------
@@ -521,19 +485,32 @@ def gaunt_product(x1: Any, x2: Any, lmax_out: int | None = None, method: str = "
     a1, l1 = as_sh_array(x1, "x1")
     a2, l2 = as_sh_array(x2, "x2")
     lo_req = l1 + l2 if lmax_out is None else as_int(lmax_out, "lmax_out", minimum=0)
-    method = as_choice(method, "method", METHODS)
+    method = as_method(method)
     dtype = np.float32 if (a1.dtype == np.float32 and a2.dtype == np.float32) else np.float64
     a1, a2, batch = broadcast_pair(a1.astype(dtype, copy=False), a2.astype(dtype, copy=False))
     lo = min(lo_req, l1 + l2)  # higher degrees of the product vanish
     if method == "auto":
-        method = choose_method(l1, l2, lo, a1.shape[0], "float32" if dtype is np.float32 else "float64")
+        method = choose_method(l1, l2, lo, nrow=a1.shape[0], dtype="float32" if dtype is np.float32 else "float64")
     if method == "fourier" and max(l1 + l2, lo) > MAX_TABLE_DEGREE:
         raise ValueError(f"x1 and x2 must have L1 + L2 <= {MAX_TABLE_DEGREE} for method 'fourier', got {l1} + {l2}")
     nrow = a1.shape[0]
+    if lo_req > lo:  # zero padding of the output
+        check_budget(f"gaunt_product output of lmax_out = {lo_req} over {nrow} rows",
+                     memory=float(nrow) * (lo_req + 1) ** 2 * a1.itemsize)
+    check_product_budget(f"gaunt_product of degrees x1: {l1}, x2: {l2} -> lmax_out = {lo} over {nrow} rows "
+                         f"(method {method!r})", l1, l2, lo, nrow, method.partition("_")[0], a1.itemsize)
     if nrow == 0:
         res = np.zeros((0, (lo + 1) ** 2), dtype=dtype)
     else:
-        res = _IMPL[method](a1, a2, l1, l2, lo)
+        scales = product_scales(a1, a2)
+        if scales is None:
+            res = _IMPL[method](a1, a2, l1, l2, lo)
+        else:
+            e1, e2 = scales
+            res = _IMPL[method](apply_scales(a1, e1), apply_scales(a2, e2), l1, l2, lo)
+            with np.errstate(over="ignore"):
+                res = np.ldexp(res, (e1 + e2)[:, None]).astype(dtype, copy=False)
+        check_result_finite(res, "x1 and x2")
     if lo_req > lo:
         res = np.concatenate([res, np.zeros((nrow, (lo_req + 1) ** 2 - (lo + 1) ** 2), dtype=dtype)], axis=1)
     return res.reshape(*batch, (lo_req + 1) ** 2)

@@ -24,15 +24,20 @@ The per-order tables used internally:
 
 from __future__ import annotations
 
+import hashlib
 import math
 import os
+import threading
+import warnings
+import zipfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from specnum._validation import as_float_array, as_int, flat_sh_lmax
+from specnum._validation import as_float_array, as_int, check_budget, flat_sh_lmax
+from specnum.errors import SpecnumWarning
 from specnum.gaunt._exact import legendre_fourier_int, projection_int, sqrt_ratio_float
 
 __all__ = [
@@ -117,27 +122,71 @@ def _f2sh_cached(lmax: int, umax: int) -> tuple[np.ndarray, ...]:
     return _build_f2sh(lmax, umax)
 
 
-def _cache_file(cache_dir: Any, kind: str, *ints: int) -> Path:
+#: Version of the on-disk table layout; files of another version are rebuilt.
+_CACHE_FORMAT = 2
+_CONVENTION = "real-integral-nocs"
+
+
+def _cache_key(kind: str, lmax: int, umax: int | None) -> str:
+    """Everything that determines a table: kind, convention, degree, Fourier size, format."""
+    sizes = f"lmax={lmax}" if umax is None else f"lmax={lmax},umax={umax}"
+    return f"specnum-gaunt-table;format={_CACHE_FORMAT};kind={kind};convention={_CONVENTION};{sizes}"
+
+
+def _cache_file(cache_dir: Any, kind: str, lmax: int, umax: int | None) -> Path:
     path = Path(cache_dir)
     if not path.is_dir():
         raise ValueError(f"cache_dir must be an existing directory, got {str(cache_dir)!r}")
-    key = "_".join(str(i) for i in ints)
-    return path / f"specnum_gaunt_{kind}_real-integral-nocs_{key}.npz"
+    sizes = f"{lmax}" if umax is None else f"{lmax}_{umax}"
+    return path / f"specnum_gaunt_{kind}_{_CONVENTION}_{sizes}.npz"
 
 
-def _disk_cached(builder: Any, cache_dir: Any, kind: str, *ints: int) -> tuple[np.ndarray, ...]:
-    if cache_dir is None:
-        return builder(*ints)
-    fname = _cache_file(cache_dir, kind, *ints)
-    if fname.exists():
-        with np.load(fname) as data:
-            n = int(data["count"])
-            return tuple(_readonly(np.array(data[f"t{i}"])) for i in range(n))
-    tables = builder(*ints)
-    # write then rename: a concurrent reader never sees a half-written file
-    tmp = fname.with_name(f".{fname.stem}.{os.getpid()}.tmp.npz")
+def _checksum(tables: tuple[np.ndarray, ...]) -> str:
+    digest = hashlib.sha256()
+    for t in tables:
+        digest.update(f"{t.dtype.str}{t.shape}".encode())
+        digest.update(np.ascontiguousarray(t).tobytes())
+    return digest.hexdigest()
+
+
+def _load_verified(fname: Path, key: str) -> tuple[tuple[np.ndarray, ...] | None, str]:
+    """The tables stored in ``fname`` if its key and checksum match, else ``(None, reason)``."""
     try:
-        np.savez(tmp, count=len(tables), **{f"t{i}": t for i, t in enumerate(tables)})
+        with np.load(fname, allow_pickle=False) as data:
+            stored_key = str(data["key"][()])
+            if stored_key != key:
+                return None, f"it holds {stored_key!r}"
+            n = int(data["count"])
+            tables = tuple(np.array(data[f"t{i}"]) for i in range(n))
+            stored_sum = str(data["checksum"][()])
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
+        return None, f"it cannot be read ({type(exc).__name__}: {exc})"
+    if _checksum(tables) != stored_sum:
+        return None, "its checksum does not match its content"
+    return tables, ""
+
+
+def _disk_cached(builder: Any, cache_dir: Any, kind: str, lmax: int, umax: int | None = None) -> tuple[np.ndarray, ...]:
+    """Tables from an ``.npz`` file in ``cache_dir`` (key and checksum verified), else built and
+    written atomically; an unreadable or mismatching file is rebuilt with a warning."""
+    args = (lmax,) if umax is None else (lmax, umax)
+    fname = _cache_file(cache_dir, kind, lmax, umax)
+    key = _cache_key(kind, lmax, umax)
+    if fname.exists():
+        tables, reason = _load_verified(fname, key)
+        if tables is not None:
+            return tuple(_readonly(t) for t in tables)
+        warnings.warn(f"cache_dir: the table file {str(fname)!r} is not a valid {kind} table for "
+                      f"{key.split(';', 4)[-1]} ({reason}); rebuilding it", SpecnumWarning, stacklevel=3)
+    tables = builder(*args)
+    # write then rename: a concurrent reader never sees a half-written file
+    tmp = fname.with_name(f".{fname.stem}.{os.getpid()}.{threading.get_ident()}.tmp.npz")
+    try:
+        with open(tmp, "wb") as fh:
+            np.savez(fh, key=np.array(key), checksum=np.array(_checksum(tables)), count=len(tables),
+                     **{f"t{i}": t for i, t in enumerate(tables)})
+            fh.flush()
+            os.fsync(fh.fileno())
         os.replace(tmp, fname)
     finally:
         tmp.unlink(missing_ok=True)
@@ -153,7 +202,10 @@ def sh_to_fourier_tables(lmax: int, *, cache_dir: Any = None) -> tuple[np.ndarra
         Largest degree, ``0 <= lmax <= MAX_TABLE_DEGREE``.
     cache_dir : str or path-like, optional
         An existing directory; when given, the tables are read from (or written to)
-        an ``.npz`` file there keyed by the convention and ``lmax``. Default: memory only.
+        an ``.npz`` file there. The file stores a key (kind, convention, degree, format
+        version) and a SHA-256 checksum of the tables; a file that cannot be read or does
+        not match is rebuilt and rewritten with a :class:`~specnum.errors.SpecnumWarning`.
+        Files are written to a temporary name and renamed (atomic). Default: memory only.
 
     Returns
     -------
@@ -256,13 +308,16 @@ def sh_to_fourier(x: Any, *, cache_dir: Any = None) -> np.ndarray:
     >>> np.round(F[:, 1].real, 12).tolist()
     [0.244301255951, 0.0, 0.244301255951]
     """
-    x = as_float_array(x, "x", min_ndim=1)
-    lmax = flat_sh_lmax(x.shape[-1], "x")
+    shape = np.shape(x)
+    lmax = flat_sh_lmax(shape[-1] if shape else 0, "x")
     if lmax > MAX_TABLE_DEGREE:
         raise ValueError(f"x must have degree <= {MAX_TABLE_DEGREE}, got {lmax}")
-    tables = sh_to_fourier_tables(lmax, cache_dir=cache_dir)
-    batch = x.shape[:-1]
+    batch = shape[:-1]
     n = 2 * lmax + 1
+    check_budget(f"sh_to_fourier of degree {lmax} over {math.prod(batch)} rows",
+                 memory=16.0 * math.prod(batch) * n * n, work=4.0 * math.prod(batch) * n * (lmax + 1) ** 2)
+    x = as_float_array(x, "x", min_ndim=1)
+    tables = sh_to_fourier_tables(lmax, cache_dir=cache_dir)
     out = np.zeros((*batch, n, n), dtype=np.complex128)
     for m in range(lmax + 1):
         ls = np.arange(m, lmax + 1)
@@ -322,6 +377,10 @@ def fourier_to_sh(F: Any, lmax: int, *, cache_dir: Any = None) -> np.ndarray:
     lmax = as_int(lmax, "lmax", minimum=0, maximum=MAX_TABLE_DEGREE)
     if umax > MAX_TABLE_DEGREE:
         raise ValueError(f"F must have half-size U <= {MAX_TABLE_DEGREE}, got {umax}")
+    nrow = math.prod(F.shape[:-2])
+    check_budget(f"fourier_to_sh of half-size {umax} to degree {lmax} over {nrow} rows",
+                 memory=16.0 * nrow * (n * n + (lmax + 1) ** 2) + 16.0 * (lmax + 1) ** 2 * n,
+                 work=8.0 * nrow * (lmax + 1) ** 2 * n)
     herm = 0.5 * (F + np.conj(F[..., ::-1, ::-1]))
     tables = fourier_to_sh_tables(lmax, umax, cache_dir=cache_dir)
     out = np.zeros((*F.shape[:-2], (lmax + 1) ** 2))

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from specnum.plotting._axes import axes_or_new
+from specnum.plotting._axes import add_legend, axes_or_new, series_style
 
 __all__ = ["plot_quadrature_convergence", "plot_chebyshev_coefficients"]
 
@@ -28,12 +28,12 @@ def plot_quadrature_convergence(ns: Sequence[int], errors: Mapping[str, Sequence
     matplotlib.axes.Axes
     """
     ax = axes_or_new(ax)
-    for (label, errs), marker in zip(errors.items(), "os^v"):
-        ax.semilogy(ns, np.maximum(np.asarray(errs, float), 1e-17), marker=marker, label=label)
+    for i, (label, errs) in enumerate(errors.items()):
+        ax.semilogy(ns, np.maximum(np.asarray(errs, float), 1e-17), label=label, **series_style(i))
     ax.set_xlabel("number of nodes n")
     ax.set_ylabel("relative error")
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend()
+    add_legend(ax)
     return ax
 
 
@@ -44,7 +44,8 @@ def plot_chebyshev_coefficients(coeffs: Sequence[float], cut: int | None = None,
     Parameters
     ----------
     coeffs : sequence of float, shape (n,)
-        Coefficients (absolute values are plotted).
+        Coefficients (absolute values are plotted; exact zeros, e.g. the odd
+        coefficients of an even function, are left out and counted in the legend).
     cut : int, optional
         Number of coefficients kept by :func:`specnum.bases.chebyshev.chop`.
     rho : float, optional
@@ -58,13 +59,16 @@ def plot_chebyshev_coefficients(coeffs: Sequence[float], cut: int | None = None,
     ax = axes_or_new(ax)
     c = np.abs(np.asarray(coeffs, float))
     k = np.arange(c.size)
-    ax.semilogy(k, np.maximum(c, 1e-20), ".", ms=3, label="|c_k|")
+    nonzero = c > 0
+    zeros = int(c.size - nonzero.sum())
+    ax.semilogy(k[nonzero], np.maximum(c[nonzero], 1e-20), ".", ms=3,
+                label=r"$|c_k|$" + (f" ({zeros} exact zeros not drawn)" if zeros else ""))
     if rho is not None:
-        ax.semilogy(k, c[0] * rho ** (-k.astype(float)), "--", lw=1, label=f"rho^-k, rho={rho:.3f}")
+        ax.semilogy(k, c[0] * rho ** (-k.astype(float)), "--", lw=1, label=rf"$\rho^{{-k}}$, $\rho$ = {rho:.3f}")
     if cut is not None:
         ax.axvline(cut, color="k", lw=0.8, ls=":", label=f"chop: {cut}")
     ax.set_xlabel("k")
-    ax.set_ylabel("|c_k|")
+    ax.set_ylabel(r"$|c_k|$")
     ax.set_ylim(1e-20, None)
-    ax.legend()
+    add_legend(ax)
     return ax

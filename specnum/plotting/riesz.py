@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from specnum.plotting._axes import axes_or_new
+from specnum.plotting._axes import add_legend, axes_or_new, series_style
 
 __all__ = [
     "plot_symbol",
@@ -50,20 +50,21 @@ def plot_symbol(theta, curves: Mapping[str, Sequence[float]], *, normalise: bool
     """
     ax = axes_or_new(ax)
     theta = np.asarray(theta, dtype=float)
-    for label, vals in curves.items():
+    every = max(1, theta.size // 12)
+    for i, (label, vals) in enumerate(curves.items()):
         v = np.asarray(vals, dtype=float)
-        ax.plot(theta, v / v.max() if normalise else v, label=label)
+        ax.plot(theta, v / v.max() if normalise else v, label=label, **series_style(i, markevery=every))
     ax.set_xlabel(r"$\theta$")
     ax.set_ylabel(r"$f_{p,\alpha}(\theta)/\max f$" if normalise else r"$f_{p,\alpha}(\theta)$")
     ax.set_xlim(0, np.pi)
     ax.set_xticks([0, np.pi / 2, np.pi], ["0", r"$\pi/2$", r"$\pi$"])
     ax.grid(True, alpha=0.3)
-    ax.legend(fontsize="small")
+    add_legend(ax)
     return ax
 
 
 def plot_eigenvalues(eigenvalues, samples, *, outliers=None, symbol_max: float | None = None,
-                     label: str = "", ax=None):
+                     label: str = "", legend: bool = True, ax=None):
     """Sorted eigenvalues of ``h**alpha A`` over the sorted symbol samples, outliers marked.
 
     Parameters
@@ -78,28 +79,37 @@ def plot_eigenvalues(eigenvalues, samples, *, outliers=None, symbol_max: float |
         Draws the level ``max f``.
     label : str
         Suffix of the legend entries.
+    legend : bool
+        Draw the legend (off: e.g. one figure legend for a grid of panels).
     ax : matplotlib Axes, optional
 
     Returns
     -------
     matplotlib.axes.Axes
+
+    Notes
+    -----
+    The symbol is a thin black line drawn over the eigenvalue dots, so both stay
+    visible where they agree.
     """
     ax = axes_or_new(ax)
     lam = np.asarray(eigenvalues, dtype=float)
     f = np.asarray(samples, dtype=float)
     j = np.arange(1, lam.size + 1) / (lam.size + 1)
-    ax.plot(j, f, "-", lw=1.5, label=f"symbol samples {label}".strip())
-    ax.plot(j, lam, ".", ms=3, label=f"eigenvalues {label}".strip())
+    ax.plot(j, lam, "o", color="C1", ms=3.5, alpha=0.8, zorder=2, label=f"eigenvalues {label}".strip())
+    ax.plot(j, f, "-", color="k", lw=0.9, zorder=3, label=f"symbol samples {label}".strip())
     if outliers is not None and len(outliers):
         out = np.asarray(outliers, dtype=float)
         mask = np.isin(lam, out)
-        ax.plot(j[mask], lam[mask], "o", mfc="none", mec="red", ms=7, label=f"outliers ({mask.sum()})")
+        ax.plot(j[mask], lam[mask], "o", mfc="none", mec="red", mew=1.3, ms=8, zorder=4,
+                label=f"outliers ({mask.sum()})")
     if symbol_max is not None:
-        ax.axhline(symbol_max, color="gray", ls=":", lw=1)
+        ax.axhline(symbol_max, color="gray", ls=":", lw=1, label="max f")
     ax.set_xlabel("j / (N+1)")
     ax.set_ylabel(r"eigenvalues of $h^\alpha A$")
     ax.grid(True, alpha=0.3)
-    ax.legend(fontsize="small")
+    if legend:
+        add_legend(ax)
     return ax
 
 
@@ -123,14 +133,14 @@ def plot_condition(ns, condition: Mapping[str, Sequence[float]], *, slopes: Mapp
     """
     ax = axes_or_new(ax)
     ns = np.asarray(ns, dtype=float)
-    for (label, vals), marker in zip(condition.items(), "os^vD<>p*h"):
+    for i, (label, vals) in enumerate(condition.items()):
         text = label if slopes is None or label not in slopes else f"{label} (slope {slopes[label]:.3f})"
-        ax.loglog(ns, np.asarray(vals, dtype=float), marker=marker, label=text)
+        ax.loglog(ns, np.asarray(vals, dtype=float), label=text, **series_style(i))
     _n_ticks(ax, ns)
     ax.set_xlabel("number of elements n")
     ax.set_ylabel(r"$\kappa_2(A)$")
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize="small")
+    add_legend(ax)
     return ax
 
 
@@ -145,7 +155,9 @@ def plot_convergence(ns, errors: Mapping[str, Sequence[float]], *, expected: Map
     errors : mapping of str to array_like, each shape (k,)
         Errors per label.
     expected : mapping of str to float, optional
-        Expected orders; a reference line through the last point is drawn for each.
+        Expected orders. One grey reference line ``n**(-order)`` is drawn per distinct
+        order, a factor 4 below the lowest last error of the series with that order
+        (shifted, so that it does not hide the data).
     ax : matplotlib Axes, optional
 
     Returns
@@ -154,18 +166,21 @@ def plot_convergence(ns, errors: Mapping[str, Sequence[float]], *, expected: Map
     """
     ax = axes_or_new(ax)
     ns = np.asarray(ns, dtype=float)
-    for (label, errs), marker in zip(errors.items(), "os^vD<>p*h"):
+    lowest: dict[float, float] = {}
+    for i, (label, errs) in enumerate(errors.items()):
         e = np.asarray(errs, dtype=float)
-        (line,) = ax.loglog(ns, e, marker=marker, label=label)
+        ax.loglog(ns, e, label=label, **series_style(i))
         if expected is not None and label in expected:
-            order = expected[label]
-            ax.loglog(ns, e[-1] * (ns / ns[-1]) ** (-order), "--", color=line.get_color(), lw=0.8,
-                      label=f"$n^{{-{order:.2f}}}$")
+            order = round(float(expected[label]), 6)
+            lowest[order] = min(lowest.get(order, np.inf), e[-1])
+    for k, (order, last) in enumerate(sorted(lowest.items())):
+        ax.loglog(ns, 0.25 * last * (ns / ns[-1]) ** (-order), color="0.45", lw=1.0,
+                  ls=("--", "-.", ":")[k % 3], label=f"$n^{{-{order:g}}}$ (shifted)")
     _n_ticks(ax, ns)
     ax.set_xlabel("number of elements n")
     ax.set_ylabel("max error")
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize="x-small", ncol=2)
+    add_legend(ax)
     return ax
 
 

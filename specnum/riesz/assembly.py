@@ -26,9 +26,18 @@ import numpy as np
 from scipy import fft as sfft
 from scipy import linalg
 
-from specnum._validation import as_int
+from specnum._validation import as_float_array, as_int, check_budget, readonly
 from specnum.bases.bsplines import BSplineBasis, cardinal_fractional_derivative, open_uniform_knots
-from specnum.riesz.operators import check_alpha, check_degree, check_elements, riesz_constant
+from specnum.riesz._checks import (
+    _EVAL_WORK,
+    budget_dense,
+    budget_points,
+    budget_structure,
+    check_alpha,
+    check_degree,
+    check_elements,
+)
+from specnum.riesz.operators import riesz_constant
 
 __all__ = [
     "RieszStructure",
@@ -39,11 +48,6 @@ __all__ = [
 ]
 
 
-def _readonly(arr: np.ndarray) -> np.ndarray:
-    arr.setflags(write=False)
-    return arr
-
-
 @functools.lru_cache(maxsize=32)
 def _toeplitz_cached(degree: int, alpha: float, kmax: int) -> np.ndarray:
     k = np.arange(kmax + 1, dtype=np.float64)
@@ -52,7 +56,7 @@ def _toeplitz_cached(degree: int, alpha: float, kmax: int) -> np.ndarray:
     left = np.zeros(kmax + 1)
     near = k <= centre  # D phi_p vanishes for negative arguments
     left[near] = cardinal_fractional_derivative(centre - k[near], degree, alpha)
-    return _readonly(riesz_constant(alpha) * (right + left))
+    return readonly(riesz_constant(alpha) * (right + left))
 
 
 def toeplitz_coefficients(degree: int, alpha: float, kmax: int) -> np.ndarray:
@@ -94,6 +98,7 @@ def toeplitz_coefficients(degree: int, alpha: float, kmax: int) -> np.ndarray:
     degree = check_degree(degree)
     alpha = check_alpha(alpha)
     kmax = as_int(kmax, "kmax", minimum=0)
+    check_budget(f"kmax = {kmax}", memory=8.0 * (kmax + 1) * 8, work=(kmax + 1.0) * (degree + 2) * _EVAL_WORK)
     return _toeplitz_cached(degree, alpha, kmax)
 
 
@@ -118,6 +123,7 @@ def lattice_points(degree: int, n: int) -> np.ndarray:
     """
     degree = check_degree(degree)
     n = check_elements(n, degree)
+    budget_points(f"n = {n}", n + degree - 2, degree)
     basis = BSplineBasis(open_uniform_knots(degree, n, (0.0, float(n))), degree)
     return np.array(basis.greville()[1:-1])
 
@@ -151,6 +157,27 @@ class RieszStructure:
     row_index: np.ndarray
     row_values: np.ndarray
 
+    def __post_init__(self) -> None:
+        degree = check_degree(self.degree)
+        n = check_elements(self.n, degree)
+        object.__setattr__(self, "degree", degree)
+        object.__setattr__(self, "n", n)
+        object.__setattr__(self, "alpha", check_alpha(self.alpha))
+        size = n + degree - 2
+        shapes = {"toeplitz": (size,), "col_values": (size, None), "row_values": (None, size)}
+        for name, shape in shapes.items():
+            arr = as_float_array(getattr(self, name), name, ndim=len(shape))
+            if any(want is not None and got != want for got, want in zip(arr.shape, shape)):
+                raise ValueError(f"{name} must have shape {shape} (None: any length), got {arr.shape}")
+            object.__setattr__(self, name, arr if not arr.flags.writeable else readonly(arr, copy=True))
+        for name, limit in (("col_index", self.col_values.shape[1]), ("row_index", self.row_values.shape[0])):
+            idx = np.asarray(getattr(self, name))
+            if idx.ndim != 1 or not np.issubdtype(idx.dtype, np.integer):
+                raise TypeError(f"{name} must be a 1-D integer array, got dtype {idx.dtype} and shape {idx.shape}")
+            if idx.shape[0] != limit or np.any(idx < 0) or np.any(idx >= size):
+                raise ValueError(f"{name} must hold {limit} indices in [0, {size}), got {idx.tolist()[:8]}")
+            object.__setattr__(self, name, idx if not idx.flags.writeable else readonly(idx.astype(np.intp), copy=True))
+
     @property
     def size(self) -> int:
         """Number of unknowns ``N = n + degree - 2``."""
@@ -158,6 +185,7 @@ class RieszStructure:
 
     def dense(self) -> np.ndarray:
         """Return the dense ``(N, N)`` matrix ``T + R``."""
+        budget_dense(f"n = {self.n} ({self.size} unknowns) for dense()", self.size, copies=2)
         a = self.toeplitz
         mat = linalg.toeplitz(a)
         mat[:, self.col_index] += self.col_values
@@ -172,7 +200,7 @@ class RieszStructure:
         c[:size] = self.toeplitz
         if size > 1:
             c[m - size + 1 :] = self.toeplitz[:0:-1]
-        return m, _readonly(sfft.rfft(c))
+        return m, readonly(sfft.rfft(c))
 
     def matvec(self, x: np.ndarray) -> np.ndarray:
         """Apply ``T + R`` to ``x`` of shape ``(N,)`` or ``(N, k)`` in ``O(N log N + N p)``."""
@@ -248,10 +276,10 @@ def _structure_cached(degree: int, n: int, alpha: float) -> RieszStructure:
         n,
         alpha,
         a,
-        _readonly(col_index.astype(np.intp)),
-        _readonly(col_values),
-        _readonly(row_index.astype(np.intp)),
-        _readonly(row_values),
+        readonly(col_index.astype(np.intp)),
+        readonly(col_values),
+        readonly(row_index.astype(np.intp)),
+        readonly(row_values),
     )
 
 
@@ -286,4 +314,5 @@ def assemble_structure(degree: int, n: int, alpha: float) -> RieszStructure:
     degree = check_degree(degree)
     alpha = check_alpha(alpha)
     n = check_elements(n, degree)
+    budget_structure(f"n = {n}", n + degree - 2, degree)
     return _structure_cached(degree, n, alpha)

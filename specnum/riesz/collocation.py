@@ -7,6 +7,7 @@ A thin frozen class over the functions of :mod:`~specnum.riesz.assembly` and
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -15,12 +16,29 @@ from scipy import linalg
 from scipy.interpolate import BSpline
 from scipy.sparse.linalg import LinearOperator
 
-from specnum._validation import as_choice, as_float, as_float_array, as_int, as_interval
+from specnum._validation import (
+    as_choice,
+    as_float,
+    as_float_array,
+    as_int,
+    as_interval,
+    as_rtol,
+    check_budget,
+    readonly,
+)
 from specnum.bases.bsplines import BSplineBasis, open_uniform_knots
+from specnum.riesz._checks import (
+    budget_dense,
+    budget_points,
+    check_alpha,
+    check_degree,
+    check_elements,
+    source_values,
+)
 from specnum.riesz.assembly import RieszStructure, assemble_structure, lattice_points, toeplitz_coefficients
-from specnum.riesz.operators import check_alpha, check_degree, check_elements
 from specnum.riesz.solve import (
     PRECONDITIONERS,
+    binary_scale,
     gmres_solve,
     residual_floor,
     strang_preconditioner,
@@ -31,6 +49,14 @@ from specnum.riesz.solve import (
 __all__ = ["RieszCollocation", "RieszSolution"]
 
 _AUTO_DIRECT_MAX = 256  # "auto" uses dense LU up to this many unknowns, tau-GMRES above
+
+
+def _power_times(h: float, alpha: float, peak: float) -> float:
+    """``h**alpha * peak`` for a power of two ``peak``: exact product when ``h**alpha`` is a normal float."""
+    hp = h**alpha
+    if 1e-300 < hp < 1e300:
+        return hp * peak
+    return math.exp(alpha * math.log(h) + math.log(peak))
 
 
 @dataclass(frozen=True, eq=False)
@@ -61,9 +87,9 @@ class RieszSolution:
     method: str
 
     def __post_init__(self) -> None:
-        # copies: freezing below must not make the caller's arrays read-only
-        coef = as_float_array(self.coefficients, "coefficients", ndim=1).copy()
-        knots = as_float_array(self.knots, "knots", ndim=1).copy()
+        # copies: freezing must not make the caller's arrays read-only
+        coef = readonly(as_float_array(self.coefficients, "coefficients", ndim=1), copy=True)
+        knots = readonly(as_float_array(self.knots, "knots", ndim=1), copy=True)
         degree = as_int(self.degree, "degree", minimum=2)
         if np.any(np.diff(knots) < 0):
             raise ValueError("knots must be non-decreasing, got a decreasing pair")
@@ -72,8 +98,6 @@ class RieszSolution:
                 f"coefficients must have length len(knots) - degree - 3 = {knots.shape[0] - degree - 3}, "
                 f"got {coef.shape[0]}"
             )
-        coef.setflags(write=False)
-        knots.setflags(write=False)
         object.__setattr__(self, "coefficients", coef)
         object.__setattr__(self, "knots", knots)
         object.__setattr__(self, "degree", degree)
@@ -161,6 +185,7 @@ class RieszCollocation:
         object.__setattr__(self, "alpha", check_alpha(self.alpha))
         object.__setattr__(self, "n", check_elements(self.n, degree))
         object.__setattr__(self, "interval", as_interval(self.interval))
+        budget_points(f"n = {self.n}", self.size, degree)
 
     @property
     def h(self) -> float:
@@ -181,8 +206,7 @@ class RieszCollocation:
     def points(self) -> np.ndarray:
         """Greville points of the retained B-splines, shape ``(N,)`` (read-only)."""
         pts = self.interval[0] + self.h * lattice_points(self.degree, self.n)
-        pts.setflags(write=False)
-        return pts
+        return readonly(pts)
 
     def structure(self) -> RieszStructure:
         """The dimensionless ``h**alpha A = T + R`` (cached, read-only)."""
@@ -190,6 +214,7 @@ class RieszCollocation:
 
     def matrix(self) -> np.ndarray:
         """Dense ``(N, N)`` matrix ``A`` (unscaled; ``h**alpha * A`` is dimensionless)."""
+        budget_dense(f"n = {self.n} ({self.size} unknowns) for matrix()", self.size, copies=2)
         return self.structure().dense() * self.h ** (-self.alpha)
 
     def toeplitz_coefficients(self, kmax: int) -> np.ndarray:
@@ -211,35 +236,13 @@ class RieszCollocation:
 
         return LinearOperator((size, size), matvec=matvec, matmat=matmat, rmatvec=None, dtype=np.float64)
 
-    def _source_values(self, source: Callable | np.ndarray) -> np.ndarray:
-        size = self.size
-        if callable(source):
-            vals = source(np.array(self.points))
-            try:
-                vals = np.asarray(vals, dtype=np.float64)
-            except (TypeError, ValueError):
-                raise TypeError(f"source must return real numbers, got {type(vals).__name__}") from None
-            if vals.shape != (size,):
-                raise ValueError(
-                    f"source callable must return an array of shape ({size},) (one value per collocation "
-                    f"point), got shape {vals.shape}"
-                )
-        else:
-            vals = as_float_array(source, "source", ndim=1, finite=False)
-            if vals.shape != (size,):
-                raise ValueError(f"source must have shape ({size},) (values at points), got {vals.shape}")
-        if not np.all(np.isfinite(vals)):
-            bad = int(np.count_nonzero(~np.isfinite(vals)))
-            raise ValueError(f"source must be finite at the collocation points, got {bad} non-finite value(s)")
-        return np.ascontiguousarray(vals)
-
     def solve(
         self,
         source: Callable | np.ndarray,
+        *,
         method: str = "auto",
         preconditioner: str | None = "tau",
         rtol: float = 1e-12,
-        *,
         restart: int = 60,
         maxiter: int | None = None,
     ) -> RieszSolution:
@@ -250,19 +253,19 @@ class RieszCollocation:
         source : callable or array_like, shape (N,)
             ``s(x)`` (called once with ``points``, must return shape ``(N,)``) or its values at ``points``.
         method : {"auto", "direct", "gmres"}
-            ``"direct"``: dense LU (``O(N^3)``, reference); ``"gmres"``: matrix-free
+            Keyword only. ``"direct"``: dense LU (``O(N^3)``, reference); ``"gmres"``: matrix-free
             GMRES with ``preconditioner``; ``"auto"``: direct for ``N <= 256``, else GMRES.
         preconditioner : {"tau", "circulant", None}
-            ``"tau"``: ``tau(f)`` by DST-I from the symbol plus the exact low-rank boundary block
+            Keyword only. ``"tau"``: ``tau(f)`` by DST-I from the symbol plus the exact low-rank boundary block
             (Woodbury); ``"circulant"``: Strang circulant; ``None``.
         rtol : float
-            Relative residual target for GMRES, in ``(0, 1)``. Raised, with a ``SpecnumWarning``,
+            Keyword only. Relative residual target for GMRES, in ``(0, 1)``. Raised, with a ``SpecnumWarning``,
             to the float64 rounding floor of the system when below it (the floor grows like
             ``n**alpha``; e.g. about 1e-10 at ``n = 65536``).
         restart : int
-            GMRES restart length (keyword only).
+            GMRES restart length.
         maxiter : int, optional
-            Maximum number of GMRES restarts (keyword only).
+            Maximum number of GMRES restarts.
 
         Returns
         -------
@@ -277,24 +280,31 @@ class RieszCollocation:
         """
         method = as_choice(method, "method", ("auto", "direct", "gmres"))
         preconditioner = as_choice(preconditioner, "preconditioner", PRECONDITIONERS)
-        rtol = as_float(rtol, "rtol", low=0.0, high=1.0, low_open=True, high_open=True)
+        rtol = as_rtol(rtol)
         restart = as_int(restart, "restart", minimum=1)
         if maxiter is not None:
             maxiter = as_int(maxiter, "maxiter", minimum=1)
-        rhs = self._source_values(source)
+        rhs = source_values(source, self.points)
         if method == "auto":
             method = "direct" if self.size <= _AUTO_DIRECT_MAX else "gmres"
-        scale = self.h**self.alpha
-        b = scale * rhs  # scaled system (h^alpha A) c = h^alpha s
-        struct = self.structure()
+        size = self.size
         if method == "direct":
-            mat = struct.dense()
-            coef = linalg.solve(mat, b, check_finite=False)
-            bn = float(np.linalg.norm(b))
-            res = float(np.linalg.norm(b - struct.matvec(coef))) / bn if bn > 0 else 0.0
+            budget_dense(f"n = {self.n} ({size} unknowns) with method='direct'", size, copies=2, cubic=1.0)
+        else:
+            check_budget(f"n = {self.n} ({size} unknowns) with restart = {restart}", memory=8.0 * size * (restart + 16))
+        struct = self.structure()
+        # scaled system (h^alpha A) c = h^alpha s, solved for y = c / factor with b = s / 2^e of order one,
+        # so that thresholds and norms do not depend on the magnitude of the data
+        peak = binary_scale(rhs)
+        if peak == 0.0:
+            return RieszSolution(np.zeros(size), self.basis.knots, self.degree, 0, 0.0, method)
+        b = rhs / peak
+        factor = _power_times(self.h, self.alpha, peak)
+        if method == "direct":
+            y = linalg.solve(struct.dense(), b, check_finite=False)
+            res = float(np.linalg.norm(b - struct.matvec(y))) / float(np.linalg.norm(b))
             its = 0
         else:
-            size = self.size
             op = LinearOperator((size, size), matvec=lambda v: struct.matvec(np.ravel(v)), dtype=np.float64)
             if preconditioner == "tau":
                 prec = tau_boundary_preconditioner(struct)
@@ -305,9 +315,11 @@ class RieszCollocation:
             # start from x0 = tau^{-1} b (with the boundary block when "tau"); it also sizes the rounding floor
             x0 = (prec if preconditioner == "tau" else tau_preconditioner(self.degree, size, self.alpha)).matvec(b)
             floor = residual_floor(struct, b, x0)
-            coef, its, res = gmres_solve(
-                op, b, prec, rtol, restart=restart, maxiter=maxiter, floor=floor, x0=np.ravel(x0)
-            )
+            y, its, res = gmres_solve(op, b, prec, rtol, restart=restart, maxiter=maxiter, floor=floor,
+                                      x0=np.ravel(x0))
+        coef = y * factor
+        if not np.all(np.isfinite(coef)):
+            raise ValueError(f"source is too large: the solution overflows float64 (source values up to {peak:.3g})")
         return RieszSolution(coef, self.basis.knots, self.degree, its, res, method)
 
     def evolve(

@@ -21,7 +21,8 @@ import numpy as np
 from scipy import special
 
 from specnum._validation import as_choice, as_float_array, as_interval
-from specnum.riesz.operators import check_alpha, riesz_constant
+from specnum.riesz._checks import check_alpha
+from specnum.riesz.operators import riesz_constant
 
 __all__ = [
     "ManufacturedSolution",
@@ -77,9 +78,8 @@ def _unit(x, interval: tuple[float, float], *, inside: bool) -> np.ndarray:
 
 
 def _gamma_ratio(k: int, alpha: float) -> float:
-    # Gamma(k+1)/Gamma(k+1-alpha); 1/Gamma has zeros at non-positive integers (never hit for 1<alpha<2
-    # and integer k, since k+1-alpha is never an integer).
-    return math.gamma(k + 1) * special.rgamma(k + 1.0 - alpha)
+    """``Gamma(k+1)/Gamma(k+1-alpha)`` as a Pochhammer symbol (no overflow of the two gammas)."""
+    return float(special.poch(k + 1.0 - alpha, alpha))
 
 
 def _pow(y: np.ndarray, e: float) -> np.ndarray:
@@ -90,11 +90,16 @@ def _pow(y: np.ndarray, e: float) -> np.ndarray:
 def _reflect(coeffs: np.ndarray) -> np.ndarray:
     """Monomial coefficients of P(1 - y) given those of P(y) (ascending)."""
     m = len(coeffs)
+    scale = float(np.max(np.abs(coeffs))) or 1.0
     out = np.zeros(m)
-    for k, c in enumerate(coeffs):
+    for k, c in enumerate(coeffs / scale):
         for j in range(k + 1):
             out[j] += c * math.comb(k, j) * (-1.0) ** j
-    return out
+    return out * scale
+
+
+#: highest polynomial degree accepted: the monomial form of P(1 - y) amplifies rounding by up to 2**degree
+MAX_POLY_DEGREE = 40
 
 
 def _check_coeffs(coeffs, name: str = "coeffs") -> np.ndarray:
@@ -102,13 +107,41 @@ def _check_coeffs(coeffs, name: str = "coeffs") -> np.ndarray:
     c = as_float_array(coeffs, name, ndim=1)
     if c.size == 0:
         raise ValueError(f"{name} must be a non-empty 1-D array of monomial coefficients, got shape {c.shape}")
-    scale = max(1.0, float(np.max(np.abs(c))))
-    if abs(c[0]) > 1e-12 * scale or abs(c.sum()) > 1e-12 * scale * c.size:
+    if c.size > MAX_POLY_DEGREE + 1:
+        raise ValueError(
+            f"{name} must have at most {MAX_POLY_DEGREE + 1} entries (degree <= {MAX_POLY_DEGREE}: the monomial "
+            f"form loses up to 2**degree in accuracy), got {c.size}"
+        )
+    scale = float(np.max(np.abs(c)))
+    cn = c / scale if scale > 0 else c  # ends checked on the normalised polynomial: no overflow
+    if abs(cn[0]) > 1e-12 or abs(math.fsum(cn)) > 1e-12 * c.size:
         raise ValueError(
             f"{name} must define a polynomial vanishing at both ends (P(0) = P(1) = 0), "
-            f"got P(0) = {c[0]!r}, P(1) = {c.sum()!r}"
+            f"got P(0) = {c[0]!r}, P(1) = {math.fsum(c)!r}"
         )
     return c
+
+
+def _length(interval: tuple[float, float]) -> float:
+    length = interval[1] - interval[0]
+    if not math.isfinite(length):
+        raise ValueError(f"interval must have a finite length, got {interval!r}")
+    return length
+
+
+def _source_factor(c: np.ndarray, alpha: float, interval: tuple[float, float]) -> float:
+    """``c_alpha (b - a)**(-alpha)``, refusing data whose source would overflow float64."""
+    log_factor = -alpha * math.log(_length(interval))
+    peak = float(np.max(np.abs(c)))
+    # |s| <~ |c_alpha| max|c| (b-a)^(-alpha) max_k g_k 2^degree away from the ends
+    log_size = log_factor + (math.log(peak) if peak > 0 else 0.0) + c.size * math.log(2.0) + math.log(
+        max(1.0, _gamma_ratio(c.size - 1, alpha)))
+    if log_size > 700.0:
+        raise ValueError(
+            f"interval and coeffs give source values of about 1e{log_size / math.log(10):.0f}, beyond float64: "
+            f"interval length {_length(interval)!r}, largest coefficient {peak!r}"
+        )
+    return riesz_constant(alpha) * math.exp(log_factor)
 
 
 def polynomial_solution(coeffs, alpha: float, interval=(0.0, 1.0)) -> ManufacturedSolution:
@@ -131,8 +164,9 @@ def polynomial_solution(coeffs, alpha: float, interval=(0.0, 1.0)) -> Manufactur
     Raises
     ------
     ValueError
-        If the polynomial does not vanish at both ends (to 1e-12 relative), or
-        for bad ``alpha``/``interval``.
+        If the polynomial does not vanish at both ends (to 1e-12 relative), has degree
+        above 40, would give source values beyond float64 (huge coefficients on a tiny
+        interval), or for bad ``alpha``/``interval``.
 
     Notes
     -----
@@ -149,9 +183,8 @@ def polynomial_solution(coeffs, alpha: float, interval=(0.0, 1.0)) -> Manufactur
     c = _check_coeffs(coeffs)
     alpha = check_alpha(alpha)
     interval = as_interval(interval)
+    factor = _source_factor(c, alpha, interval)
     d = _reflect(c)
-    ca = riesz_constant(alpha)
-    length = interval[1] - interval[0]
 
     def exact(x):
         y = _unit(x, interval, inside=False)
@@ -168,7 +201,7 @@ def polynomial_solution(coeffs, alpha: float, interval=(0.0, 1.0)) -> Manufactur
                 out += c[k] * g * _pow(y, k - alpha)
             if d[k] != 0.0:
                 out += d[k] * g * _pow(z, k - alpha)
-        return ca * length ** (-alpha) * out
+        return factor * out
 
     return ManufacturedSolution(f"polynomial {list(c)}", alpha, interval, exact, source)
 
@@ -192,7 +225,8 @@ def exp_polynomial_solution(coeffs, alpha: float, interval=(0.0, 1.0)) -> Manufa
     Raises
     ------
     ValueError
-        If ``P(0) != 0`` or ``P(1) != 0``, or for bad ``alpha``/``interval``.
+        If ``P(0) != 0`` or ``P(1) != 0``, ``P`` has degree above 40, the source would
+        overflow float64, or for bad ``alpha``/``interval``.
 
     Notes
     -----
@@ -210,9 +244,8 @@ def exp_polynomial_solution(coeffs, alpha: float, interval=(0.0, 1.0)) -> Manufa
     c = _check_coeffs(coeffs)
     alpha = check_alpha(alpha)
     interval = as_interval(interval)
+    factor = _source_factor(c, alpha, interval)
     d = _reflect(c)
-    ca = riesz_constant(alpha)
-    length = interval[1] - interval[0]
 
     def exact(x):
         y = _unit(x, interval, inside=False)
@@ -231,7 +264,7 @@ def exp_polynomial_solution(coeffs, alpha: float, interval=(0.0, 1.0)) -> Manufa
                 left += c[k] * g * _pow(y, k - alpha) * special.hyp1f1(k + 1.0, b, y)
             if d[k] != 0.0:
                 right += d[k] * g * _pow(z, k - alpha) * special.hyp1f1(k + 1.0, b, -z)
-        return ca * length ** (-alpha) * (left + math.e * right)
+        return factor * (left + math.e * right)
 
     return ManufacturedSolution(f"exp-polynomial {list(c)}", alpha, interval, exact, source)
 
@@ -259,7 +292,11 @@ def fractional_power_solution(alpha: float, interval=(0.0, 1.0)) -> Manufactured
     """
     alpha = check_alpha(alpha)
     interval = as_interval(interval)
-    length = interval[1] - interval[0]
+    log_level = -alpha * math.log(_length(interval))
+    if log_level > 700.0:
+        raise ValueError(f"interval is too short: the source (b-a)**(-alpha) = 1e{log_level / math.log(10):.0f} "
+                         f"overflows float64, got {interval!r}")
+    level = math.exp(log_level)
     g = math.gamma(1.0 + alpha)
 
     def exact(x):
@@ -269,13 +306,13 @@ def fractional_power_solution(alpha: float, interval=(0.0, 1.0)) -> Manufactured
 
     def source(x):
         y = _unit(x, interval, inside=True)
-        return np.full_like(y, length ** (-alpha))
+        return np.full_like(y, level)
 
     return ManufacturedSolution("(x(1-x))^(alpha/2)/Gamma(1+alpha)", alpha, interval, exact, source)
 
 
 def test_problem(name: str, alpha: float, interval=(0.0, 1.0)) -> ManufacturedSolution:
-    """Return one of the reference problems of the notes.
+    """Return one of the four reference problems T0-T3.
 
     Parameters
     ----------

@@ -1,6 +1,6 @@
 """Definitions and conventions of the Riesz operator (internal module of :mod:`specnum.riesz`).
 
-Convention (see ``docs`` and the project notes, section 1). For ``1 < alpha < 2``
+Convention (the conventions page of the documentation). For ``1 < alpha < 2``
 on an interval ``(a, b)`` with the solution extended by zero,
 
 .. math::
@@ -14,61 +14,18 @@ Riemann-Liouville derivatives. ``L`` is positive with Fourier symbol
 :math:`|\\xi|^\\alpha`, i.e. ``L = (-Laplacian)^(alpha/2)`` on the zero extension.
 The equivalent hypersingular form uses the constant
 :math:`C_{1,\\alpha} = -c_\\alpha/\\Gamma(-\\alpha)`.
-
-This module also holds the argument checks shared by the Riesz modules, so that
-every public entry point words its errors the same way.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any
 
-from specnum._validation import as_float, as_int
+from specnum.riesz._checks import check_alpha
 
 __all__ = [
     "riesz_constant",
     "hypersingular_constant",
-    "check_alpha",
-    "check_degree",
-    "check_elements",
 ]
-
-
-def check_alpha(alpha: Any) -> float:
-    """Return ``alpha`` as a float in the open interval (1, 2) or raise.
-
-    Raises
-    ------
-    TypeError
-        If ``alpha`` is not a real number.
-    ValueError
-        If ``alpha`` is not finite or not strictly between 1 and 2.
-    """
-    return as_float(alpha, "alpha", low=1.0, high=2.0, low_open=True, high_open=True)
-
-
-def check_degree(degree: Any, *, maximum: int = 30) -> int:
-    """Return ``degree`` as an int in ``[2, maximum]`` or raise.
-
-    Degree 1 is excluded: the Riesz derivative of a hat function is infinite at
-    its kinks when ``alpha > 1`` (the symbol series diverges for ``p <= alpha``).
-    """
-    if isinstance(degree, int) and not isinstance(degree, bool) and degree == 1:
-        raise ValueError(
-            "degree must be an integer >= 2 (p = 1 is undefined: the Riesz derivative of a "
-            "piecewise-linear spline is infinite at the knots for alpha > 1), got 1"
-        )
-    return as_int(degree, "degree", minimum=2, maximum=maximum)
-
-
-def check_elements(n: Any, degree: int) -> int:
-    """Return the number of elements ``n`` as an int, at least ``max(2, degree)``.
-
-    With fewer than ``degree`` elements the interior (cardinal) part of the
-    basis is empty and the Toeplitz structure degenerates.
-    """
-    return as_int(n, "n", minimum=max(2, degree))
 
 
 def riesz_constant(alpha: float) -> float:

@@ -17,6 +17,7 @@ Preconditioners (inverses applied in ``O(N log N)``):
 from __future__ import annotations
 
 import functools
+import math
 import warnings
 
 import numpy as np
@@ -24,10 +25,10 @@ from scipy import fft as sfft
 from scipy import linalg
 from scipy.sparse.linalg import LinearOperator, gmres
 
-from specnum._validation import as_float, as_float_array, as_int
+from specnum._validation import as_float, as_float_array, as_int, check_budget, readonly
 from specnum.errors import ConvergenceError, SpecnumWarning
+from specnum.riesz._checks import check_alpha, check_degree
 from specnum.riesz.assembly import RieszStructure
-from specnum.riesz.operators import check_alpha, check_degree
 from specnum.riesz.symbol import riesz_symbol
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "tau_preconditioner",
     "tau_boundary_preconditioner",
     "residual_floor",
+    "binary_scale",
     "dst1",
     "strang_preconditioner",
     "gmres_solve",
@@ -48,8 +50,7 @@ PRECONDITIONERS = ("tau", "circulant", None)
 def _tau_eigenvalues_cached(degree: int, size: int, alpha: float) -> np.ndarray:
     theta = np.arange(1, size + 1) * (np.pi / (size + 1))
     lam = riesz_symbol(theta, degree, alpha)
-    lam.setflags(write=False)
-    return lam
+    return readonly(lam)
 
 
 def tau_eigenvalues(degree: int, size: int, alpha: float) -> np.ndarray:
@@ -74,10 +75,14 @@ def tau_eigenvalues(degree: int, size: int, alpha: float) -> np.ndarray:
     ValueError, TypeError
         For ``degree`` outside ``[2, 30]``, ``size < 1`` or ``alpha`` outside (1, 2).
     """
-    return _tau_eigenvalues_cached(check_degree(degree), as_int(size, "size", minimum=1), check_alpha(alpha))
+    degree = check_degree(degree)
+    size = as_int(size, "size", minimum=1)
+    alpha = check_alpha(alpha)
+    check_budget(f"size = {size}", memory=8.0 * size * 12, work=size * 400.0)
+    return _tau_eigenvalues_cached(degree, size, alpha)
 
 
-def tau_preconditioner(degree: int, size: int, alpha: float, scale: float = 1.0) -> LinearOperator:
+def tau_preconditioner(degree: int, size: int, alpha: float, *, scale: float = 1.0) -> LinearOperator:
     """``LinearOperator`` applying ``scale * tau(f)^{-1}`` (``O(N log N)`` by DST-I).
 
     Parameters
@@ -89,7 +94,7 @@ def tau_preconditioner(degree: int, size: int, alpha: float, scale: float = 1.0)
     alpha : float
         Order.
     scale : float
-        Multiplies the inverse (use ``h**alpha`` to precondition the unscaled ``A``); finite, ``> 0``.
+        Keyword only. Multiplies the inverse (use ``h**alpha`` to precondition the unscaled ``A``); finite, ``> 0``.
 
     Returns
     -------
@@ -103,7 +108,11 @@ def tau_preconditioner(degree: int, size: int, alpha: float, scale: float = 1.0)
     """
     lam = tau_eigenvalues(degree, size, alpha)
     size = int(lam.shape[0])
-    inv = as_float(scale, "scale", low=0.0, low_open=True) / lam
+    scale = as_float(scale, "scale", low=0.0, low_open=True)
+    with np.errstate(over="ignore"):
+        inv = scale / lam
+    if not np.all(np.isfinite(inv)):
+        raise ValueError(f"scale is too large: scale / f(theta_j) overflows float64, got scale = {scale!r}")
 
     def apply(v: np.ndarray) -> np.ndarray:
         v = np.asarray(v, dtype=np.float64).reshape(size)
@@ -124,9 +133,7 @@ def _bluestein_plan(size: int) -> tuple[int, np.ndarray, np.ndarray]:
     kern[:size] = b
     kern[m - size + 1 :] = b[1:][::-1]
     spec = sfft.fft(kern)
-    chirp.setflags(write=False)
-    spec.setflags(write=False)
-    return m, chirp, spec
+    return m, readonly(chirp), readonly(spec)
 
 
 @functools.lru_cache(maxsize=64)
@@ -222,6 +229,19 @@ def tau_boundary_preconditioner(structure: RieszStructure) -> LinearOperator:
     return LinearOperator((size, size), matvec=apply, dtype=np.float64)
 
 
+def binary_scale(values: np.ndarray) -> float:
+    """A power of two ``s`` with ``max |values| / s`` in ``[1/2, 1)`` (0 for an all-zero array).
+
+    Dividing by ``s`` is exact, so a solver can work on ``values / s`` with norms and
+    thresholds of order one whatever the magnitude of the data (1e160 or 1e-170), and
+    multiply the result back.
+    """
+    peak = float(np.max(np.abs(values))) if values.size else 0.0
+    if peak == 0.0:
+        return 0.0
+    return math.ldexp(1.0, math.frexp(peak)[1])
+
+
 def residual_floor(structure: RieszStructure, rhs: np.ndarray, guess: np.ndarray | None = None) -> float:
     """Estimate of the smallest relative residual reachable in float64 for ``(T + R) x = rhs``.
 
@@ -241,7 +261,7 @@ def residual_floor(structure: RieszStructure, rhs: np.ndarray, guess: np.ndarray
     return float(np.finfo(float).eps * bound * np.linalg.norm(guess) / bnorm)
 
 
-def strang_preconditioner(toeplitz: np.ndarray, scale: float = 1.0) -> LinearOperator:
+def strang_preconditioner(toeplitz: np.ndarray, *, scale: float = 1.0) -> LinearOperator:
     """``LinearOperator`` applying ``scale * C^{-1}``, ``C`` the Strang circulant of ``[a_{i-j}]``.
 
     Parameters
@@ -249,7 +269,7 @@ def strang_preconditioner(toeplitz: np.ndarray, scale: float = 1.0) -> LinearOpe
     toeplitz : array_like, shape (N,)
         ``a_0, ..., a_{N-1}`` of a symmetric Toeplitz matrix (finite, ``N >= 1``).
     scale : float
-        Multiplies the inverse; finite, ``> 0``.
+        Keyword only. Multiplies the inverse; finite, ``> 0``.
 
     Returns
     -------
@@ -259,8 +279,8 @@ def strang_preconditioner(toeplitz: np.ndarray, scale: float = 1.0) -> LinearOpe
     Raises
     ------
     ValueError, TypeError
-        If ``toeplitz`` is not a finite non-empty 1-D real array or ``scale`` is not a
-        finite positive number.
+        If ``toeplitz`` is not a finite non-empty 1-D real array, is all zero (or gives a
+        circulant with only zero eigenvalues), or ``scale`` is not a finite positive number.
 
     Notes
     -----
@@ -274,11 +294,17 @@ def strang_preconditioner(toeplitz: np.ndarray, scale: float = 1.0) -> LinearOpe
     if size == 0:
         raise ValueError("toeplitz must have at least one entry, got shape (0,)")
     scale = as_float(scale, "scale", low=0.0, low_open=True)
+    peak = binary_scale(a)
+    if peak == 0.0:
+        raise ValueError("toeplitz must not be all zero: its Strang circulant is singular")
     k = np.arange(size)
-    c = np.where(k <= size // 2, a[np.minimum(k, size - 1)], a[(size - k) % size])
+    c = np.where(k <= size // 2, a[np.minimum(k, size - 1)], a[(size - k) % size]) / peak
     lam = sfft.rfft(c).real
-    lam = np.maximum(lam, 1e-14 * np.max(np.abs(lam)))
-    inv = scale / lam
+    top = np.max(np.abs(lam))
+    if not top > 0.0:
+        raise ValueError("toeplitz defines a Strang circulant with all eigenvalues zero (singular)")
+    lam = np.maximum(lam, 1e-14 * top)
+    inv = (scale / peak) / lam
 
     def apply(v: np.ndarray) -> np.ndarray:
         v = np.asarray(v, dtype=np.float64).reshape(size)

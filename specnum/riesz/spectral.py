@@ -14,9 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize
 
-from specnum._validation import as_float, as_float_array, as_int
-from specnum.riesz.assembly import _readonly, assemble_structure
-from specnum.riesz.operators import check_alpha, check_degree, check_elements
+from specnum._validation import as_float, as_float_array, as_int, check_budget, readonly
+from specnum.riesz._checks import budget_dense, check_alpha, check_degree, check_elements
+from specnum.riesz.assembly import assemble_structure
 from specnum.riesz.symbol import riesz_symbol
 
 __all__ = [
@@ -29,6 +29,11 @@ __all__ = [
     "ConditionGrowth",
     "condition_numbers",
 ]
+
+
+def _budget_eig(n: int, degree: int) -> None:
+    """A dense nonsymmetric eigenvalue problem of size ``N``: 3 matrices, about ``25 N^3`` flops."""
+    budget_dense(f"n = {n} ({n + degree - 2} unknowns)", n + degree - 2, copies=3, cubic=25.0)
 
 
 def scaled_eigenvalues(degree: int, n: int, alpha: float) -> np.ndarray:
@@ -64,6 +69,7 @@ def scaled_eigenvalues(degree: int, n: int, alpha: float) -> np.ndarray:
     degree = check_degree(degree)
     alpha = check_alpha(alpha)
     n = check_elements(n, degree)
+    _budget_eig(n, degree)
     ev = np.linalg.eigvals(assemble_structure(degree, n, alpha).dense())
     return np.sort(ev.real)
 
@@ -89,6 +95,7 @@ def symbol_samples(degree: int, n: int, alpha: float) -> np.ndarray:
     alpha = check_alpha(alpha)
     n = check_elements(n, degree)
     size = n + degree - 2
+    check_budget(f"n = {n}", memory=8.0 * size * 12, work=size * 400.0)
     theta = np.arange(1, size + 1) * (np.pi / (size + 1))
     return np.sort(riesz_symbol(theta, degree, alpha))
 
@@ -130,7 +137,7 @@ def symbol_maximum(degree: int, alpha: float) -> tuple[float, float]:
     return _symbol_max(check_degree(degree), check_alpha(alpha))
 
 
-def outliers(eigenvalues, degree: int, alpha: float, margin: float = 0.0) -> np.ndarray:
+def outliers(eigenvalues, degree: int, alpha: float, *, margin: float = 0.0) -> np.ndarray:
     """Eigenvalues above ``(1 + margin) * max f_{p,alpha}`` (sorted descending).
 
     Parameters
@@ -140,7 +147,7 @@ def outliers(eigenvalues, degree: int, alpha: float, margin: float = 0.0) -> np.
     degree, alpha
         Degree and order of the symbol.
     margin : float
-        Relative margin above ``max f`` (default 0: every eigenvalue above the
+        Keyword only. Relative margin above ``max f`` (default 0: every eigenvalue above the
         range of the symbol; the bulk approaches ``max f`` from below).
 
     Returns
@@ -193,8 +200,18 @@ class SpectralComparison:
     max_imag: float
     symbol_max: float
 
+    def __post_init__(self) -> None:
+        degree = check_degree(self.degree)
+        object.__setattr__(self, "degree", degree)
+        object.__setattr__(self, "n", check_elements(self.n, degree))
+        object.__setattr__(self, "alpha", check_alpha(self.alpha))
+        for name in ("eigenvalues", "samples", "outliers"):
+            object.__setattr__(self, name, readonly(as_float_array(getattr(self, name), name, ndim=1), copy=True))
+        for name in ("bulk_error", "max_imag", "symbol_max"):
+            object.__setattr__(self, name, as_float(getattr(self, name), name, low=0.0))
 
-def compare_spectrum(degree: int, n: int, alpha: float, margin: float = 0.0) -> SpectralComparison:
+
+def compare_spectrum(degree: int, n: int, alpha: float, *, margin: float = 0.0) -> SpectralComparison:
     """Eigenvalues of ``h**alpha A`` against the symbol, with outliers (dense, ``O(N^3)``).
 
     Parameters
@@ -206,7 +223,7 @@ def compare_spectrum(degree: int, n: int, alpha: float, margin: float = 0.0) -> 
     alpha : float
         Order, ``1 < alpha < 2``.
     margin : float
-        Relative margin above ``max f`` for :func:`outliers` (``>= 0``).
+        Keyword only. Relative margin above ``max f`` for :func:`outliers` (``>= 0``).
 
     Returns
     -------
@@ -229,10 +246,11 @@ def compare_spectrum(degree: int, n: int, alpha: float, margin: float = 0.0) -> 
     alpha = check_alpha(alpha)
     n = check_elements(n, degree)
     margin = as_float(margin, "margin", low=0.0)  # checked before the O(N^3) work
+    _budget_eig(n, degree)
     ev = np.linalg.eigvals(assemble_structure(degree, n, alpha).dense())
     lam = np.sort(ev.real)
     samples = symbol_samples(degree, n, alpha)
-    out = outliers(lam, degree, alpha, margin)
+    out = outliers(lam, degree, alpha, margin=margin)
     nr = lam.size - out.size
     if nr > 0:
         grid = np.arange(1, nr + 1) * (np.pi / (nr + 1))
@@ -243,9 +261,9 @@ def compare_spectrum(degree: int, n: int, alpha: float, margin: float = 0.0) -> 
         degree,
         n,
         alpha,
-        _readonly(lam),
-        _readonly(samples),
-        _readonly(out),
+        readonly(lam),
+        readonly(samples),
+        readonly(out),
         bulk,
         float(np.max(np.abs(ev.imag))),
         symbol_maximum(degree, alpha)[0],
@@ -272,6 +290,19 @@ class ConditionGrowth:
     ns: np.ndarray
     condition: np.ndarray
     exponent: float
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "degree", check_degree(self.degree))
+        object.__setattr__(self, "alpha", check_alpha(self.alpha))
+        ns = np.asarray(self.ns)
+        if ns.ndim != 1 or not np.issubdtype(ns.dtype, np.integer):
+            raise TypeError(f"ns must be a 1-D integer array, got dtype {ns.dtype} and shape {ns.shape}")
+        cond = as_float_array(self.condition, "condition", ndim=1)
+        if cond.shape != ns.shape:
+            raise ValueError(f"condition must have the shape of ns {ns.shape}, got {cond.shape}")
+        object.__setattr__(self, "ns", readonly(ns, copy=True))
+        object.__setattr__(self, "condition", readonly(cond, copy=True))
+        object.__setattr__(self, "exponent", as_float(self.exponent, "exponent"))
 
 
 def condition_numbers(degree: int, ns, alpha: float) -> ConditionGrowth:
@@ -314,6 +345,8 @@ def condition_numbers(degree: int, ns, alpha: float) -> ConditionGrowth:
     nlist = [as_int(v, "ns", minimum=max(2, degree)) for v in raw]  # the rule of check_elements
     if len(set(nlist)) < 2:
         raise ValueError(f"ns must hold at least 2 distinct values to fit an exponent, got {nlist}")
+    sizes = [m + degree - 2 for m in nlist]
+    check_budget(f"ns = {nlist}", memory=8.0 * 3 * max(sizes) ** 2, work=sum(30.0 * k**3 for k in sizes))
     conds = np.array([np.linalg.cond(assemble_structure(degree, m, alpha).dense(), 2) for m in nlist])
     slope = float(np.polyfit(np.log(nlist), np.log(conds), 1)[0])
-    return ConditionGrowth(degree, alpha, _readonly(np.array(nlist)), _readonly(conds), slope)
+    return ConditionGrowth(degree, alpha, readonly(np.array(nlist)), readonly(conds), slope)

@@ -17,8 +17,8 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-from specnum._validation import as_float_array
-from specnum.riesz.operators import check_alpha, check_degree
+from specnum._validation import as_float_array, check_budget
+from specnum.riesz._checks import check_alpha, check_degree
 
 __all__ = ["riesz_symbol"]
 
@@ -72,9 +72,12 @@ def riesz_symbol(theta, degree: int, alpha: float) -> np.ndarray:
     >>> print(round(f[0] / 1e-12, 12), round(f[1], 6))
     1.0 2.020131
     """
-    theta = as_float_array(theta, "theta")
     degree = check_degree(degree)
     alpha = check_alpha(alpha)
+    size = int(np.size(theta)) if isinstance(theta, np.ndarray) else None
+    if size is not None:  # refuse before the float64 copy and the temporaries
+        check_budget(f"theta of size {size}", memory=8.0 * size * 12, work=size * 400.0)
+    theta = as_float_array(theta, "theta")
     t = np.remainder(np.abs(theta), 2.0 * np.pi)  # |theta| first: exact for |theta| <= pi
     t = np.where(t > np.pi, 2.0 * np.pi - t, t)
     s = degree + 1.0 - alpha

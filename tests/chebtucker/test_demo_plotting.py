@@ -63,3 +63,13 @@ def test_plot_functions_return_axes():
     ax = plot_singular_values([[1.0, 0.5]])
     assert ax is not None
     plt.close("all")
+
+
+def test_demo_tables_state_the_real_grid(quick_result):
+    """The Chebyshev grid is n1 x n2 x n3 (thinner in z, like the box), not n^3."""
+    ranks_table, timing_table = quick_result["tables"]
+    grids = [row[2] for row in ranks_table["rows"]]
+    n1, n2, n3 = (int(v) for v in grids[-1].split(" x "))
+    assert n1 == n2 and n3 < n1  # square lattice in x, y; the box is half as wide in z
+    label = timing_table["rows"][1][0]
+    assert "n^3" not in label and f"{grids[-1]} = {n1 * n2 * n3}" in label

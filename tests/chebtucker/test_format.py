@@ -36,7 +36,7 @@ def test_polynomial_reproduced_exactly():
     ref = poly(*pts.T)
     # interpolation is exact for degree < n: only rounding (values up to ~1e3 here)
     np.testing.assert_allclose(f(pts), ref, rtol=0, atol=1e3 * EPS * np.max(np.abs(ref)))
-    f2 = ChebTucker.from_function(poly, BOX, n=(7, 6, 8), rtol=1e-14, kind=2)
+    f2 = ChebTucker.from_function(poly, BOX, n=(7, 6, 8), rtol=1e-14, points="second")
     np.testing.assert_allclose(f2(pts), ref, rtol=0, atol=1e3 * EPS * np.max(np.abs(ref)))
 
 
@@ -124,7 +124,7 @@ def test_truncation_guarantee_and_ranks_vs_naive_hosvd(rtol):
     n = (14, 15, 16)
     box = ((-3.0, 3.0), (-2.0, 4.0), (-3.0, 3.0))
     f = ChebTucker.from_function(erf_over_r, box, n, rtol=rtol, trim=False)
-    x, y, z = (points(n[k], 1, box[k]) for k in range(3))
+    x, y, z = (points(n[k], kind=1, interval=box[k]) for k in range(3))
     vals = erf_over_r(*np.meshgrid(x, y, z, indexing="ij"))
     c_ref = coeff_tensor_dense(vals, box)
     c = f.coefficients()
@@ -152,7 +152,7 @@ def test_hooi_sweeps_keep_the_guarantee():
     n = 20
     box = ((-4.0, 4.0),) * 3
     f = ChebTucker.from_function(erf_over_r, box, n, rtol=1e-5, sweeps=3, trim=False)
-    x = points(n, 1, box[0])
+    x = points(n, kind=1, interval=box[0])
     c_ref = coeff_tensor_dense(erf_over_r(*np.meshgrid(x, x, x, indexing="ij")), box)
     assert np.linalg.norm(f.coefficients() - c_ref) <= 1e-5 * np.linalg.norm(c_ref)
 
@@ -161,7 +161,7 @@ def test_from_values_and_from_cp_match_function():
     box = ((0.0, 1.0), (-1.0, 1.0), (0.0, 2.0))
     fun = lambda x, y, z: np.exp(-x * y) + np.cos(z) * x  # noqa: E731
     f = ChebTucker.from_function(fun, box, 18, rtol=1e-12)
-    x, y, z = (points(18, 1, box[k]) for k in range(3))
+    x, y, z = (points(18, kind=1, interval=box[k]) for k in range(3))
     g = ChebTucker.from_values(fun(*np.meshgrid(x, y, z, indexing="ij")), box, rtol=1e-12)
     rng = np.random.default_rng(6)
     p = np.stack([rng.uniform(a, b, 200) for a, b in box], axis=1)
@@ -212,7 +212,8 @@ def test_zero_function_has_rank_zero():
         ({"n": (4, 4)}, ValueError, "n"),
         ({"rtol": 0.0}, ValueError, "rtol"),
         ({"rtol": 1.5}, ValueError, "rtol"),
-        ({"kind": 3}, ValueError, "kind"),
+        ({"points": "third"}, ValueError, "points"),
+        ({"points": 2}, ValueError, "points"),
         ({"f": lambda x, y, z: x / 0.0}, ValueError, "f"),
         ({"f": lambda x, y, z: np.ones(3)}, ValueError, "f"),
         ({"f": 3.0}, TypeError, "f"),
@@ -223,7 +224,7 @@ def test_zero_function_has_rank_zero():
     ],
 )
 def test_from_function_bad_input(kwargs, exc, match):
-    args = {"f": lambda x, y, z: x + y, "box": BOX, "n": 4, "rtol": 1e-8, "kind": 1}
+    args = {"f": lambda x, y, z: x + y, "box": BOX, "n": 4, "rtol": 1e-8, "points": "first"}
     args.update(kwargs)
     with np.errstate(divide="ignore", invalid="ignore"), pytest.raises(exc, match=match):
         ChebTucker.from_function(args.pop("f"), **args)

@@ -214,14 +214,14 @@ def test_short_range_matches_direct_erfc_sum(small_system):
     # cutoff r0 erfcinv(1e-11): the neglected tail is below 1e-11 / r_c per charge
     np.testing.assert_allclose(sr, ref, rtol=0, atol=1e-10 * np.max(np.abs(ref)))
     sl = short_range_potential(pos, q, tgt, 0.8, kernel="slater", kappa=1.1, rtol=1e-10)
-    lo, _ = split_kernel(np.zeros(1), "slater", 0.8, 1.1)
+    lo, _ = split_kernel(np.zeros(1), "slater", r0=0.8, kappa=1.1)
     ref_sl = direct_sum_naive(pos, q, tgt, "slater", kappa=1.1) - _lr_direct(pos, q, tgt, "slater", 0.8, 1.1)
     np.testing.assert_allclose(sl, ref_sl, rtol=0, atol=1e-10 * lo[0] * np.sum(np.abs(q)))
 
 
 def _lr_direct(pos, q, tgt, kernel, r0, kappa):
     d = np.sqrt(((tgt[:, None, :] - pos[None, :, :]) ** 2).sum(-1))
-    lo, _ = split_kernel(d, kernel, r0, kappa)
+    lo, _ = split_kernel(d, kernel, r0=r0, kappa=kappa)
     return lo @ q
 
 

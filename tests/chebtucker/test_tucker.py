@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from ref_chebtucker import hosvd_naive, unfold_loops
+from ref_chebtucker import hooi_naive, hosvd_naive, unfold_loops
 
 from specnum.chebtucker import hooi, hosvd, tucker_to_full
 from specnum.chebtucker.tucker import mode_product, mode_svd, unfold
@@ -158,6 +158,42 @@ def test_hooi_improves_or_keeps_error():
     assert e1 <= e0 * (1 + 1e-12)
     # HOSVD is quasi-optimal: within sqrt(3) of the best error, which HOOI approaches
     assert e0 <= np.sqrt(3.0) * e1 * (1 + 1e-12)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_hooi_sweep_strictly_improves_where_hosvd_is_not_optimal(seed):
+    """A Gaussian random tensor at ranks (2, 2, 2): HOSVD is several percent from optimal.
+
+    One HOOI sweep must reproduce the naive sweep (explicit unfoldings, numpy SVD) and
+    lower the error by more than 1% (measured: 3.6-5.1%); more sweeps lower it further.
+    """
+    t = np.random.default_rng(300 + seed).standard_normal((7, 8, 9))
+    ranks = (2, 2, 2)
+    c0, f0 = hosvd(t, ranks=ranks)
+    e0 = np.linalg.norm(tucker_to_full(c0, f0) - t)
+    c1, f1 = hooi(t, ranks, sweeps=1)
+    e1 = np.linalg.norm(tucker_to_full(c1, f1) - t)
+    cn, fn = hooi_naive(t, ranks, 1)
+    en = np.linalg.norm(tucker_to_full(cn, fn) - t)
+    assert abs(e1 - en) <= 1e-12 * en
+    for k in range(3):
+        assert np.max(np.abs(f1[k] @ f1[k].T - fn[k] @ fn[k].T)) < 1e-10
+    assert e1 < 0.99 * e0
+    c5, f5 = hooi(t, ranks, sweeps=5)
+    assert np.linalg.norm(tucker_to_full(c5, f5) - t) < e1
+
+
+def test_from_values_sweeps_lower_the_truncation_error():
+    """``sweeps`` reaches HOOI through the constructors: same ranks, smaller coefficient error."""
+    from specnum.chebtucker import ChebTucker
+
+    v = np.random.default_rng(7).standard_normal((7, 8, 9))
+    box = ((0, 1),) * 3
+    plain = ChebTucker.from_values(v, box, rtol=0.8, trim=False)
+    swept = ChebTucker.from_values(v, box, rtol=0.8, trim=False, sweeps=2)
+    assert plain.ranks == swept.ranks and min(plain.ranks) > 0
+    c = ChebTucker.from_values(v, box, rtol=1e-14, trim=False).coefficients()
+    assert np.linalg.norm(swept.coefficients() - c) < 0.99 * np.linalg.norm(plain.coefficients() - c)
 
 
 @pytest.mark.parametrize(

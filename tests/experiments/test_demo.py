@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from html import escape as html_escape
+from pathlib import Path
 
 import pytest
 
@@ -11,11 +12,27 @@ from specnum.experiments.cli import main
 from specnum.experiments.registry import DEMO_ORDER
 from specnum.experiments.report import format_cell, markdown_cell
 
+LEGEND_CHECKS: dict[str, list[str]] = {}  # figure file -> legends still covering data or labels after saving
+
 
 @pytest.fixture(scope="module")
 def demo_dir(tmp_path_factory):
+    import specnum.plotting.figures as figures
+
+    save = figures.save_figure
+
+    def checked_save(fig, path, caption, **kwargs):
+        figures.keep_legends_off_data(fig)
+        fig.draw_without_rendering()
+        bad = [ax.get_title() or "axes" for ax in fig.axes if ax.get_legend() is not None
+               and (figures.legend_overlaps_data(ax.get_legend()) or figures.legend_overlaps_labels(ax.get_legend()))]
+        LEGEND_CHECKS[Path(path).name] = bad
+        return save(fig, path, caption, **kwargs)
+
     out = tmp_path_factory.mktemp("demo")
-    assert main(["demo", "--quick", "--no-progress", "--out", str(out)]) == 0
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(figures, "save_figure", checked_save)
+        assert main(["demo", "--quick", "--no-progress", "--out", str(out)]) == 0
     return out
 
 
@@ -63,3 +80,36 @@ def test_bases_demo_fills_missing_parameters():
 
     res = bases_demo.run({"quick": True})  # the other parameters take their defaults
     assert res["summary"] and res["tables"]
+
+
+def test_every_figure_has_a_caption_in_both_reports(demo_dir):
+    from specnum.plotting.figures import read_caption
+
+    results = json.loads((demo_dir / "results.json").read_text())
+    md = (demo_dir / "report.md").read_text()
+    html = (demo_dir / "report.html").read_text()
+    figures = [fig for entry in results.values() for fig in entry["figures"]]
+    assert len(figures) >= 12
+    for fig in figures:
+        caption = read_caption(demo_dir / fig)
+        assert caption and "Look for" in caption, f"{fig} has no caption saying what to look for"
+        assert html_escape(caption) in html, f"caption of {fig} missing from report.html"
+        assert f"Figure `{Path(fig).name}`:" in md, f"caption of {fig} missing from report.md"
+    assert html.count("<figcaption>") == len(figures)
+
+
+def test_no_legend_covers_data_in_any_demo_figure(demo_dir):
+    assert LEGEND_CHECKS, "the demo saved no figure through save_figure"
+    covered = {name: bad for name, bad in LEGEND_CHECKS.items() if bad}
+    assert not covered, f"legends covering data or labels: {covered}"
+
+
+def test_timing_captions_say_how_threads_were_pinned(demo_dir):
+    from specnum.plotting.figures import read_caption
+
+    caption = read_caption(demo_dir / "figures" / "gaunt" / "gaunt_timing.png")
+    assert "pinned to 1 thread" in caption and "best of" in caption
+    results = json.loads((demo_dir / "results.json").read_text())
+    for name in ("gaunt", "chebtucker"):
+        titles = [t["title"] for t in results[name]["result"]["tables"]]
+        assert any("pinned to 1 thread" in t for t in titles), name

@@ -183,3 +183,16 @@ def test_power_products_bad_input():
 def test_power_products_empty_batch():
     p = power_products(np.ones((0, 4)), 3, lmax_out=2)
     assert p.shape == (0, 2, 9)
+
+
+def test_power_products_scale_exactly():
+    # (2^e x)^k = 2^(k e) x^k: powers of huge or tiny inputs stay finite and exact when representable
+    rng = np.random.default_rng(31)
+    x = rng.standard_normal((2, 9))
+    ref = power_products(x, 3)
+    for e in (300, -300):
+        got = power_products(np.ldexp(x, e), 3)
+        np.testing.assert_array_equal(got[:, 0], np.ldexp(ref[:, 0], 2 * e))
+        np.testing.assert_array_equal(got[:, 1], np.ldexp(ref[:, 1], 3 * e))
+    with pytest.raises(ValueError, match="x"):
+        power_products(np.ldexp(x, 400), 3)

@@ -37,18 +37,37 @@ def test_paths_truncated_output_and_errors():
 
 
 def test_antisymmetric_path_is_the_cross_product():
+    # degree-1 coefficients in the (y, z, x) order of Y_1; W(1,1,1) = +epsilon/sqrt(6) in that
+    # order (the documented sign of specnum.bases.coupling), so the 1 x 1 -> 1 output is
+    # exactly +(a x b)/sqrt(6): a closed form, sign included
     rng = np.random.default_rng(0)
     a, b = rng.standard_normal(3), rng.standard_normal(3)
-    # degree-1 coefficients in the (y, z, x) order of Y_1
     x1 = np.concatenate([[0.0], a[[1, 2, 0]]])
     x2 = np.concatenate([[0.0], b[[1, 2, 0]]])
     out = antisymmetric_paths_product(x1, x2, lmax_out=1)
     c = np.cross(a, b)
-    np.testing.assert_allclose(np.abs(out[1:]), np.abs(c[[1, 2, 0]]) / np.sqrt(6), atol=1e-15)
-    # consistent sign: out is +-(a x b)/sqrt6 as a whole
-    s = np.sign(out[1:] @ c[[1, 2, 0]])
-    np.testing.assert_allclose(out[1:], s * c[[1, 2, 0]] / np.sqrt(6), atol=1e-15)
+    np.testing.assert_allclose(out[1:], c[[1, 2, 0]] / np.sqrt(6), atol=1e-15)
+    assert out[0] == 0.0
+    # unit vectors: y x z = +x
+    ey, ez = np.array([0.0, 1.0, 0.0, 0.0]), np.array([0.0, 0.0, 1.0, 0.0])
+    assert antisymmetric_paths_product(ey, ez, lmax_out=1)[3] == pytest.approx(1 / np.sqrt(6), abs=1e-15)
     assert gaunt_product(x1, x2, lmax_out=1)[1:].tolist() == pytest.approx([0, 0, 0], abs=1e-16)
+
+
+def test_antisymmetric_paths_equal_e3nn_wigner_3j():
+    # every odd path up to degree 2 against e3nn's own coupling tensors (e3nn builds them
+    # from complex CG coefficients; specnum's W equals them entry by entry)
+    torch = pytest.importorskip("torch")
+    o3 = pytest.importorskip("e3nn.o3")
+    rng = np.random.default_rng(4)
+    x1, x2 = rng.standard_normal((2, 3, 9))
+    ref = np.zeros((3, 25))
+    for l1, l2, l3 in paths(2, 2).missing.tolist():
+        W = o3.wigner_3j(l1, l2, l3, dtype=torch.float64).numpy()
+        ref[:, l3 * l3 : (l3 + 1) ** 2] += np.einsum(
+            "bi,bj,ijk->bk", x1[:, l1 * l1 : (l1 + 1) ** 2], x2[:, l2 * l2 : (l2 + 1) ** 2], W
+        )
+    np.testing.assert_allclose(antisymmetric_paths_product(x1, x2), ref, atol=1e-14)
 
 
 def test_gaunt_plus_antisymmetric_is_a_full_equivariant_cg_product():

@@ -188,7 +188,8 @@ def test_auto_uses_a_real_method_and_agrees():
     for L in (1, 3, 6, 10):
         x1, x2 = _pair(rng, L, L)
         for dt in ("float32", "float64"):
-            assert choose_method(L, L, 2 * L, 4096, dt) in ("direct", "fourier", "grid", "grid_dense", "grid_separable")
+            assert choose_method(L, L, 2 * L, nrow=4096, dtype=dt) in (
+                "direct", "fourier", "grid", "grid_dense", "grid_separable")
         np.testing.assert_allclose(gaunt_product(x1, x2), gaunt_product(x1, x2, method="grid"), atol=1e-12)
 
 
@@ -218,14 +219,39 @@ def test_bad_input():
 
 def test_crossover_table_rules():
     # small L: the measured winner; far outside the measured direct range: never "direct"
-    assert choose_method(1, 1, 2, 4096, "float64") == "direct"
-    assert choose_method(32, 32, 64, 4096, "float64") == "grid_separable"
-    assert choose_method(30, 0, 2, 4096, "float64") != "direct"
+    assert choose_method(1, 1, 2, nrow=4096, dtype="float64") == "direct"
+    assert choose_method(32, 32, 64, nrow=4096, dtype="float64") == "grid_separable"
+    assert choose_method(30, 0, 2, nrow=4096, dtype="float64") != "direct"
     with pytest.raises(ValueError, match="dtype"):  # a working precision, not any dtype name
-        choose_method(2, 2, 4, 4096, "int8")
+        choose_method(2, 2, 4, nrow=4096, dtype="int8")
     with pytest.raises(ValueError, match="lmax1"):
-        choose_method(-1, 2, 4, 4096, "float64")
+        choose_method(-1, 2, 4, nrow=4096, dtype="float64")
     with pytest.raises(TypeError, match="lmax_out"):
-        choose_method(2, 2, 4.5, 4096, "float64")
+        choose_method(2, 2, 4.5, nrow=4096, dtype="float64")
     with pytest.raises(ValueError, match="nrow"):
-        choose_method(2, 2, 4, -1, "float64")
+        choose_method(2, 2, 4, nrow=-1, dtype="float64")
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_scale_invariance_at_extreme_magnitudes(method):
+    # bilinearity: scaling the inputs by powers of two scales the product exactly, also where
+    # an unscaled evaluation would overflow (2^600 * 2^600 grid values) or lose a row to
+    # underflow; 1e160 * 1e-170 (not powers of two) to rounding
+    rng = np.random.default_rng(21)
+    x1, x2 = _pair(rng, 3, 4, batch=(3,))
+    ref = gaunt_product(x1, x2, method=method)
+    big = gaunt_product(np.ldexp(x1, 600), np.ldexp(x2, -590), method=method)
+    np.testing.assert_array_equal(big, np.ldexp(ref, 10))
+    huge = gaunt_product(np.ldexp(x1, 500), np.ldexp(x2, 500), method=method)
+    np.testing.assert_array_equal(huge, np.ldexp(ref, 1000))
+    mixed_rows = np.ldexp(x1, np.array([[700], [0], [-700]]))  # rows of very different size
+    got = gaunt_product(mixed_rows, x2, method=method)
+    np.testing.assert_array_equal(got, np.ldexp(ref, np.array([[700], [0], [-700]])))
+    dec = gaunt_product(1e160 * x1, 1e-170 * x2, method=method)
+    assert np.abs(dec - 1e-10 * ref).max() <= 1e-13 * np.abs(1e-10 * ref).max()
+    f32 = gaunt_product(np.float32(2.0**60) * x1.astype(np.float32), np.float32(2.0**60) * x2.astype(np.float32),
+                       method=method)
+    assert f32.dtype == np.float32 and np.all(np.isfinite(f32))  # 2^120 * O(10) < 3.4e38
+    assert np.abs(f32 / np.float32(2.0**120) - ref).max() <= 2e-6 * np.abs(ref).max()
+    with pytest.raises(ValueError, match="overflows"):
+        gaunt_product(np.ldexp(x1, 1000), np.ldexp(x2, 1000), method=method)

@@ -1,10 +1,14 @@
-"""specnum.gaunt.sh_fourier against exact rationals (Laurent expansion), scipy harmonics and quadrature."""
+"""specnum.gaunt.sh_fourier against exact rationals (Laurent expansion), scipy harmonics and quadrature;
+the on-disk table cache (key, checksum, recovery from corrupted files)."""
 
 from __future__ import annotations
+
+import warnings
 
 import numpy as np
 import pytest
 
+from specnum.errors import SpecnumWarning
 from specnum.gaunt import fourier_to_sh, fourier_to_sh_tables, sh_to_fourier, sh_to_fourier_tables
 from tests.reference.ref_gaunt import (
     ref_f2sh_entry,
@@ -189,3 +193,104 @@ def test_bad_input():
         fourier_to_sh_tables(2, -1)
     with pytest.raises(ValueError, match="cache_dir"):
         sh_to_fourier_tables(2, cache_dir="/nonexistent/dir/for/specnum")
+
+
+# ------------------------------------------------------------------------------------------
+# on-disk cache: key, checksum, recovery
+
+
+def _cache_file(tmp_path, kind):
+    (f,) = [p for p in tmp_path.iterdir() if kind in p.name]
+    return f
+
+
+def _fresh(lmax=3, umax=4):
+    # the exact tables (memory cache) are the reference a recovered disk cache must reproduce
+    return sh_to_fourier_tables(lmax), fourier_to_sh_tables(lmax, umax)
+
+
+def _check_recovers(tmp_path, corrupt, kind="sh2f"):
+    A, Z = _fresh()
+    call = (lambda: sh_to_fourier_tables(3, cache_dir=tmp_path)) if kind == "sh2f" else (
+        lambda: fourier_to_sh_tables(3, 4, cache_dir=tmp_path))
+    ref = A if kind == "sh2f" else Z
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        call()  # writes a valid file silently
+    corrupt(_cache_file(tmp_path, kind))
+    with pytest.warns(SpecnumWarning, match="cache_dir"):
+        got = call()
+    for a, b in zip(ref, got):
+        np.testing.assert_array_equal(a, b)
+    with warnings.catch_warnings():  # the rebuilt file is valid again
+        warnings.simplefilter("error")
+        for a, b in zip(ref, call()):
+            np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("kind", ["sh2f", "f2sh"])
+def test_truncated_cache_file_is_rebuilt(tmp_path, kind):
+    def truncate(f):
+        data = f.read_bytes()
+        f.write_bytes(data[: len(data) // 2])
+
+    _check_recovers(tmp_path, truncate, kind)
+
+
+def test_garbled_cache_file_is_rebuilt(tmp_path):
+    def garble(f):
+        data = bytearray(f.read_bytes())
+        rng = np.random.default_rng(0)
+        pos = rng.integers(0, len(data), 64)
+        for p in pos:
+            data[p] ^= 0xFF
+        f.write_bytes(bytes(data))
+
+    _check_recovers(tmp_path, garble)
+
+
+@pytest.mark.parametrize("fill", [0.0, np.nan])
+def test_well_formed_file_with_wrong_content_is_rebuilt(tmp_path, fill):
+    # a readable npz of the right layout whose tables were overwritten (checksum no longer matches)
+    def overwrite(f):
+        with np.load(f) as data:
+            items = {k: np.array(data[k]) for k in data.files}
+        for k in items:
+            if k.startswith("t"):
+                items[k] = np.full_like(items[k], fill)
+        np.savez(f, **items)
+
+    _check_recovers(tmp_path, overwrite, "f2sh")
+
+
+def test_file_of_an_older_format_or_another_key_is_rebuilt(tmp_path):
+    def old_format(f):  # count + tables only, no key or checksum
+        with np.load(f) as data:
+            items = {k: np.array(data[k]) for k in data.files if k.startswith("t") or k == "count"}
+        np.savez(f, **items)
+
+    _check_recovers(tmp_path, old_format)
+
+    def other_key(f):  # a valid file of another degree under this name
+        other = tmp_path / "other"
+        other.mkdir()
+        sh_to_fourier_tables(2, cache_dir=other)
+        f.write_bytes(next(other.iterdir()).read_bytes())
+
+    _check_recovers(tmp_path, other_key)
+
+
+def test_cache_key_separates_every_size(tmp_path):
+    # tables differing only in umax (or only in lmax) must not share a file
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for lmax, umax in [(2, 2), (2, 3), (3, 3), (2, 2)]:
+            Z = fourier_to_sh_tables(lmax, umax, cache_dir=tmp_path)
+            assert len(Z) == lmax + 1 and Z[0].shape == (lmax + 1, 2 * umax + 1)
+            for a, b in zip(Z, fourier_to_sh_tables(lmax, umax)):
+                np.testing.assert_array_equal(a, b)
+        for lmax in (2, 3, 2):
+            A = sh_to_fourier_tables(lmax, cache_dir=tmp_path)
+            assert A[0].shape == (2 * lmax + 1, lmax + 1)
+    assert len(list(tmp_path.glob("*.npz"))) == 5
+    assert not list(tmp_path.glob(".*tmp*"))  # no temporary file left behind

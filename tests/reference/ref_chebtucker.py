@@ -2,6 +2,8 @@
 
 * ``hosvd_naive``: truncated HOSVD from ``numpy.linalg.svd`` of explicitly built
   unfoldings (loops over the entries), ranks by the same tail criterion.
+* ``hooi_naive``: HOOI sweeps at fixed ranks from ``numpy.linalg.svd`` of explicit unfoldings
+  of ``T`` contracted (by ``einsum``) with the other factors.
 * ``coeff_tensor_dense``: the Chebyshev coefficient tensor of the interpolant
   by solving with dense Chebyshev-Vandermonde matrices (``numpy.polynomial``).
 * ``tucker_eval_dense``: ``sum_pqs G U1 U2 U3`` at points with ``chebvander`` and einsum.
@@ -23,6 +25,7 @@ from numpy.polynomial import chebyshev as npc
 __all__ = [
     "unfold_loops",
     "hosvd_naive",
+    "hooi_naive",
     "coeff_tensor_dense",
     "tucker_eval_dense",
     "direct_sum_naive",
@@ -60,6 +63,22 @@ def hosvd_naive(t: np.ndarray, rtol: float):
         svals.append(s)
     core = np.einsum("ijk,ip,jq,ks->pqs", t, *factors)
     return core, factors, svals
+
+
+def hooi_naive(t: np.ndarray, ranks, sweeps: int):
+    """HOOI: start from the leading singular vectors of the unfoldings, then ``sweeps`` ALS sweeps.
+
+    Returns ``(core, factors)``; the core is ``T x_1 U1^T x_2 U2^T x_3 U3^T``.
+    """
+    factors = [np.linalg.svd(unfold_loops(t, k), full_matrices=False)[0][:, : ranks[k]] for k in range(3)]
+    specs = ["ijk,jq,ks->iqs", "ijk,ip,ks->jps", "ijk,ip,jq->kpq"]
+    for _ in range(sweeps):
+        for k in range(3):
+            others = [factors[j] for j in range(3) if j != k]
+            y = np.einsum(specs[k], t, *others).reshape(t.shape[k], -1)
+            factors[k] = np.linalg.svd(y, full_matrices=False)[0][:, : ranks[k]]
+    core = np.einsum("ijk,ip,jq,ks->pqs", t, *factors)
+    return core, factors
 
 
 def coeff_tensor_dense(values: np.ndarray, box, kind: int = 1) -> np.ndarray:

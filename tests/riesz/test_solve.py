@@ -147,3 +147,34 @@ def test_solution_container_validates_and_does_not_freeze_caller_arrays():
         RieszSolution(coef[:2], knots, 3, 0, 0.0, "direct")
     with pytest.raises(ValueError, match="method"):
         RieszSolution(coef, knots, 3, 0, 0.0, "lu")
+
+
+@pytest.mark.parametrize("method", ["direct", "gmres"])
+@pytest.mark.parametrize("scale", [1e160, 1e-170, 1e-300])
+def test_scaled_source_gives_scaled_solution(method, scale):
+    # L is linear: s -> scale * s must give scale * u. The solver works on s / 2^e (exact), so the
+    # result equals the unscaled solve up to the rounding of scale * s itself.
+    prob = test_problem("T2", 1.5)
+    col = RieszCollocation(3, 300, 1.5)
+    s = prob.source(col.points)
+    ref = col.solve(s, method=method, rtol=1e-10)
+    sol = col.solve(scale * s, method=method, rtol=1e-10)
+    assert np.all(np.isfinite(sol.coefficients))
+    np.testing.assert_allclose(sol.coefficients / scale, ref.coefficients, rtol=0, atol=8 * EPS * np.abs(
+        ref.coefficients).max() * (1 if method == "direct" else 1e4))
+    assert sol.residual <= (1e-12 if method == "direct" else 1e-10)
+
+
+def test_zero_source_gives_zero_solution():
+    col = RieszCollocation(3, 16, 1.5)
+    for method in ("direct", "gmres"):
+        sol = col.solve(np.zeros(col.size), method=method)
+        assert not np.any(sol.coefficients) and sol.residual == 0.0
+
+
+def test_huge_interval_and_tiny_interval_scale_consistently():
+    # L on (0, l) scales like l^(-alpha): u_l(l y) = l^alpha u_1(y) for the same source values
+    base = RieszCollocation(3, 32, 1.5).solve(np.ones(33))
+    for length in (1e-150, 1e150):
+        sol = RieszCollocation(3, 32, 1.5, (0.0, length)).solve(np.ones(33))
+        np.testing.assert_allclose(sol.coefficients / length**1.5, base.coefficients, rtol=1e-13)

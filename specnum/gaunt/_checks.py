@@ -1,0 +1,192 @@
+"""Argument checks and size estimates of the Gaunt pillar (internal).
+
+Shared checks (integers, floats, choices, finiteness, the size budget) live in
+:mod:`specnum._validation`; this module holds the rules specific to Gaunt products:
+
+* :func:`as_sh_array` / :func:`broadcast_pair`: flat real SH coefficient arrays;
+* :func:`as_method`: the public product methods;
+* the estimates of memory and work that every allocating entry point hands to
+  :func:`specnum._validation.check_budget` before it starts;
+* :func:`product_scales` / :func:`apply_scales`: exact power-of-two scaling that keeps
+  a bilinear product finite whenever its result is representable, and
+  :func:`check_result_finite`, which turns an overflowing result into a ``ValueError``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from specnum._validation import as_choice, check_budget, check_finite, flat_sh_lmax
+
+__all__ = [
+    "METHODS",
+    "as_sh_array",
+    "broadcast_pair",
+    "as_method",
+    "direct_nnz_estimate",
+    "check_product_budget",
+    "check_lmax_budget",
+    "product_scales",
+    "apply_scales",
+    "check_result_finite",
+]
+
+#: Methods accepted by :func:`specnum.gaunt.gaunt_product`.
+METHODS = ("auto", "direct", "fourier", "grid")
+
+
+def as_sh_array(x: Any, name: str) -> tuple[np.ndarray, int]:
+    """Validate real SH coefficients; keep float32, upcast everything else to float64.
+
+    Returns the C-contiguous array and its degree ``L`` (last axis ``(L+1)**2``).
+    """
+    try:
+        arr = np.asarray(x)
+    except Exception as exc:  # pragma: no cover - numpy's own conversion error
+        raise TypeError(f"{name} must be array-like, got {type(x).__name__}: {exc}") from None
+    kind = arr.dtype.kind
+    if kind == "c":
+        raise TypeError(f"{name} must be real, got complex dtype {arr.dtype}")
+    if kind not in "biuf":
+        raise TypeError(f"{name} must be a real numeric array, got dtype {arr.dtype}")
+    if arr.ndim == 0:
+        raise ValueError(f"{name} must have at least 1 dimension (the SH axis), got a scalar")
+    size = arr.shape[-1]
+    root = math.isqrt(size)
+    lmax = root - 1 if (size > 0 and root * root == size) else flat_sh_lmax(size, name)  # raises
+    dtype = np.float32 if arr.dtype == np.float32 else np.float64
+    if arr.dtype != dtype or not arr.flags.c_contiguous:
+        check_budget(f"{name} of shape {arr.shape} (a contiguous {np.dtype(dtype).name} copy)",
+                     memory=float(arr.size) * np.dtype(dtype).itemsize)
+    arr = np.ascontiguousarray(arr, dtype=dtype)
+    if not math.isfinite(arr.sum(dtype=np.float64)):  # cheap screen; a NaN/inf always shows in the sum
+        check_finite(arr, name)  # raises for NaN/inf (a sum overflowing from finite values passes)
+    return arr, lmax
+
+
+def broadcast_pair(x1: np.ndarray, x2: np.ndarray, name1: str = "x1", name2: str = "x2"):
+    """Broadcast the batch axes of two SH arrays; return ``(a1, a2, batch_shape)`` flattened to 2D."""
+    if x1.shape[:-1] == x2.shape[:-1]:
+        batch = x1.shape[:-1]
+        nrow = math.prod(batch)
+        return x1.reshape(nrow, x1.shape[-1]), x2.reshape(nrow, x2.shape[-1]), batch
+    try:
+        batch = np.broadcast_shapes(x1.shape[:-1], x2.shape[:-1])
+    except ValueError:
+        raise ValueError(
+            f"{name1} and {name2} must have broadcastable batch shapes, got {x1.shape[:-1]} and {x2.shape[:-1]}"
+        ) from None
+    nrow = math.prod(batch)
+    check_budget(f"{name1} and {name2} broadcast to batch {batch}",
+                 memory=nrow * (x1.shape[-1] + x2.shape[-1]) * x1.itemsize)
+    a1 = np.ascontiguousarray(np.broadcast_to(x1, (*batch, x1.shape[-1])).reshape(nrow, x1.shape[-1]))
+    a2 = np.ascontiguousarray(np.broadcast_to(x2, (*batch, x2.shape[-1])).reshape(nrow, x2.shape[-1]))
+    return a1, a2, batch
+
+
+def as_method(method: Any) -> str:
+    """Return ``method`` if it is one of :data:`METHODS`."""
+    return as_choice(method, "method", METHODS)
+
+
+# ---------------------------------------------------------------------------------------------
+# size estimates (compared with the budget, never allocated)
+
+
+def direct_nnz_estimate(l1: int, l2: int, lo: int) -> float:
+    """Upper estimate of the nonzeros of the sparse real Gaunt table ``(l1, l2, lo)``.
+
+    Each coupling ``(l1, l2) -> l3`` with ``l1 + l2 + l3`` even holds at most two ``m3``
+    per ``(m1, m2)``; the count of such ``l3`` is summed in closed form per ``(l1, l2)``
+    for moderate sizes and bounded by ``(lo + 2) / 2`` beyond.
+    """
+    if (l1 + 1) * (l2 + 1) <= 4_000_000:
+        a = np.arange(l1 + 1, dtype=np.float64)[:, None]
+        b = np.arange(l2 + 1, dtype=np.float64)[None, :]
+        lo_eff = np.minimum(a + b, lo)
+        low = np.abs(a - b)
+        count = np.where(lo_eff >= low, np.floor((lo_eff - low) / 2) + 1, 0.0)
+        return float(np.sum(2.0 * (2 * a + 1) * (2 * b + 1) * count))
+    return 2.0 * (l1 + 1) ** 2 * (l2 + 1) ** 2 * (lo + 2) / 2
+
+
+def check_product_budget(what: str, l1: int, l2: int, lo: int, nrow: int, method: str, itemsize: int) -> None:
+    """Refuse a product whose tables, buffers or arithmetic exceed the size budget.
+
+    ``method`` is the implementation about to run ("direct", "grid", "fourier").
+    """
+    n1, n2, no = (l1 + 1) ** 2, (l2 + 1) ** 2, (lo + 1) ** 2
+    memory = float(nrow) * (n1 + n2 + 2 * no) * itemsize  # inputs (copies), output, permuted output
+    if method == "direct":
+        nnz = direct_nnz_estimate(l1, l2, lo)
+        memory += 20.0 * nnz  # int32 indices and the values
+        work = float(nrow) * nnz + 100.0 * nnz
+    else:
+        n_theta = (l1 + l2 + lo) // 2 + 1
+        n_phi = l1 + l2 + lo + 2 * max(l1, l2, lo) + 2
+        lt = max(l1, l2, lo)
+        if method == "fourier":
+            n_theta, n_phi = 2 * (l1 + l2) + 2, n_phi
+        memory += 8.0 * ((lt + 1) ** 2 * n_theta * 3 + 256 * n_theta * n_phi)  # tables, block buffers
+        # Legendre sums O(L^2 n_theta), azimuthal transforms O(n_theta n_phi L)
+        per_row = 4.0 * (n1 + n2 + no) * n_theta + 4.0 * n_theta * n_phi * (lt + 2)
+        work = float(nrow) * per_row
+    check_budget(what, memory=memory, work=work)
+
+
+def check_lmax_budget(what: str, lmax: int, *, rows: int = 1, per_row: float = 0.0, itemsize: int = 8) -> None:
+    """Refuse an operation on ``rows`` arrays of ``(lmax+1)**2`` coefficients plus ``per_row``
+    extra elements each, and a dense ``(lmax+1)**2``-square matrix when ``per_row < 0``."""
+    k = float(lmax + 1) ** 2
+    memory = itemsize * (rows * (k + max(per_row, 0.0)) + (k * k if per_row < 0 else 0.0))
+    check_budget(what, memory=memory, work=memory)
+
+
+# ---------------------------------------------------------------------------------------------
+# scale safety of bilinear products
+
+#: ``max|x1| * max|x2|`` below which products need no rescaling (the grid values of an
+#: expansion are at most ``(L+1)^2 sqrt((2L+1)/(4 pi))`` times its largest coefficient).
+_SAFE_PRODUCT = {np.dtype(np.float64): 2.0**700, np.dtype(np.float32): 2.0**60}
+
+
+def _absmax(a: np.ndarray) -> float:
+    if a.size == 0:
+        return 0.0
+    return float(max(abs(float(a.max())), abs(float(a.min()))))
+
+
+def product_scales(a1: np.ndarray, a2: np.ndarray):
+    """Row exponents ``(e1, e2)`` that bring every row of ``a1``, ``a2`` to a maximum in
+    ``[0.5, 1)``, or ``None`` when the unscaled product cannot overflow or lose its
+    smaller rows to underflow (the usual case, checked in two passes over each input)."""
+    m1, m2 = _absmax(a1), _absmax(a2)
+    if m1 == 0.0 or m2 == 0.0:
+        return None
+    tiny = np.finfo(a1.dtype).tiny * 2.0**60
+    safe = _SAFE_PRODUCT[a1.dtype]
+    if m1 * m2 < safe and min(m1, m2) > tiny and m1 < safe and m2 < safe:
+        return None
+    e1 = np.frexp(np.abs(a1).max(axis=-1))[1]
+    e2 = np.frexp(np.abs(a2).max(axis=-1))[1]
+    return e1, e2
+
+
+def apply_scales(a: np.ndarray, e: np.ndarray) -> np.ndarray:
+    """``a * 2**-e`` row by row (exact: powers of two)."""
+    return np.ldexp(a, -e[:, None]).astype(a.dtype, copy=False)
+
+
+def check_result_finite(out: np.ndarray, what: str) -> np.ndarray:
+    """Raise ``ValueError`` naming ``what`` when a result from finite input overflowed."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        screen = float(np.sum(out, dtype=np.float64))
+    if not math.isfinite(screen) and not np.all(np.isfinite(out)):
+        raise ValueError(
+            f"{what}: the result overflows {out.dtype} (its true value is not representable); "
+            "scale the inputs down"
+        )
+    return out
