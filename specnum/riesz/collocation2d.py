@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -29,10 +30,10 @@ from specnum._validation import (
     check_budget,
     readonly,
 )
+from specnum.riesz._checks import check_alpha, check_degree
 from specnum.riesz.collocation import RieszCollocation
 from specnum.riesz.kron import PRECONDITIONERS_2D, KroneckerPencil
-from specnum.riesz.operators import check_alpha, check_degree
-from specnum.riesz.solve import gmres_solve
+from specnum.riesz.solve import binary_scale, gmres_solve
 from specnum.riesz.symbol2d import _named, as_pair
 
 __all__ = ["RieszCollocation2D", "RieszSolution2D", "grid_values"]
@@ -244,6 +245,12 @@ class RieszCollocation2D:
         object.__setattr__(self, "n", n)
         object.__setattr__(self, "box", box)
         object.__setattr__(self, "coefficients", coefficients)
+        for i in range(2):  # K h**(-alpha) must be a normal float: refuse boxes of absurd size
+            h = (box[i][1] - box[i][0]) / n[i]
+            log_w = math.log(coefficients[i]) - alpha[i] * math.log(h)
+            if not -600.0 < log_w < 600.0:
+                raise ValueError(f"box[{i}] and coefficients[{i}] give K h**(-alpha) = exp({log_w:.4g}), outside "
+                                 f"the float64 range; rescale the problem (box side {box[i][1] - box[i][0]!r})")
 
     # ------------------------------------------------------------------ geometry
     @functools.cached_property
@@ -333,10 +340,10 @@ class RieszCollocation2D:
     def solve(
         self,
         source: Callable | np.ndarray,
+        *,
         method: str = "auto",
         preconditioner: str | None = "tau",
         rtol: float = 1e-10,
-        *,
         restart: int = 30,
         maxiter: int | None = None,
         workers: int | None = None,
@@ -349,8 +356,8 @@ class RieszCollocation2D:
             ``f(X, Y)``, called once with the ``(N_x, N_y)`` grids of collocation points,
             or its values there.
         method : {"auto", "direct", "gmres"}
-            ``"direct"``: dense LU of ``A2`` (``O(N^3)``, reference); ``"gmres"``: matrix-free
-            GMRES; ``"auto"``: direct up to 256 unknowns, GMRES above.
+            Keyword only (as all options). ``"direct"``: dense LU of ``A2`` (``O(N^3)``, reference);
+            ``"gmres"``: matrix-free GMRES; ``"auto"``: direct up to 256 unknowns, GMRES above.
         preconditioner : {"tau", "tau-plain", "diagonalization", None}
             ``"tau"``: two tau sweeps, each exact in the boundary blocks of one direction
             (:mod:`specnum.riesz.kron`, ``O(N log N)`` per iteration); ``"tau-plain"``: the
@@ -361,11 +368,11 @@ class RieszCollocation2D:
             Relative residual target in ``(0, 1)``; raised, with a ``SpecnumWarning``, to the
             float64 rounding floor of the system when below it.
         restart : int
-            GMRES restart length (keyword only). GMRES stores ``restart + 1`` vectors of length ``N``.
+            GMRES restart length. GMRES stores ``restart + 1`` vectors of length ``N``.
         maxiter : int, optional
-            Maximum number of restarts (keyword only).
+            Maximum number of restarts.
         workers : int, optional
-            Threads for :mod:`scipy.fft` inside the solve (keyword only; default: scipy's, one).
+            Threads for :mod:`scipy.fft` inside the solve (default: scipy's, one).
 
         Returns
         -------
@@ -403,21 +410,32 @@ class RieszCollocation2D:
                          work=2000.0 * size * (np.log2(size) + 10))
         rhs = self.source_values(source)
         pencil = self.pencil()
-        b = rhs / self.scale
+        # solve (A2 / scale) y = b with b = f / 2^e of order one (norms and thresholds independent of the
+        # magnitude of the data), then c = y 2^e / scale
+        peak = binary_scale(rhs)
+        if peak == 0.0:
+            return self.solution(np.zeros(self.shape), 0, 0.0, "direct" if method == "direct" else "gmres")
+        b = rhs / peak
+        factor = peak / self.scale
         fft_workers = sfft.set_workers(workers) if workers is not None else contextlib.nullcontext()
         with threadpool_limits(limits=1, user_api="blas"), fft_workers:
             if method == "direct":
-                coef = linalg.solve(pencil.dense(), b.ravel(), check_finite=False).reshape(self.shape)
-                bn = float(np.linalg.norm(b))
-                res = float(np.linalg.norm(b - pencil.matvec(coef))) / bn if bn > 0 else 0.0
-                return self.solution(coef, 0, res, "direct")
+                y = linalg.solve(pencil.dense(), b.ravel(), check_finite=False).reshape(self.shape)
+                res = float(np.linalg.norm(b - pencil.matvec(y))) / float(np.linalg.norm(b))
+                return self.solution(self._unscale(y, factor, peak), 0, res, "direct")
             prec = pencil.preconditioner(preconditioner)
             x0 = prec.matvec(b.ravel()) if prec is not None else np.zeros(size)
-            bn = float(np.linalg.norm(b))
-            floor = np.finfo(float).eps * pencil.norm_bound() * float(np.linalg.norm(x0)) / bn if bn > 0 else 0.0
-            coef, its, res = gmres_solve(pencil.operator(), b.ravel(), prec, rtol, restart=restart,
-                                         maxiter=maxiter, floor=floor, x0=x0)
-        return self.solution(coef.reshape(self.shape), its, res, "gmres")
+            floor = np.finfo(float).eps * pencil.norm_bound() * float(np.linalg.norm(x0)) / float(np.linalg.norm(b))
+            y, its, res = gmres_solve(pencil.operator(), b.ravel(), prec, rtol, restart=restart,
+                                      maxiter=maxiter, floor=floor, x0=x0)
+        return self.solution(self._unscale(y.reshape(self.shape), factor, peak), its, res, "gmres")
+
+    @staticmethod
+    def _unscale(y: np.ndarray, factor: float, peak: float) -> np.ndarray:
+        coef = y * factor
+        if not np.all(np.isfinite(coef)):
+            raise ValueError(f"source is too large: the solution overflows float64 (source values up to {peak:.3g})")
+        return coef
 
     def evolve(
         self,

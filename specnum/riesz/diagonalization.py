@@ -32,8 +32,8 @@ from scipy import linalg
 from threadpoolctl import threadpool_limits
 
 from specnum._validation import check_budget, readonly
+from specnum.riesz._checks import check_alpha, check_degree, check_elements
 from specnum.riesz.assembly import assemble_structure
-from specnum.riesz.operators import check_alpha, check_degree, check_elements
 from specnum.riesz.values import value_matrix
 
 __all__ = ["PencilEigen", "pencil_eigen", "DIAGONALIZATION_MAX"]

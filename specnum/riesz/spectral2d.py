@@ -19,9 +19,10 @@ from dataclasses import dataclass
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from specnum._validation import as_float, as_int, check_budget, readonly
+from specnum._validation import as_float, as_float_array, as_int, check_budget, readonly
+from specnum.riesz._checks import check_alpha, check_degree
 from specnum.riesz.collocation2d import RieszCollocation2D
-from specnum.riesz.symbol2d import riesz_symbol_2d
+from specnum.riesz.symbol2d import _named, as_pair, riesz_symbol_2d
 
 __all__ = [
     "scaled_eigenvalues_2d",
@@ -124,6 +125,20 @@ class SpectralComparison2D:
     max_imag: float
     symbol_max: float
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "degree", as_pair(self.degree, "degree", _named(check_degree)))
+        object.__setattr__(self, "n", as_pair(self.n, "n", lambda v, name: as_int(v, name, minimum=2)))
+        object.__setattr__(self, "alpha", as_pair(self.alpha, "alpha", _named(check_alpha)))
+        object.__setattr__(self, "weights",
+                           as_pair(self.weights, "weights", lambda v, name: as_float(v, name, low=0.0)))
+        for name in ("eigenvalues", "samples", "outliers"):
+            object.__setattr__(self, name, readonly(as_float_array(getattr(self, name), name, ndim=1), copy=True))
+        if self.samples.shape != self.eigenvalues.shape:
+            raise ValueError(f"samples must have the shape of eigenvalues {self.eigenvalues.shape}, "
+                             f"got {self.samples.shape}")
+        for name in ("bulk_error", "max_imag", "symbol_max"):
+            object.__setattr__(self, name, as_float(getattr(self, name), name, low=0.0))
+
 
 def _symbol_max(col: RieszCollocation2D) -> float:
     grid = np.linspace(0.0, np.pi, 257)
@@ -168,8 +183,8 @@ def compare_spectrum_2d(degree, n, alpha, *, box=((0.0, 1.0), (0.0, 1.0)), coeff
     out = np.sort(lam[lam > (1.0 + margin) * fmax])[::-1]
     keep = lam.size - out.size
     bulk = float(np.max(np.abs(lam[:keep] - samples[:keep]))) / fmax if keep else 0.0
-    return SpectralComparison2D(col.degree, col.n, col.alpha, col.symbol_weights, readonly(lam), readonly(samples),
-                                readonly(np.ascontiguousarray(out)), bulk, float(np.max(np.abs(ev.imag))), fmax)
+    return SpectralComparison2D(col.degree, col.n, col.alpha, col.symbol_weights, lam, samples, out, bulk,
+                                float(np.max(np.abs(ev.imag))), fmax)
 
 
 @dataclass(frozen=True)
@@ -193,6 +208,19 @@ class ConditionGrowth2D:
     ns: np.ndarray
     condition: np.ndarray
     exponent: float
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "degree", as_pair(self.degree, "degree", _named(check_degree)))
+        object.__setattr__(self, "alpha", as_pair(self.alpha, "alpha", _named(check_alpha)))
+        ns = np.asarray(self.ns)
+        if ns.ndim != 1 or not np.issubdtype(ns.dtype, np.integer):
+            raise TypeError(f"ns must be a 1-D integer array, got dtype {ns.dtype} and shape {ns.shape}")
+        cond = readonly(as_float_array(self.condition, "condition", ndim=1), copy=True)
+        if cond.shape != ns.shape or np.any(cond < 1.0):
+            raise ValueError(f"condition must have the shape of ns {ns.shape} and values >= 1")
+        object.__setattr__(self, "ns", readonly(np.array(ns)))
+        object.__setattr__(self, "condition", cond)
+        object.__setattr__(self, "exponent", as_float(self.exponent, "exponent"))
 
 
 def condition_numbers_2d(degree, ns, alpha, *, box=((0.0, 1.0), (0.0, 1.0)),
@@ -235,4 +263,4 @@ def condition_numbers_2d(degree, ns, alpha, *, box=((0.0, 1.0), (0.0, 1.0)),
     with threadpool_limits(limits=1, user_api="blas"):
         conds = np.array([np.linalg.cond(c.pencil().dense(), 2) for c in cols])
     slope = float(np.polyfit(np.log(nlist), np.log(conds), 1)[0])
-    return ConditionGrowth2D(cols[0].degree, cols[0].alpha, readonly(np.array(nlist)), readonly(conds), slope)
+    return ConditionGrowth2D(cols[0].degree, cols[0].alpha, np.array(nlist), conds, slope)

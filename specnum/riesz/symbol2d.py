@@ -22,7 +22,7 @@ import numbers
 import numpy as np
 
 from specnum._validation import as_float, as_float_array
-from specnum.riesz.operators import check_alpha, check_degree
+from specnum.riesz._checks import check_alpha, check_degree
 from specnum.riesz.symbol import riesz_symbol
 from specnum.riesz.values import value_symbol
 

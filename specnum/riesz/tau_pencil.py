@@ -34,8 +34,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from specnum._validation import as_float_array, readonly
+from specnum.riesz._checks import check_alpha, check_degree, check_elements
 from specnum.riesz.assembly import assemble_structure
-from specnum.riesz.operators import check_alpha, check_degree, check_elements
 from specnum.riesz.solve import dst1, tau_eigenvalues
 from specnum.riesz.values import value_matrix, value_symbol
 

@@ -36,13 +36,14 @@ from scipy import fft as sfft
 from scipy.sparse.linalg import LinearOperator, splu
 from threadpoolctl import threadpool_limits
 
-from specnum._validation import as_choice, as_float, as_int, as_rtol, check_budget, readonly
+from specnum._validation import as_choice, as_float, as_float_array, as_int, as_rtol, check_budget, readonly
 from specnum.errors import SpecnumWarning
+from specnum.riesz._checks import source_values
 from specnum.riesz.collocation import RieszCollocation, RieszSolution
 from specnum.riesz.collocation2d import RieszCollocation2D, RieszSolution2D, grid_values
 from specnum.riesz.diagonalization import pencil_eigen
 from specnum.riesz.kron import PRECONDITIONERS_2D
-from specnum.riesz.solve import gmres_solve
+from specnum.riesz.solve import binary_scale, gmres_solve
 from specnum.riesz.tau_pencil import boundary_tau, pencil_inverse
 from specnum.riesz.values import value_matrix
 
@@ -86,6 +87,30 @@ class Evolution:
     dt: float
     knots: np.ndarray | tuple[np.ndarray, np.ndarray]
     degree: int | tuple[int, int]
+
+    def __post_init__(self) -> None:
+        times = readonly(as_float_array(self.times, "times", ndim=1), copy=True)
+        steps = np.asarray(self.steps)
+        if steps.ndim != 1 or not np.issubdtype(steps.dtype, np.integer):
+            raise TypeError(f"steps must be a 1-D integer array, got dtype {steps.dtype} and shape {steps.shape}")
+        coef = as_float_array(self.coefficients, "coefficients")
+        if coef.ndim not in (2, 3) or coef.shape[0] != times.shape[0] or steps.shape != times.shape:
+            raise ValueError(f"coefficients must have shape (k, N) or (k, N_x, N_y) and steps shape (k,) with "
+                             f"k = len(times) = {times.shape[0]}, got {coef.shape} and {steps.shape}")
+        its = np.asarray(self.iterations)
+        if its.ndim != 1 or not np.issubdtype(its.dtype, np.integer) or np.any(its < 0):
+            raise TypeError("iterations must be a 1-D array of non-negative integers")
+        res = as_float_array(self.residuals, "residuals", ndim=1)
+        if res.shape != its.shape or np.any(res < 0) or np.any(steps < 0) or np.any(steps > its.shape[0]):
+            raise ValueError(f"residuals must match iterations (shape {its.shape}) and be >= 0, and steps must lie "
+                             f"in [0, {its.shape[0]}]")
+        object.__setattr__(self, "times", times)
+        object.__setattr__(self, "steps", readonly(np.array(steps, dtype=np.int64)))
+        object.__setattr__(self, "coefficients", readonly(coef, copy=True))
+        object.__setattr__(self, "iterations", readonly(np.array(its, dtype=np.int64)))
+        object.__setattr__(self, "residuals", readonly(res, copy=True))
+        object.__setattr__(self, "theta", as_float(self.theta, "theta", low=0.5, high=1.0))
+        object.__setattr__(self, "dt", as_float(self.dt, "dt", low=0.0, low_open=True))
 
     def solution(self, index: int) -> RieszSolution | RieszSolution2D:
         """The saved state ``index`` (negative counts from the end) as a callable spline.
@@ -204,6 +229,26 @@ def _run(
     return times, np.array(saved), states, iterations, residuals
 
 
+def _data_scale(u0_vals: np.ndarray, forcing: Callable[[float], np.ndarray] | None):
+    """A power of two ``s`` for the data and the scaled forcing ``f / s``: the loop works on order-one
+    numbers whatever the magnitude of ``u0`` and ``f`` (the problem is linear)."""
+    peak = binary_scale(u0_vals)
+    if forcing is not None:
+        f0 = forcing(0.0)
+        peak = max(peak, binary_scale(f0))
+    scale = peak if peak > 0.0 else 1.0
+    if forcing is None:
+        return scale, None
+    return scale, (lambda t: forcing(t) / scale)
+
+
+def _unscale(states: np.ndarray, scale: float) -> np.ndarray:
+    out = states * scale
+    if not np.all(np.isfinite(out)):
+        raise ValueError(f"u0 or source is too large: the solution overflows float64 (data up to {scale:.3g})")
+    return out
+
+
 def _check_budget(size: int, steps: int, save_every: int, restart: int) -> None:
     n_saved = len(range(0, steps + 1, save_every)) + 1
     # work: a few preconditioned products per step, each about 10 FFT passes of N log2 N
@@ -282,7 +327,7 @@ def evolve_1d(
     size = col.size
     _check_budget(size, steps, save_every, restart)
     pts = np.array(col.points)
-    u0_vals = grid_values(u0, "u0", (size,), (pts,))
+    u0_vals = source_values(u0, pts, "u0")
     b = value_matrix(col.degree, col.n)
     struct = col.structure()
     w_a = col.h ** (-col.alpha)
@@ -310,15 +355,16 @@ def evolve_1d(
     forcing = None
     if source is not None:
         def forcing(t: float) -> np.ndarray:
-            return grid_values(source, "source", (size,), (t, pts))
+            return source_values(lambda x: source(t, x), pts, "source")
 
+    scale, forcing = _data_scale(u0_vals, forcing)
     times, saved, states, its, res = _run(
-        shape=(size,), c0=c0, implicit=LinearOperator((size, size), matvec=implicit_mv, dtype=np.float64),
+        shape=(size,), c0=c0 / scale, implicit=LinearOperator((size, size), matvec=implicit_mv, dtype=np.float64),
         stiffness=lambda c: w_a * struct.matvec(c), precond=precond,
         exact=preconditioner == "diagonalization", norm_bound=1.0 + w_imp * a_bound,
         forcing=forcing, t_final=t_final, steps=steps, theta=theta, rtol=rtol, restart=restart,
         save_every=save_every, progress=progress, workers=workers)
-    return Evolution(readonly(times), readonly(saved), readonly(states), readonly(its), readonly(res), theta, dt,
+    return Evolution(times, saved, _unscale(states, scale), its, res, theta, dt,
                      col.basis.knots, col.degree)
 
 
@@ -406,11 +452,12 @@ def evolve_2d(
         def forcing(t: float) -> np.ndarray:
             return grid_values(source, "source", shape, (t, xx, yy))
 
+    scale, forcing = _data_scale(u0_vals, forcing)
     times, saved, states, its, res = _run(
-        shape=shape, c0=c0, implicit=implicit.operator(),
+        shape=shape, c0=c0 / scale, implicit=implicit.operator(),
         stiffness=lambda c: stiffness.matvec(c.reshape(shape)), precond=precond,
         exact=preconditioner == "diagonalization",
         norm_bound=implicit.norm_bound(), forcing=forcing, t_final=t_final, steps=steps, theta=theta, rtol=rtol,
         restart=restart, save_every=save_every, progress=progress, workers=workers)
-    return Evolution(readonly(times), readonly(saved), readonly(states), readonly(its), readonly(res), theta, dt,
+    return Evolution(times, saved, _unscale(states, scale), its, res, theta, dt,
                      col.knots(), col.degree)

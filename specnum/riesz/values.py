@@ -31,8 +31,8 @@ from scipy.interpolate import BSpline
 
 from specnum._validation import as_float_array, check_budget, readonly
 from specnum.bases.bsplines import cardinal_bspline, open_uniform_knots
+from specnum.riesz._checks import check_degree, check_elements
 from specnum.riesz.assembly import lattice_points
-from specnum.riesz.operators import check_degree, check_elements
 
 __all__ = ["value_matrix", "value_symbol", "value_toeplitz"]
 

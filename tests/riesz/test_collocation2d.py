@@ -247,3 +247,19 @@ def test_size_budget_refuses_hopeless_dense_requests():
     with specnum.size_budget(memory=1e3):
         with pytest.raises(ValueError, match="budget"):
             col.solve(np.zeros(col.shape))
+
+
+@pytest.mark.parametrize("magnitude", [1e160, 1e-170])
+@pytest.mark.parametrize("method", ["direct", "gmres"])
+def test_scale_safe_solve(magnitude, method):
+    # the problem is linear: scaling the source scales the solution, nothing else changes
+    col = RieszCollocation2D(3, (10, 12), (1.4, 1.7), coefficients=(1.0, 3.0))
+    f = np.random.default_rng(4).standard_normal(col.shape)
+    ref = col.solve(f, method=method, rtol=1e-12)
+    big = col.solve(magnitude * f, method=method, rtol=1e-12)
+    np.testing.assert_allclose(big.coefficients, magnitude * ref.coefficients, rtol=1e-12,
+                               atol=1e-12 * magnitude * np.abs(ref.coefficients).max())
+    assert big.iterations == ref.iterations
+    assert np.all(col.solve(np.zeros(col.shape)).coefficients == 0.0)
+    with pytest.raises(ValueError, match="too large"):
+        RieszCollocation2D(3, 10, 1.5, box=((0.0, 1e100), (0.0, 1e100))).solve(np.full((11, 11), 1e300))

@@ -206,3 +206,19 @@ def test_evolve_budget_refuses_hopeless_runs():
     col = RieszCollocation2D(2, 512, 1.5)
     with pytest.raises(ValueError, match="budget"):
         col.evolve(np.zeros(col.shape), 1.0, 10**7)
+
+
+@pytest.mark.parametrize("magnitude", [1e160, 1e-170])
+def test_scale_safe_evolve(magnitude):
+    col = RieszCollocation2D(2, 10, (1.3, 1.6))
+    u0 = np.random.default_rng(5).standard_normal(col.shape)
+    src = lambda t, x, y: np.cos(t) * x * (1 - y)  # noqa: E731
+    ref = col.evolve(u0, 0.1, 3, src, rtol=1e-12)
+    big = col.evolve(magnitude * u0, 0.1, 3, lambda t, x, y: magnitude * src(t, x, y), rtol=1e-12)
+    np.testing.assert_allclose(big.coefficients, magnitude * ref.coefficients, rtol=1e-11,
+                               atol=1e-12 * magnitude * np.abs(ref.coefficients).max())
+    one = RieszCollocation(3, 12, 1.5)
+    r1 = one.evolve(lambda x: x * (1 - x), 0.1, 3)
+    b1 = one.evolve(lambda x: magnitude * x * (1 - x), 0.1, 3)
+    np.testing.assert_allclose(b1.coefficients, magnitude * r1.coefficients, rtol=1e-11,
+                               atol=1e-12 * magnitude * np.abs(r1.coefficients).max())
