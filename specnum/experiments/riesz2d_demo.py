@@ -10,6 +10,7 @@ import numpy as np
 
 from specnum._validation import as_float, as_int
 from specnum.errors import SpecnumWarning
+from specnum.experiments.riesz_demo import _int_list  # the same list rule as the 1D demo
 from specnum.riesz import (
     RieszCollocation2D,
     compare_spectrum_2d,
@@ -45,16 +46,6 @@ DEFAULTS = {
 
 def _order_1d(p: int, alpha: float) -> float:
     return p + 2 - alpha if p % 2 == 0 else p + 1 - alpha
-
-
-def _int_list(value, name: str, minimum: int) -> list[int]:
-    try:
-        items = list(value)
-    except TypeError:
-        items = [value]
-    if not items:
-        raise ValueError(f"{name} must be a non-empty list of integers, got {value!r}")
-    return [as_int(v, name, minimum=minimum) for v in items]
 
 
 def _params(params: dict) -> dict:
