@@ -261,9 +261,19 @@ def pencil_inverse(factor: BoundaryTau, c1, c2, *, boundary: bool = True) -> Pen
     w = np.concatenate([np.repeat(c2[:, None], factor.rank, axis=1), np.repeat(c1[:, None], factor.rank, axis=1)],
                        axis=1)  # (k, 2r): the A block scales with c2, the B block with c1
     cap = np.eye(rr)[None, :, :] + g * w[:, None, :]
-    cond = np.linalg.cond(cap)
+    try:
+        inv = np.linalg.inv(cap)
+    except np.linalg.LinAlgError:  # an exactly singular capacitance matrix: invert one by one
+        inv = np.stack([_inverse_or_nan(c) for c in cap])
+    # 1-norm condition numbers from the inverses we need anyway (cheaper than an SVD per column)
+    cond = np.abs(cap).sum(axis=1).max(axis=1) * np.abs(inv).sum(axis=1).max(axis=1)
     good = np.isfinite(cond) & (cond < _CAP_COND_MAX)
-    kinv = np.zeros((k, rr, rr))
-    if np.any(good):
-        kinv[good] = w[good][:, :, None] * np.linalg.inv(cap[good])
+    kinv = np.where(good[:, None, None], w[:, :, None] * inv, 0.0)
     return PencilInverse(factor, dinv, kinv)
+
+
+def _inverse_or_nan(mat: np.ndarray) -> np.ndarray:
+    try:
+        return np.linalg.inv(mat)
+    except np.linalg.LinAlgError:
+        return np.full_like(mat, np.nan)
