@@ -111,7 +111,7 @@ def as_float(
 
 
 def as_interval(value: Any, name: str = "interval") -> tuple[float, float]:
-    """Return ``value`` as a pair of finite floats ``(a, b)`` with ``a < b``."""
+    """Return ``value`` as a pair of finite floats ``(a, b)`` with ``a < b`` and a finite length ``b - a``."""
     try:
         a, b = value
     except (TypeError, ValueError):
@@ -120,6 +120,8 @@ def as_interval(value: Any, name: str = "interval") -> tuple[float, float]:
     b = as_float(b, f"{name}[1]")
     if not a < b:
         raise ValueError(f"{name} must satisfy a < b, got ({a!r}, {b!r})")
+    if not math.isfinite(b - a):
+        raise ValueError(f"{name} must have a length b - a within the float64 range, got ({a!r}, {b!r})")
     return a, b
 
 

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from specnum._validation import as_float, as_float_array, as_int, flat_sh_lmax
+from specnum._validation import as_float, as_float_array, as_int, check_budget, flat_sh_lmax
 
 __all__ = [
     "observed_order",
@@ -59,6 +59,11 @@ def pairwise_orders(ns: Sequence[float], errors: Sequence[float]) -> np.ndarray:
     ndarray, shape (k - 1,)
         ``-log(e[i+1]/e[i]) / log(n[i+1]/n[i])``, so ``e ~ C n**-order`` gives ``order``.
 
+    Raises
+    ------
+    ValueError, TypeError
+        As :func:`observed_order`.
+
     Examples
     --------
     >>> pairwise_orders([10, 20, 40], [1e-2, 2.5e-3, 6.25e-4]).round(12).tolist()
@@ -85,8 +90,9 @@ def observed_order(ns: Sequence[float], errors: Sequence[float]) -> float:
 
     Raises
     ------
-    ValueError
-        If the arrays differ in length, hold fewer than two points, or are not positive.
+    ValueError, TypeError
+        If the arrays are not 1-d real arrays of the same length, hold fewer than two
+        points, NaN or infinity, repeated ``ns``, or values that are not positive.
 
     Examples
     --------
@@ -99,7 +105,7 @@ def observed_order(ns: Sequence[float], errors: Sequence[float]) -> float:
 
 
 def assert_convergence_order(
-    ns: Sequence[float], errors: Sequence[float], expected: float, tol: float = 0.1
+    ns: Sequence[float], errors: Sequence[float], expected: float, *, tol: float = 0.1
 ) -> float:
     """Assert that the fitted convergence order is within ``tol`` of ``expected``.
 
@@ -121,6 +127,9 @@ def assert_convergence_order(
     ------
     AssertionError
         With the fitted order and the pairwise orders, when ``|fitted - expected| > tol``.
+    ValueError, TypeError
+        For bad ``ns``/``errors`` (as :func:`observed_order`), a non-finite
+        ``expected`` or a negative or non-finite ``tol``.
 
     Examples
     --------
@@ -178,6 +187,11 @@ def assert_rotation_equivariant(
     ------
     AssertionError
         If some rotation violates the tolerance.
+    ValueError, TypeError
+        For a ``fn`` that is not callable, ``inputs`` that are not a sequence of
+        real arrays with a last axis ``(L+1)**2``, a bad ``n_rotations``,
+        ``rtol`` or ``atol``, or Wigner matrices (``(L+1)**4`` values per degree)
+        and work beyond the size budget.
 
     Examples
     --------
@@ -188,14 +202,23 @@ def assert_rotation_equivariant(
     """
     from specnum.bases.sphharm import random_rotation, wigner_D_real
 
+    if not callable(fn):
+        raise TypeError(f"fn must be callable, got {type(fn).__name__}")
+    if isinstance(inputs, (str, bytes, np.ndarray)) or not isinstance(inputs, Sequence):
+        raise TypeError(f"inputs must be a list or tuple of arrays, got {type(inputs).__name__}")
     n_rotations = as_int(n_rotations, "n_rotations", minimum=1)
     rtol = as_float(rtol, "rtol", low=0.0)
     atol = as_float(atol, "atol", low=0.0)
-    rng = np.random.default_rng(rng)
     arrays = [as_float_array(x, f"inputs[{i}]", min_ndim=1) for i, x in enumerate(inputs)]
     lmaxes = [flat_sh_lmax(x.shape[-1], f"inputs[{i}]") for i, x in enumerate(arrays)]
+    _check_rotation_budget(lmaxes, arrays, n_rotations, "inputs")
+    try:
+        rng = np.random.default_rng(rng)
+    except (TypeError, ValueError):
+        raise TypeError(f"rng must be a numpy Generator, an int seed or None, got {rng!r}") from None
     out = np.asarray(fn(*arrays))
     lmax_out = flat_sh_lmax(out.shape[-1], "fn(...) output")
+    _check_rotation_budget([lmax_out], [out], n_rotations, "fn(...) output")
     worst = 0.0
     for _ in range(n_rotations):
         R = random_rotation(rng)
@@ -211,3 +234,12 @@ def assert_rotation_equivariant(
             )
         worst = max(worst, err / scale if scale > 0 else err)
     return worst
+
+
+def _check_rotation_budget(lmaxes: list[int], arrays: list[np.ndarray], n_rotations: int, name: str) -> None:
+    """Wigner matrices of size ((L+1)**2)**2 per degree, applied to every array, n_rotations times."""
+    dims = [(L + 1) ** 2 for L in lmaxes]
+    memory = sum(8.0 * d * d + 16.0 * x.size for d, x in zip(dims, arrays))
+    work = n_rotations * sum(30.0 * float(L + 1) ** 4 + 2.0 * x.size * d for L, d, x in zip(lmaxes, dims, arrays))
+    what = f"{name} of degree(s) L = {sorted(set(lmaxes))} with n_rotations = {n_rotations}"
+    check_budget(what, memory=memory, work=work)

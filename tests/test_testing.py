@@ -92,3 +92,22 @@ def test_rotation_equivariance_fails_for_non_equivariant_maps():
 def test_rotation_equivariance_bad_input():
     with pytest.raises(ValueError, match="inputs\\[0\\]"):
         assert_rotation_equivariant(lambda a: a, [np.ones((2, 5))])
+
+
+def test_tol_is_keyword_only_and_sizes_are_budgeted():
+    ns = np.array([8.0, 16.0, 32.0])
+    with pytest.raises(TypeError):
+        assert_convergence_order(ns, 2.0 * ns**-2.0, 2.0, 0.1)
+    calls = []
+
+    def fn(a):
+        calls.append(1)
+        return a
+
+    with pytest.raises(ValueError, match=r"inputs of degree\(s\) L = \[200\] .* needs about"):
+        assert_rotation_equivariant(fn, [np.ones(201**2)])  # Wigner matrices of 13 GB
+    assert not calls  # refused before fn ran
+    with pytest.raises(TypeError, match="fn must be callable"):
+        assert_rotation_equivariant(None, [np.ones(4)])
+    with pytest.raises(TypeError, match="rng must be"):
+        assert_rotation_equivariant(fn, [np.ones(4)], rng="seed")

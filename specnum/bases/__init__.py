@@ -5,6 +5,7 @@ Submodules (each also importable on its own):
 - :mod:`~specnum.bases.quadrature`: Gauss-Legendre/Jacobi/Lobatto/Radau, Clenshaw-Curtis, periodic trapezoid;
 - :mod:`~specnum.bases.chebyshev`: points, values <-> coefficients by DCT, Clenshaw evaluation, calculus, chop;
 - :mod:`~specnum.bases.bsplines`: knots, B-spline bases, cardinal B-splines, fractional derivatives;
+- :mod:`~specnum.bases.knots`: non-uniform open knot vectors (graded toward both ends);
 - :mod:`~specnum.bases.fourier`: wavenumbers, centred FFT conventions, 2D linear convolution;
 - :mod:`~specnum.bases.sphharm`: real spherical harmonics, sphere grids, Wigner D matrices;
 - :mod:`~specnum.bases.coupling`: Wigner 3j, Clebsch-Gordan and Gaunt coefficients in float64;
@@ -14,7 +15,7 @@ The generic names of ``chebyshev`` and ``fourier`` (``points``, ``evaluate``, ..
 namespaces; the classes and the unambiguous functions are re-exported here.
 """
 
-from specnum.bases import bsplines, chebyshev, coupling, exact, fourier, quadrature, sphharm
+from specnum.bases import bsplines, chebyshev, coupling, exact, fourier, knots, quadrature, sphharm
 from specnum.bases.bsplines import (
     BSplineBasis,
     cardinal_bspline,
@@ -30,6 +31,7 @@ from specnum.bases.coupling import (
     real_gaunt_table,
     wigner_3j,
 )
+from specnum.bases.knots import graded_knots
 from specnum.bases.quadrature import (
     QuadratureRule,
     clenshaw_curtis,
@@ -52,7 +54,7 @@ from specnum.bases.sphharm import (
 __all__ = [
     "bsplines", "chebyshev", "coupling", "exact", "fourier", "quadrature", "sphharm",
     "BSplineBasis", "open_uniform_knots", "cardinal_bspline", "cardinal_fractional_derivative",
-    "collocation_matrix",
+    "collocation_matrix", "knots", "graded_knots",
     "QuadratureRule", "quadrature_rule", "gauss_legendre", "gauss_jacobi", "gauss_lobatto", "gauss_radau",
     "clenshaw_curtis", "periodic_trapezoid",
     "SphereGrid", "sphere_grid", "real_sph_harm", "real_sph_harm_xyz", "wigner_D_real", "random_rotation",

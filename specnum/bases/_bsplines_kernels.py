@@ -284,8 +284,14 @@ def frac_left_kernel(x, T, j0, tau, J, TC, nu, rg, gtay, ginv, alpha, out):
                 lj = p - es
                 sg = 1.0
                 for r in range(p + 1):
-                    if gtay[r] != 0.0:
-                        total += sg * ders[r, lj] / fact[r] * gtay[r] * math.pow(y, r - alpha)
+                    dv = ders[r, lj]
+                    if gtay[r] != 0.0 and dv != 0.0:  # a zero Taylor coefficient contributes 0, even at y**-alpha
+                        pw = math.pow(y, r - alpha)
+                        if math.isinf(pw):  # y within ~1e-154 of a knot: dv y**(r-alpha) is small, not dv * inf
+                            term = math.copysign(math.exp(math.log(abs(dv)) + (r - alpha) * math.log(y)), dv)
+                            total += sg / fact[r] * gtay[r] * term
+                        else:
+                            total += sg * dv / fact[r] * gtay[r] * pw
                     sg = -sg
             for k in range(p + 2):
                 tk = tau[j, k]

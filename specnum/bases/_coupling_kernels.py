@@ -210,7 +210,19 @@ def _candidates(m1, m2):
 
 @njit(cache=True)
 def real_gaunt_count(lmax1, lmax2, lmax_out):
-    """Number of entries allowed by the selection rules (an upper bound of the nonzeros)."""
+    """Number of entries allowed by the selection rules (an upper bound of the nonzeros).
+
+    The admissible ``|m3|`` of every ``(m1, m2)`` are tabulated once, so the O(lmax1^2
+    lmax2^2) loop does only integer arithmetic.
+    """
+    w2 = 2 * lmax2 + 1
+    amag = np.empty((2 * lmax1 + 1, w2), dtype=np.int64)  # |m3| of each candidate, -1: absent
+    bmag = np.empty((2 * lmax1 + 1, w2), dtype=np.int64)
+    for m1 in range(-lmax1, lmax1 + 1):
+        for m2 in range(-lmax2, lmax2 + 1):
+            ma, ca, mb, cb = _candidates(m1, m2)
+            amag[m1 + lmax1, m2 + lmax2] = abs(ma) if ca != 0.0 else -1
+            bmag[m1 + lmax1, m2 + lmax2] = abs(mb) if cb != 0.0 else -1
     n = 0
     for l1 in range(lmax1 + 1):
         for m1 in range(-l1, l1 + 1):
@@ -220,15 +232,39 @@ def real_gaunt_count(lmax1, lmax2, lmax_out):
                 if lo > hi:
                     continue
                 for m2 in range(-l2, l2 + 1):
-                    ma, ca, mb, cb = _candidates(m1, m2)
                     for t in range(2):
-                        c = ca if t == 0 else cb
-                        if c == 0.0:
+                        v = amag[m1 + lmax1, m2 + lmax2] if t == 0 else bmag[m1 + lmax1, m2 + lmax2]
+                        if v < 0:
                             continue
-                        start = max(lo, abs(ma if t == 0 else mb))
+                        start = max(lo, v)
                         start += (start - lo) % 2
                         if start <= hi:
                             n += (hi - start) // 2 + 1
+    return n
+
+
+@njit(cache=True)
+def real_gaunt_count_lower(lmax1, lmax2, lmax_out):
+    """A lower bound of :func:`real_gaunt_count` in O(lmax1 lmax2 lmax_out) work.
+
+    Counts only the entries with ``m1, m2 >= 0`` and ``m3 = m1 + m2`` (always admitted:
+    their real coefficient is nonzero), i.e. for each admissible ``(l1, l2, l3)`` the
+    lattice points ``0 <= a1 <= l1``, ``0 <= a2 <= l2``, ``a1 + a2 <= l3``.
+    """
+    n = 0
+    for l1 in range(lmax1 + 1):
+        for l2 in range(lmax2 + 1):
+            lo = abs(l1 - l2)
+            hi = min(l1 + l2, lmax_out)
+            for l3 in range(lo, hi + 1, 2):
+                top = min(l1, l3)
+                t = l3 - l2  # a1 <= t: every a2 <= l2 fits
+                if t >= 0:
+                    n += (min(t, top) + 1) * (l2 + 1)
+                first = max(t + 1, 0)
+                if first <= top:  # a1 > t: a2 <= l3 - a1
+                    cnt = top - first + 1
+                    n += cnt * (l3 + 1) - (first + top) * cnt // 2
     return n
 
 

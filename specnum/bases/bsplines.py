@@ -16,6 +16,10 @@ Conventions
   terminal ``-inf``; it is returned for every real ``x`` (also ``x > b``,
   where it is the derivative of the zero-extended function) and is 0 left of
   the support of ``B_j``. The right derivative mirrors this.
+* Size budget: knot vectors, value arrays and the per-basis tables estimate
+  their memory and work and refuse, before allocating, a call beyond the
+  budget of :func:`specnum.size_budget` (by default 4 GiB and about a minute
+  of work).
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from typing import Any
 import numpy as np
 from scipy.special import rgamma
 
-from specnum._validation import as_choice, as_float, as_float_array, as_int, as_interval
+from specnum._validation import as_choice, as_float, as_float_array, as_int, as_interval, check_budget, readonly
 from specnum.bases import _bsplines_kernels as _k
 from specnum.bases.quadrature import gauss_legendre
 
@@ -43,11 +47,6 @@ __all__ = [
 # Number of normalised moments kept for the whole-support far field
 # (used when x - c >= 4 w, i.e. q <= 1/4: 48 terms reach 1e-17 for alpha < 2).
 _FAR_MOMENTS = 48
-
-
-def _readonly(a: np.ndarray) -> np.ndarray:
-    a.setflags(write=False)
-    return a
 
 
 def open_uniform_knots(degree: int, n: int, interval: Any = (0.0, 1.0)) -> np.ndarray:
@@ -71,7 +70,9 @@ def open_uniform_knots(degree: int, n: int, interval: Any = (0.0, 1.0)) -> np.nd
     Raises
     ------
     TypeError, ValueError
-        For a non-integer or negative ``degree``, ``n < 1`` or a bad interval.
+        For a non-integer or negative ``degree``, ``n < 1``, a bad interval,
+        or a knot vector beyond the size budget (memory ``~24 (n + 2 degree)``
+        bytes).
 
     Examples
     --------
@@ -81,6 +82,7 @@ def open_uniform_knots(degree: int, n: int, interval: Any = (0.0, 1.0)) -> np.nd
     p = as_int(degree, "degree", minimum=0)
     n = as_int(n, "n", minimum=1)
     a, b = as_interval(interval, "interval")
+    check_budget(f"n = {n}, degree = {p}", memory=24.0 * (n + 2.0 * p + 1), work=4.0 * (n + 2.0 * p + 1))
     inner = np.linspace(a, b, n + 1)
     inner[0], inner[-1] = a, b
     return np.concatenate([np.full(p, a), inner, np.full(p, b)])
@@ -165,7 +167,7 @@ class BSplineBasis:
                 f"knots must give a non-empty interval [t_p, t_(m-p-1)], got [{t[p]}, {t[-p - 1]}]"
             )
         object.__setattr__(self, "degree", p)
-        object.__setattr__(self, "knots", _readonly(t))
+        object.__setattr__(self, "knots", readonly(t))
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, BSplineBasis):
@@ -191,7 +193,7 @@ class BSplineBasis:
         """Distinct knots in ``[a, b]`` (read-only), shape (n_elements + 1,)."""
         a, b = self.interval
         u = np.unique(self.knots)
-        return _readonly(u[(u >= a) & (u <= b)])
+        return readonly(u[(u >= a) & (u <= b)])
 
     @cached_property
     def _padded(self) -> np.ndarray:
@@ -203,7 +205,7 @@ class BSplineBasis:
     def _local_knots(self) -> np.ndarray:
         p = self.degree
         idx = np.arange(self.dim)[:, None] + np.arange(p + 2)[None, :]
-        return _readonly(np.ascontiguousarray(self.knots[idx]))
+        return readonly(np.ascontiguousarray(self.knots[idx]))
 
     def _spans(self, x: np.ndarray) -> np.ndarray:
         """Padded span index of each point, -1 outside ``[a, b]``."""
@@ -215,6 +217,24 @@ class BSplineBasis:
         last = np.searchsorted(t, b, side="left") - 1  # last non-empty span ending at b
         i = np.where(x >= b, last, i)
         return np.ascontiguousarray(np.where((x < a) | (x > b), -1, i + p), dtype=np.int64)
+
+    # ----------------------------------------------------------------- budget
+    def _check_values_budget(self, xa: np.ndarray, name: str, work_per_point: float) -> None:
+        """Refuse an output of ``x.size * dim`` values (or its work) beyond the size budget."""
+        check_budget(
+            f"{name} of shape {xa.shape} with a basis of dim = {self.dim}",
+            memory=8.0 * xa.size * (self.dim + 2),
+            work=xa.size * (10.0 * self.dim + work_per_point),
+        )
+
+    def _check_tables_budget(self, moments: int = _FAR_MOMENTS, what: str = "") -> None:
+        """Refuse per-basis tables (jumps, Taylor coefficients, moments) beyond the size budget."""
+        p, dim = self.degree, self.dim
+        check_budget(
+            f"{what}degree = {p} with dim = {dim}",
+            memory=8.0 * dim * (5.0 * (p + 2) * (p + 1) + moments + 1),
+            work=30.0 * dim * (p + 1) ** 3 + 4.0 * dim * (p + 1) * (p + moments + 2) ** 2,
+        )
 
     # -------------------------------------------------------------- evaluation
     def evaluate(self, x: Any, deriv: int = 0) -> np.ndarray:
@@ -235,7 +255,8 @@ class BSplineBasis:
         Raises
         ------
         ValueError, TypeError
-            For non-finite ``x`` or a bad ``deriv``.
+            For non-finite ``x``, a bad ``deriv``, or an output
+            (``x.size * dim`` values) beyond the size budget.
 
         Notes
         -----
@@ -251,6 +272,7 @@ class BSplineBasis:
         """
         xa = as_float_array(x, "x")
         nu = as_int(deriv, "deriv", minimum=0)
+        self._check_values_budget(xa, "x", 20.0 * (self.degree + 1) ** 2)
         flat = np.ascontiguousarray(xa.reshape(-1))
         out = np.zeros((flat.size, self.dim))
         if nu <= self.degree and flat.size:
@@ -284,7 +306,7 @@ class BSplineBasis:
         tr = np.zeros((dim, p + 1, p + 1))
         tc = np.zeros((dim, p + 1, p + 1))
         _k.taylor_tables_kernel(self._padded, p, dim, tl, tr, tc)
-        return _readonly(tl), _readonly(tr), _readonly(tc)
+        return readonly(tl), readonly(tr), readonly(tc)
 
     @cached_property
     def _jumps(self) -> np.ndarray:
@@ -307,7 +329,7 @@ class BSplineBasis:
             # smoothness C^{p - mult}: the lower jumps vanish exactly
             jk[np.arange(p + 1)[None, :] <= (p - mult)[:, None]] = 0.0
             J[:, k] = np.where(first[:, None], jk, 0.0)
-        return _readonly(J)
+        return readonly(J)
 
     def jumps(self) -> tuple[np.ndarray, np.ndarray]:
         """Truncated-power (jump) representation of every basis function.
@@ -320,6 +342,11 @@ class BSplineBasis:
             ``J[j, k, r] = B_j^{(r)}(x^+) - B_j^{(r)}(x^-)`` at
             ``x = local_knots[j, k]`` for the first occurrence ``k`` of each
             distinct knot value; zero for repeated occurrences.
+
+        Raises
+        ------
+        ValueError
+            If the tables (``~5 dim (p+2) (p+1)`` values) exceed the size budget.
 
         Notes
         -----
@@ -336,6 +363,7 @@ class BSplineBasis:
         >>> tau[2].tolist(), J[2, :, 2].tolist()  # cardinal phi_2 on knots 0..3
         ([0.0, 1.0, 2.0, 3.0], [1.0, -3.0, 3.0, -1.0])
         """
+        self._check_tables_budget(moments=0)
         return self._local_knots, self._jumps
 
     def moments(self, order: int) -> tuple[np.ndarray, np.ndarray]:
@@ -353,6 +381,12 @@ class BSplineBasis:
         mu : ndarray, shape (dim, M+1)
             ``mu[j, m]`` for ``m = 0..M``; ``mu[:, 0] = (t_{j+p+1} - t_j)/(p+1)``.
 
+        Raises
+        ------
+        ValueError, TypeError
+            For a negative or non-integer ``order``, or tables
+            (``dim * (M + p**2)`` values) beyond the size budget.
+
         Notes
         -----
         Gauss-Legendre on every element with ``(p + M)//2 + 1`` nodes, exact
@@ -365,6 +399,7 @@ class BSplineBasis:
         [1.0, 0.0, 0.333333333333]
         """
         M = as_int(order, "order", minimum=0)
+        self._check_tables_budget(moments=M, what=f"order = {M}, ")
         nu = self._normalised_moments(M)
         tau = self._local_knots
         centres = 0.5 * (tau[:, 0] + tau[:, -1])
@@ -383,7 +418,7 @@ class BSplineBasis:
     @cached_property
     def _tables(self) -> _Tables:
         tc = self._taylor[2]
-        nu = _readonly(self._normalised_moments(_FAR_MOMENTS))
+        nu = readonly(self._normalised_moments(_FAR_MOMENTS))
         return _Tables(self._local_knots, self._jumps, tc, nu)
 
     @cached_property
@@ -430,8 +465,9 @@ class BSplineBasis:
         Raises
         ------
         ValueError, TypeError
-            For non-finite ``x``, ``alpha`` outside ``(0, 2)``, or ``side``
-            not in {'left', 'right'}.
+            For non-finite ``x``, ``alpha`` outside ``(0, 2)``, ``side`` not
+            in {'left', 'right'}, or an output (``x.size * dim`` values), work
+            (``~8 x.size * dim * (p+2)**2``) or tables beyond the size budget.
 
         Notes
         -----
@@ -477,6 +513,8 @@ class BSplineBasis:
         xa = as_float_array(x, "x")
         al = as_float(alpha, "alpha", low=0.0, high=2.0, low_open=True, high_open=True)
         as_choice(side, "side", ("left", "right"))
+        self._check_values_budget(xa, "x", 8.0 * self.dim * (self.degree + 2) ** 2)
+        self._check_tables_budget()
         flat = np.ascontiguousarray(xa.reshape(-1))
         if side == "left":
             out = self._frac_left(flat, al)
@@ -491,12 +529,21 @@ def collocation_matrix(basis: BSplineBasis, x: Any, deriv: int = 0) -> np.ndarra
     Parameters
     ----------
     basis : BSplineBasis
+        The basis (columns of ``A``).
     x : array_like, shape (n_points,)
+        Finite collocation points.
     deriv : int, optional
+        Derivative order ``>= 0`` (default 0).
 
     Returns
     -------
     A : ndarray, shape (n_points, dim)
+
+    Raises
+    ------
+    TypeError, ValueError
+        For a ``basis`` that is not a :class:`BSplineBasis`, non-finite or
+        non-1-d ``x``, a bad ``deriv``, or ``A`` beyond the size budget.
 
     Examples
     --------
@@ -523,6 +570,7 @@ def cardinal_bspline(x: Any, degree: int) -> np.ndarray:
     Parameters
     ----------
     x : array_like, shape (...)
+        Finite points.
     degree : int
         ``p >= 0``.
 
@@ -532,6 +580,12 @@ def cardinal_bspline(x: Any, degree: int) -> np.ndarray:
         ``phi_p(x) = 1/p! sum_k (-1)^k C(p+1, k) (x - k)_+^p``; 0 outside
         ``[0, p+1]`` (``phi_0`` is 1 on the closed interval ``[0, 1]``).
 
+    Raises
+    ------
+    TypeError, ValueError
+        For non-finite ``x``, a bad ``degree``, or memory
+        (``x.size * (2 p + 1)`` values) beyond the size budget.
+
     Examples
     --------
     >>> cardinal_bspline([0.5, 1.0, 1.5], 2).tolist()
@@ -539,6 +593,11 @@ def cardinal_bspline(x: Any, degree: int) -> np.ndarray:
     """
     p = as_int(degree, "degree", minimum=0)
     xa = as_float_array(x, "x")
+    check_budget(
+        f"degree = {p} with x of shape {xa.shape}",
+        memory=8.0 * (xa.size + 4) * (2 * p + 3),
+        work=(xa.size + 1) * (10.0 * (2 * p + 1) + 20.0 * (p + 1) ** 2),
+    )
     return _cardinal_basis(p).evaluate(xa.reshape(-1))[:, p].reshape(xa.shape)
 
 
@@ -561,6 +620,12 @@ def cardinal_fractional_derivative(x: Any, degree: int, alpha: float) -> np.ndar
         0 for ``x < 0`` (and at ``x = 0`` when ``p > alpha``; ``inf`` there
         when ``p < alpha``). The right derivative is this at ``p + 1 - x``.
 
+    Raises
+    ------
+    TypeError, ValueError
+        For non-finite ``x``, a bad ``degree``, ``alpha`` outside ``(0, 2)``,
+        or tables (``~10 p**3`` values) or work beyond the size budget.
+
     Notes
     -----
     Evaluated like :meth:`BSplineBasis.fractional_derivative`: truncated
@@ -579,6 +644,12 @@ def cardinal_fractional_derivative(x: Any, degree: int, alpha: float) -> np.ndar
     p = as_int(degree, "degree", minimum=0)
     xa = as_float_array(x, "x")
     al = as_float(alpha, "alpha", low=0.0, high=2.0, low_open=True, high_open=True)
+    dim = 2 * p + 1
+    check_budget(
+        f"degree = {p} with x of shape {xa.shape}",
+        memory=8.0 * dim * (5.0 * (p + 2) * (p + 1) + _FAR_MOMENTS + 1) + 16.0 * xa.size,
+        work=30.0 * dim * (p + 1) ** 3 + 8.0 * (xa.size + 1) * (p + 2) ** 2,
+    )
     flat = np.ascontiguousarray(xa.reshape(-1))
     out = _cardinal_basis(p)._frac_left(flat, al, slice(p, p + 1))
     return out[:, 0].reshape(xa.shape)

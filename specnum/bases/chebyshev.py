@@ -13,6 +13,11 @@ Conventions
   ``chebpts1``/``chebpts2``).
 * Transforms are DCTs from :mod:`scipy.fft`: DCT-II/DCT-III for kind 1,
   DCT-I for kind 2, ``O(n log n)``, batched over all other axes.
+* Options that are easily mixed up positionally (``kind``, ``axis``,
+  ``interval``, ``rtol``) are keyword-only.
+* Size budget: every function estimates its memory and work from the sizes
+  it is given and refuses, before allocating, a call beyond the budget of
+  :func:`specnum.size_budget` (by default 4 GiB and about a minute of work).
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from typing import Any
 import numpy as np
 import scipy.fft
 
-from specnum._validation import as_choice, as_float, as_float_array, as_int, as_interval
+from specnum._validation import as_choice, as_float_array, as_int, as_interval, as_rtol, check_budget
 from specnum.bases._chebyshev_kernels import clenshaw_batch
 
 __all__ = [
@@ -45,7 +50,19 @@ def _coeff_array(coeffs: Any, name: str, axis: Any) -> tuple[np.ndarray, int]:
     return arr, _axis_index(arr, axis, name)
 
 
-def points(n: int, kind: int = 1, interval: tuple[float, float] = (-1.0, 1.0)) -> np.ndarray:
+def _check_no_overflow(out: Any, what: str) -> None:
+    """Finite input gave a non-finite result: some value exceeds the float64 range."""
+    if not np.all(np.isfinite(out)):
+        raise ValueError(f"{what} beyond the float64 range (overflow); rescale the input")
+
+
+def _check_transform_budget(arr: np.ndarray, name: str, copies: float, work_per_entry: float) -> None:
+    """Budget of a call that makes ``copies`` arrays the size of ``arr`` (complex: twice the bytes)."""
+    itemsize = 16 if np.iscomplexobj(arr) else 8
+    check_budget(f"{name} of shape {arr.shape}", memory=copies * itemsize * arr.size, work=work_per_entry * arr.size)
+
+
+def points(n: int, *, kind: int = 1, interval: tuple[float, float] = (-1.0, 1.0)) -> np.ndarray:
     """Chebyshev points of the first or second kind, in ascending order.
 
     Parameters
@@ -66,8 +83,8 @@ def points(n: int, kind: int = 1, interval: tuple[float, float] = (-1.0, 1.0)) -
     Raises
     ------
     TypeError, ValueError
-        For a non-integer ``n``, ``n`` too small, ``kind`` not 1 or 2, or a
-        bad interval.
+        For a non-integer ``n``, ``n`` too small, ``kind`` not 1 or 2, a bad
+        interval, or ``n`` beyond the size budget (memory ``~24 n`` bytes).
 
     Notes
     -----
@@ -83,20 +100,21 @@ def points(n: int, kind: int = 1, interval: tuple[float, float] = (-1.0, 1.0)) -
     kind = as_choice(kind, "kind", (1, 2))
     n = as_int(n, "n", minimum=kind)
     a, b = as_interval(interval)
+    check_budget(f"n = {n}", memory=24.0 * n, work=30.0 * n)
     j = np.arange(n, dtype=np.float64)
     if kind == 1:
         x = np.sin(np.pi * (2.0 * j + 1.0 - n) / (2.0 * n))
     else:
         x = np.sin(np.pi * (2.0 * j - (n - 1)) / (2.0 * (n - 1)))
     if (a, b) != (-1.0, 1.0):
-        x = 0.5 * (a + b) + 0.5 * (b - a) * x
+        x = (0.5 * a + 0.5 * b) + 0.5 * (b - a) * x  # 0.5 a + 0.5 b == 0.5 (a + b), without overflow
         if kind == 2:
             x[0], x[-1] = a, b
     return x
 
 
 def vals_to_coeffs(
-    values: Any, kind: int = 1, axis: int | tuple[int, ...] = -1, *, check_finite: bool = True
+    values: Any, *, kind: int = 1, axis: int | tuple[int, ...] = -1, check_finite: bool = True
 ) -> np.ndarray:
     """Chebyshev coefficients of the interpolant through values at Chebyshev points.
 
@@ -125,7 +143,9 @@ def vals_to_coeffs(
     ------
     TypeError, ValueError
         For non-numeric or non-finite values, a bad ``kind`` or ``axis`` (out of
-        range or repeated), or too few points.
+        range or repeated), too few points, coefficients that overflow (values
+        within a factor ``n`` of the float64 limit; checked with ``check_finite``),
+        or ``values`` beyond the size budget (memory about three copies).
 
     Notes
     -----
@@ -160,6 +180,7 @@ def vals_to_coeffs(
     for ax in axes:
         if kind == 2 and arr.shape[ax] < 2:
             raise ValueError(f"values must have length >= 2 along axis {ax} for kind=2, got shape {arr.shape}")
+    _check_transform_budget(arr, "values", 3.0, 10.0 * len(axes) * max(math.log2(max(arr.shape)), 1.0))
     # The points are stored ascending, the DCT expects cos(...) descending: the values are
     # read in reverse into the work array, with the 1/n (1/(n-1)) scaling of every axis folded
     # into that one copy; what is left are the halved end coefficients, O(size/n) work.
@@ -179,6 +200,8 @@ def vals_to_coeffs(
     for ax in axes:
         for e in ends:
             c[(slice(None),) * ax + (e,)] *= 0.5
+    if check_finite:
+        _check_no_overflow(c, "values give coefficients")
     return np.ascontiguousarray(c)
 
 
@@ -193,7 +216,7 @@ def _axis_index(arr: np.ndarray, axis: Any, name: str) -> int:
     return axis % arr.ndim
 
 
-def coeffs_to_vals(coeffs: Any, kind: int = 1, axis: int = -1) -> np.ndarray:
+def coeffs_to_vals(coeffs: Any, *, kind: int = 1, axis: int = -1) -> np.ndarray:
     """Values of a Chebyshev series at the Chebyshev points (ascending order).
 
     The exact inverse of :func:`vals_to_coeffs` (up to rounding).
@@ -203,7 +226,7 @@ def coeffs_to_vals(coeffs: Any, kind: int = 1, axis: int = -1) -> np.ndarray:
     coeffs : array_like, shape (..., n, ...)
         Coefficients along ``axis``; real or complex.
     kind : {1, 2}, optional
-        Evaluate at ``points(n, 1)`` or ``points(n, 2)`` (``n >= 2``).
+        Evaluate at ``points(n, kind=1)`` or ``points(n, kind=2)`` (``n >= 2``).
     axis : int, optional
         The coefficient axis (default last).
 
@@ -215,7 +238,7 @@ def coeffs_to_vals(coeffs: Any, kind: int = 1, axis: int = -1) -> np.ndarray:
     Raises
     ------
     TypeError, ValueError
-        As for :func:`vals_to_coeffs`.
+        As for :func:`vals_to_coeffs` (an overflowing result is always refused).
 
     Notes
     -----
@@ -231,21 +254,24 @@ def coeffs_to_vals(coeffs: Any, kind: int = 1, axis: int = -1) -> np.ndarray:
     n = arr.shape[axis]
     if kind == 2 and n < 2:
         raise ValueError(f"coeffs must have length >= 2 along axis {axis} for kind=2, got shape {arr.shape}")
+    _check_transform_budget(arr, "coeffs", 3.0, 10.0 * max(math.log2(n), 1.0))
     c = arr.copy()
     idx0 = [slice(None)] * arr.ndim
     idx0[axis] = 0
     idx0 = tuple(idx0)
-    if kind == 1:
-        c *= 0.5
-        c[idx0] *= 2.0
-        f = scipy.fft.dct(c, type=3, axis=axis)
-    else:
-        idx_end = list(idx0)
-        idx_end[axis] = n - 1
-        c *= 0.5
-        c[idx0] *= 2.0
-        c[tuple(idx_end)] *= 2.0
-        f = scipy.fft.dct(c, type=1, axis=axis)
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below
+        if kind == 1:
+            c *= 0.5
+            c[idx0] *= 2.0
+            f = scipy.fft.dct(c, type=3, axis=axis)
+        else:
+            idx_end = list(idx0)
+            idx_end[axis] = n - 1
+            c *= 0.5
+            c[idx0] *= 2.0
+            c[tuple(idx_end)] *= 2.0
+            f = scipy.fft.dct(c, type=1, axis=axis)
+    _check_no_overflow(f, "coeffs give values")
     return np.ascontiguousarray(np.flip(f, axis=axis))
 
 
@@ -270,7 +296,10 @@ def evaluate(coeffs: Any, x: Any, interval: tuple[float, float] = (-1.0, 1.0)) -
     Raises
     ------
     TypeError, ValueError
-        For non-numeric or non-finite input or a bad interval.
+        For non-numeric or non-finite input, a bad interval, points so far
+        outside the interval that the reference variable or the series values
+        overflow, or an output (``batch * npoints`` values) or work
+        (``batch * n * npoints``) beyond the size budget.
 
     Notes
     -----
@@ -291,7 +320,22 @@ def evaluate(coeffs: Any, x: Any, interval: tuple[float, float] = (-1.0, 1.0)) -
     x_shape = np.shape(x)
     xs = as_float_array(x, "x").reshape(x_shape)
     a, b = as_interval(interval)
-    t = np.ascontiguousarray(((2.0 * xs - (a + b)) / (b - a)).reshape(-1))
+    nbatch = c.size // c.shape[-1]
+    check_budget(
+        f"coeffs of shape {c.shape} at x of shape {xs.shape}",
+        memory=(16.0 if np.iscomplexobj(c) else 8.0) * 2 * nbatch * xs.size + 16.0 * xs.size,
+        work=3.0 * c.size * xs.size,
+    )
+    with np.errstate(over="ignore", invalid="ignore"):
+        t = np.ascontiguousarray(((2.0 * xs - (a + b)) / (b - a)).reshape(-1))
+    if not np.all(np.isfinite(t)):  # a + b or 2 x overflowed: the same map without overflow
+        with np.errstate(over="ignore", invalid="ignore"):
+            t = np.ascontiguousarray(((xs - (0.5 * a + 0.5 * b)) / (0.5 * b - 0.5 * a)).reshape(-1))
+        if not np.all(np.isfinite(t)):
+            raise ValueError(
+                f"x must lie near interval = {(a, b)}: some points are so far outside that the reference "
+                f"variable (2 x - a - b)/(b - a) overflows float64"
+            )
     batch = c.shape[:-1]
     c2 = c.reshape(-1, c.shape[-1])
     if np.iscomplexobj(c2):
@@ -300,11 +344,19 @@ def evaluate(coeffs: Any, x: Any, interval: tuple[float, float] = (-1.0, 1.0)) -
     out = np.empty((c2.shape[0], t.size))
     if t.size and c2.shape[0]:
         clenshaw_batch(np.ascontiguousarray(c2), t, out)
+        # For |t| <= 1 every Clenshaw term is bounded by n**2 max|c|: only extrapolation or
+        # coefficients near the float64 limit can overflow, and only then is the output checked.
+        safe = np.abs(t).max() <= 1.0 and np.abs(c2).max() * float(c2.shape[1]) ** 2 < 1e300
+        if not safe and not np.all(np.isfinite(out)):
+            raise ValueError(
+                "coeffs and x give series values beyond the float64 range (overflow), e.g. from "
+                f"extrapolating far outside the interval (max |reference x| = {np.abs(t).max():.3g})"
+            )
     return out.reshape(batch + xs.shape)
 
 
 def differentiate(
-    coeffs: Any, m: int = 1, axis: int = -1, interval: tuple[float, float] = (-1.0, 1.0)
+    coeffs: Any, m: int = 1, *, axis: int = -1, interval: tuple[float, float] = (-1.0, 1.0)
 ) -> np.ndarray:
     """Coefficients of the ``m``-th derivative of a Chebyshev series.
 
@@ -328,7 +380,9 @@ def differentiate(
     Raises
     ------
     TypeError, ValueError
-        For bad ``coeffs``, ``m``, ``axis`` or ``interval``.
+        For bad ``coeffs``, ``m``, ``axis`` or ``interval``, coefficients that
+        overflow (e.g. a tiny interval), or a size beyond the budget (work
+        ``~min(m, n) * (size + 1000 n)``: one pass per order).
 
     Notes
     -----
@@ -343,23 +397,29 @@ def differentiate(
     arr, axis = _coeff_array(coeffs, "coeffs", axis)
     m = as_int(m, "m", minimum=0)
     a, b = as_interval(interval)
+    n_in = arr.shape[axis]
+    orders = min(m, n_in)  # after n orders the series is zero
+    _check_transform_budget(arr, "coeffs", 3.0, 4.0 * orders)
+    check_budget(f"m = {m} with coeffs of shape {arr.shape}", work=orders * (4.0 * arr.size + 1000.0 * n_in))
     c = np.moveaxis(arr, axis, -1).copy()
-    scale = 2.0 / (b - a)
-    for _ in range(m):
-        n = c.shape[-1]
-        if n == 1:
-            c = np.zeros_like(c)
-            break
-        d = np.zeros(c.shape[:-1] + (n - 1,), dtype=c.dtype)
-        # d_{k-1} = d_{k+1} + 2k c_k
-        for k in range(n - 1, 0, -1):
-            d[..., k - 1] = 2.0 * k * c[..., k] + (d[..., k + 1] if k + 1 < n - 1 else 0.0)
-        d[..., 0] *= 0.5
-        c = d * scale
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below
+        scale = 2.0 / (b - a)
+        for _ in range(m):
+            n = c.shape[-1]
+            if n == 1:
+                c = np.zeros_like(c)
+                break
+            d = np.zeros(c.shape[:-1] + (n - 1,), dtype=c.dtype)
+            # d_{k-1} = d_{k+1} + 2k c_k
+            for k in range(n - 1, 0, -1):
+                d[..., k - 1] = 2.0 * k * c[..., k] + (d[..., k + 1] if k + 1 < n - 1 else 0.0)
+            d[..., 0] *= 0.5
+            c = d * scale
+    _check_no_overflow(c, f"coeffs, m = {m} and interval = {(a, b)} give derivative coefficients")
     return np.ascontiguousarray(np.moveaxis(c, -1, axis))
 
 
-def integrate(coeffs: Any, axis: int = -1, interval: tuple[float, float] = (-1.0, 1.0)) -> np.ndarray:
+def integrate(coeffs: Any, *, axis: int = -1, interval: tuple[float, float] = (-1.0, 1.0)) -> np.ndarray:
     """Coefficients of the indefinite integral that vanishes at the left end.
 
     Parameters
@@ -380,7 +440,8 @@ def integrate(coeffs: Any, axis: int = -1, interval: tuple[float, float] = (-1.0
     Raises
     ------
     TypeError, ValueError
-        For bad ``coeffs``, ``axis`` or ``interval``.
+        For bad ``coeffs``, ``axis`` or ``interval``, a result that overflows,
+        or ``coeffs`` beyond the size budget (memory about four copies).
 
     Notes
     -----
@@ -395,22 +456,25 @@ def integrate(coeffs: Any, axis: int = -1, interval: tuple[float, float] = (-1.0
     """
     arr, axis = _coeff_array(coeffs, "coeffs", axis)
     a, b = as_interval(interval)
+    _check_transform_budget(arr, "coeffs", 4.0, 10.0)
     c = np.moveaxis(arr, axis, -1)
     n = c.shape[-1]
     cp = np.zeros(c.shape[:-1] + (n + 2,), dtype=c.dtype)
     cp[..., :n] = c
     out = np.zeros(c.shape[:-1] + (n + 1,), dtype=c.dtype)
-    out[..., 1] = cp[..., 0] - 0.5 * cp[..., 2]
-    if n >= 2:
-        k = np.arange(2, n + 1, dtype=np.float64)
-        out[..., 2:] = (cp[..., 1:n] - cp[..., 3 : n + 2]) / (2.0 * k)
-    signs = np.where(np.arange(1, n + 1) % 2 == 0, 1.0, -1.0)
-    out[..., 0] = -(out[..., 1:] @ signs)
-    out *= 0.5 * (b - a)
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below
+        out[..., 1] = cp[..., 0] - 0.5 * cp[..., 2]
+        if n >= 2:
+            k = np.arange(2, n + 1, dtype=np.float64)
+            out[..., 2:] = (cp[..., 1:n] - cp[..., 3 : n + 2]) / (2.0 * k)
+        signs = np.where(np.arange(1, n + 1) % 2 == 0, 1.0, -1.0)
+        out[..., 0] = -(out[..., 1:] @ signs)
+        out *= 0.5 * (b - a)
+    _check_no_overflow(out, f"coeffs and interval = {(a, b)} give integral coefficients")
     return np.ascontiguousarray(np.moveaxis(out, -1, axis))
 
 
-def definite_integral(coeffs: Any, axis: int = -1, interval: tuple[float, float] = (-1.0, 1.0)) -> Any:
+def definite_integral(coeffs: Any, *, axis: int = -1, interval: tuple[float, float] = (-1.0, 1.0)) -> Any:
     """Integral of a Chebyshev series over its interval.
 
     Parameters
@@ -430,7 +494,8 @@ def definite_integral(coeffs: Any, axis: int = -1, interval: tuple[float, float]
     Raises
     ------
     TypeError, ValueError
-        For bad ``coeffs``, ``axis`` or ``interval``.
+        For bad ``coeffs``, ``axis`` or ``interval``, a result that overflows,
+        or ``coeffs`` beyond the size budget (memory about one copy).
 
     Notes
     -----
@@ -444,15 +509,18 @@ def definite_integral(coeffs: Any, axis: int = -1, interval: tuple[float, float]
     """
     arr, axis = _coeff_array(coeffs, "coeffs", axis)
     a, b = as_interval(interval)
+    _check_transform_budget(arr, "coeffs", 1.0, 2.0)
     n = arr.shape[axis]
     moments = np.zeros(n)
     k_even = np.arange(0, n, 2, dtype=np.float64)
     moments[::2] = 2.0 / (1.0 - k_even * k_even) * (0.5 * (b - a))
-    out = np.moveaxis(arr, axis, -1) @ moments
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below
+        out = np.moveaxis(arr, axis, -1) @ moments
+    _check_no_overflow(out, f"coeffs and interval = {(a, b)} give an integral")
     return out[()] if isinstance(out, np.ndarray) and out.ndim == 0 else out
 
 
-def chop(coeffs: Any, rtol: float = float(np.finfo(np.float64).eps)) -> int:
+def chop(coeffs: Any, *, rtol: float = float(np.finfo(np.float64).eps)) -> int:
     """Number of leading Chebyshev coefficients worth keeping (plateau detection).
 
     Parameters
@@ -474,7 +542,8 @@ def chop(coeffs: Any, rtol: float = float(np.finfo(np.float64).eps)) -> int:
     Raises
     ------
     TypeError, ValueError
-        For bad ``coeffs`` or ``rtol``.
+        For bad ``coeffs`` or ``rtol``, or ``coeffs`` beyond the size budget
+        (memory about two copies).
 
     Notes
     -----
@@ -503,10 +572,13 @@ def chop(coeffs: Any, rtol: float = float(np.finfo(np.float64).eps)) -> int:
     if np.ndim(coeffs) == 0:
         raise ValueError("coeffs must have at least 1 dimension, got a scalar")
     arr = as_float_array(coeffs, "coeffs", min_ndim=1, allow_complex=True)
-    tol = as_float(rtol, "rtol", low=0.0, high=1.0, low_open=True, high_open=True)
+    tol = as_rtol(rtol)
     n = arr.shape[-1]
     if n < 1:
         raise ValueError(f"coeffs must have a last axis of length >= 1, got shape {arr.shape}")
+    _check_transform_budget(arr, "coeffs", 2.0, 4.0 + 1000.0 / max(arr.size // n, 1))
+    # only relative sizes enter the decisions below (max|c| is the unit), so scaling
+    # coeffs by any power of ten within the float64 range gives the same cut
     mag = np.abs(arr).reshape(-1, n).max(axis=0)
     if n < 17:
         return n

@@ -16,6 +16,17 @@ and read-only:
 Conventions (see :mod:`specnum.bases.exact`): Condon-Shortley 3j/CG; real
 orthonormal SH without the CS phase, ``(Y_{1,-1}, Y_{1,0}, Y_{1,1}) ~ (y, z, x)``,
 flat index ``k = l*l + l + m``.
+
+Limits: every function estimates its memory and work before it starts and refuses
+sizes beyond the size budget (:func:`specnum.size_budget`). Independently of the
+budget, the recursion tables stop at ``l1 + l2 <= MAX_RECURSION_DEGREE`` (2**26): the
+recursion coefficients are products of squared degrees, exact in float64 only while
+``(l1 + l2 + 1)**2 < 2**53``; beyond, the coefficients next to the turning points lose
+their digits to cancellation. The sparse Gaunt table stores int32 flat indices, so its
+degrees stop at ``MAX_GAUNT_DEGREE`` (46340, ``(l+1)**2 <= 2**31``). The scalar functions
+round an exact value and are correct at any degree (values below 1e-308 come out
+subnormal or 0); their limit is the cost of the exact arithmetic (equal degrees up to
+about 2500 under the default budget).
 """
 
 from __future__ import annotations
@@ -28,7 +39,7 @@ from typing import Any
 
 import numpy as np
 
-from specnum._validation import as_int
+from specnum._validation import as_int, check_budget, check_finite, readonly
 from specnum.bases import _coupling_kernels as _kern
 from specnum.bases import exact as _exact
 
@@ -46,10 +57,20 @@ __all__ = [
     "real_coupling_block",
 ]
 
-#: Largest dense table (number of float64 entries) :func:`real_gaunt_table` builds (256 MiB).
+#: Largest dense table (number of float64 entries) :func:`real_gaunt_table` builds (256 MiB);
+#: beyond, the dense layout is pointless (the nonzeros are a fraction ~1/l of it): use
+#: :func:`real_gaunt_sparse`.
 MAX_DENSE_ENTRIES = 2**25
-#: Largest sparse table (number of nonzeros, 20 bytes each) :func:`real_gaunt_sparse` builds (5.4 GB).
-MAX_SPARSE_ENTRIES = 2**28
+#: Largest ``l1 + l2`` of the 3j recursion: its coefficients hold squared degrees, exact in
+#: float64 only while ``(l1 + l2 + 1)**2 < 2**53``.
+MAX_RECURSION_DEGREE = 2**26
+#: Largest degree of the sparse Gaunt table: flat indices ``(l+1)**2 - 1`` must fit in int32.
+MAX_GAUNT_DEGREE = math.isqrt(2**31) - 1
+
+
+def _f(n: int) -> float:
+    """``float(n)`` for size estimates, capped at 2**60 (finite for any int; above every budget)."""
+    return float(min(n, 2**60))
 
 
 def wigner_3j(j1: int, j2: int, j3: int, m1: int, m2: int, m3: int) -> float:
@@ -73,7 +94,8 @@ def wigner_3j(j1: int, j2: int, j3: int, m1: int, m2: int, m3: int) -> float:
     TypeError
         If an argument is not an integer.
     ValueError
-        If some ``j_i < 0`` or ``|m_i| > j_i``.
+        If some ``j_i < 0`` or ``|m_i| > j_i``, or the exact arithmetic exceeds the
+        size budget (equal degrees above about 2500 by default).
 
     Examples
     --------
@@ -101,7 +123,8 @@ def clebsch_gordan(j1: int, m1: int, j2: int, m2: int, j3: int, m3: int) -> floa
     TypeError
         If an argument is not an integer.
     ValueError
-        If some ``j_i < 0`` or ``|m_i| > j_i``.
+        If some ``j_i < 0`` or ``|m_i| > j_i``, or the exact arithmetic exceeds the
+        size budget (equal degrees above about 2500 by default).
 
     Examples
     --------
@@ -144,7 +167,8 @@ def real_gaunt(l1: int, m1: int, l2: int, m2: int, l3: int, m3: int) -> float:
     TypeError
         If an argument is not an integer.
     ValueError
-        If some ``l_i < 0`` or ``|m_i| > l_i``.
+        If some ``l_i < 0`` or ``|m_i| > l_i``, or the exact arithmetic exceeds the
+        size budget.
 
     Examples
     --------
@@ -174,16 +198,15 @@ def gaunt_kappa(l1: int, l2: int, l3: int) -> float:
     TypeError
         If an argument is not an integer.
     ValueError
-        If a degree is negative.
+        If a degree is negative or the exact 3j symbol exceeds the size budget.
 
     Examples
     --------
     >>> round(gaunt_kappa(1, 1, 2), 12)
     0.690988298942
     """
-    l1 = as_int(l1, "l1", minimum=0)
-    l2 = as_int(l2, "l2", minimum=0)
-    l3 = as_int(l3, "l3", minimum=0)
+    l1, l2, l3 = _triple(l1, l2, l3)
+    _exact._check_racah(l1, l2, l3, "l1, l2, l3")
     w = _exact.wigner_3j_exact(l1, l2, l3, 0, 0, 0)
     if w.sign == 0:
         return 0.0
@@ -215,8 +238,9 @@ class GauntSparse:
     only coefficients that are nonzero are stored (selection rules: triangle,
     ``l1+l2+l3`` even, ``|m3| in {|m1|+|m2|, ||m1|-|m2||}``, an even number of
     negative ``m``; accidental zeros of 3j symbols are dropped as well). All arrays
-    are read-only. The product of two expansions is
-    ``c[k3] = sum values * x1[k1] * x2[k2]`` (e.g. ``np.add.at`` or a scipy sparse
+    are read-only: arrays given writeable are copied first, so the caller's arrays
+    stay writeable and later changes to them cannot reach the table. The product of
+    two expansions is ``c[k3] = sum values * x1[k1] * x2[k2]`` (e.g. ``np.add.at`` or a scipy sparse
     matrix with rows ``k1 * shape[1] + k2``).
     """
 
@@ -235,7 +259,11 @@ class GauntSparse:
         lmax2 = as_int(self.lmax2, "lmax2", minimum=0)
         lmax_out = as_int(self.lmax_out, "lmax_out", minimum=0)
         shape = ((lmax1 + 1) ** 2, (lmax2 + 1) ** 2, (lmax_out + 1) ** 2)
-        if tuple(self.shape) != shape:
+        try:
+            given = tuple(self.shape)
+        except TypeError:
+            raise TypeError(f"shape must be a tuple of 3 ints, got {type(self.shape).__name__}") from None
+        if given != shape:
             raise ValueError(f"shape must be {shape} for the given lmax1, lmax2, lmax_out, got {self.shape}")
         nnz = None
         for name, dtype in (("k1", np.int32), ("k2", np.int32), ("k3", np.int32), ("values", np.float64)):
@@ -247,12 +275,23 @@ class GauntSparse:
             elif arr.shape[0] != nnz:
                 raise ValueError(f"{name} must have length {nnz} like k1, got {arr.shape[0]}")
         ip = self.indptr
-        if not isinstance(ip, np.ndarray) or ip.dtype != np.int64 or ip.shape != (shape[0] + 1,):
-            raise TypeError(f"indptr must be an int64 array of shape ({shape[0] + 1},)")
-        if ip[0] != 0 or ip[-1] != nnz:
-            raise ValueError(f"indptr must start at 0 and end at nnz = {nnz}")
+        if not isinstance(ip, np.ndarray) or ip.dtype != np.int64 or ip.ndim != 1:
+            raise TypeError("indptr must be a 1-D numpy array of dtype int64")
+        if ip.shape != (shape[0] + 1,):
+            raise ValueError(f"indptr must have shape ({shape[0] + 1},), got {ip.shape}")
+        if ip[0] != 0 or ip[-1] != nnz or np.any(ip[1:] < ip[:-1]):
+            raise ValueError(f"indptr must be non-decreasing from 0 to nnz = {nnz}")
+        for name, size in (("k1", shape[0]), ("k2", shape[1]), ("k3", shape[2])):
+            arr = getattr(self, name)
+            if nnz and (int(arr.min()) < 0 or int(arr.max()) >= size):
+                raise ValueError(f"{name} must hold flat indices in [0, {size}), got [{arr.min()}, {arr.max()}]")
+        rows = np.flatnonzero(ip[1:] > ip[:-1])
+        if np.any(self.k1[ip[rows]] != rows) or np.any(self.k1[ip[rows + 1] - 1] != rows):
+            raise ValueError("k1 must agree with indptr (the entries of row r are k1[indptr[r]:indptr[r+1]] == r)")
+        check_finite(self.values, "values")
         for name in ("k1", "k2", "k3", "values", "indptr"):
-            getattr(self, name).setflags(write=False)
+            arr = getattr(self, name)
+            object.__setattr__(self, name, readonly(arr, copy=arr.flags.writeable))
         object.__setattr__(self, "shape", shape)
         object.__setattr__(self, "lmax1", lmax1)
         object.__setattr__(self, "lmax2", lmax2)
@@ -265,10 +304,43 @@ class GauntSparse:
 
 
 def _lmax_triple(lmax1: Any, lmax2: Any, lmax_out: Any) -> tuple[int, int, int]:
-    lmax1 = as_int(lmax1, "lmax1", minimum=0)
-    lmax2 = as_int(lmax2, "lmax2", minimum=0)
-    lmax_out = lmax1 + lmax2 if lmax_out is None else as_int(lmax_out, "lmax_out", minimum=0)
+    lmax1 = as_int(lmax1, "lmax1", minimum=0, maximum=MAX_GAUNT_DEGREE)
+    lmax2 = as_int(lmax2, "lmax2", minimum=0, maximum=MAX_GAUNT_DEGREE)
+    if lmax_out is None:
+        lmax_out = lmax1 + lmax2
+        if lmax_out > MAX_GAUNT_DEGREE:
+            raise ValueError(f"lmax_out (default lmax1 + lmax2 = {lmax_out}) must be <= MAX_GAUNT_DEGREE = "
+                             f"{MAX_GAUNT_DEGREE}; pass a smaller lmax_out")
+    else:
+        lmax_out = as_int(lmax_out, "lmax_out", minimum=0, maximum=MAX_GAUNT_DEGREE)
     return lmax1, lmax2, lmax_out
+
+
+def _gaunt_sparse_budget(lmax1: int, lmax2: int, lmax_out: int) -> int:
+    """Refuse a sparse Gaunt build beyond the size budget, in well under a second.
+
+    Returns the number of entries admitted by the selection rules (the allocation).
+
+    Work (O(1) estimate): the selection-rule count over ``(l1, m1, l2, m2)``, the 3j
+    sequences (``sum_{l1,l2} 2 (l1+1)(l2+1)(l1+l2+1)`` recursion steps) and the entry loop
+    (at most ``min(lmax1, lmax2, lmax_out) + 1`` degrees ``l3`` per ``(m1, m2)``). Memory:
+    20 bytes per admitted entry plus the per-``l1`` 3j scratch; the entry count is bounded
+    from below in O(lmax^3) first (so hopeless sizes are refused without counting), then
+    counted exactly in O(lmax^4).
+    """
+    what = f"lmax1, lmax2, lmax_out = ({lmax1}, {lmax2}, {lmax_out})"
+    n1, n2 = _f(lmax1 + 1), _f(lmax2 + 1)
+    a1, b1 = n1 * (n1 + 1) / 2, n2 * (n2 + 1) / 2  # sum (l+1)
+    a2, b2 = (n1 - 1) * n1 * (n1 + 1) / 3, (n2 - 1) * n2 * (n2 + 1) / 3  # sum (l+1) l
+    steps = 2.0 * (a2 * b1 + a1 * b2 + a1 * b1)
+    loop = n1 * n1 * n2 * n2
+    work = 20.0 * loop + 40.0 * steps + 10.0 * loop * (_f(min(lmax1, lmax2, lmax_out)) + 1.0)
+    scratch = 16.0 * n2 * n1 * n2 * (_f(lmax_out) + 1.0) + 64.0 * (n1 + n2)
+    check_budget(what, work=work, memory=scratch)
+    check_budget(what, memory=scratch + 20.0 * _kern.real_gaunt_count_lower(lmax1, lmax2, lmax_out))
+    bound = _kern.real_gaunt_count(lmax1, lmax2, lmax_out)
+    check_budget(what, memory=scratch + 20.0 * bound)
+    return bound
 
 
 def real_gaunt_sparse(lmax1: int, lmax2: int, lmax_out: int | None = None) -> GauntSparse:
@@ -291,8 +363,9 @@ def real_gaunt_sparse(lmax1: int, lmax2: int, lmax_out: int | None = None) -> Ga
     TypeError
         If an argument is not an integer.
     ValueError
-        If an argument is negative, or the table would hold more than
-        ``MAX_SPARSE_ENTRIES`` (2**28) nonzeros (about lmax1 = lmax2 = 49).
+        If an argument is negative or above ``MAX_GAUNT_DEGREE``, or the build exceeds
+        the size budget (:func:`specnum.size_budget`): the default 4 GiB holds the full
+        product up to about lmax1 = lmax2 = 47 (20 bytes per nonzero).
 
     Notes
     -----
@@ -319,12 +392,7 @@ def real_gaunt_sparse(lmax1: int, lmax2: int, lmax_out: int | None = None) -> Ga
 
 @functools.lru_cache(maxsize=4)
 def _real_gaunt_sparse_cached(lmax1: int, lmax2: int, lmax_out: int) -> GauntSparse:
-    bound = _kern.real_gaunt_count(lmax1, lmax2, lmax_out)
-    if bound > MAX_SPARSE_ENTRIES:
-        raise ValueError(
-            f"lmax1, lmax2, lmax_out = ({lmax1}, {lmax2}, {lmax_out}) give {bound} nonzero Gaunt "
-            f"coefficients, more than MAX_SPARSE_ENTRIES = {MAX_SPARSE_ENTRIES}"
-        )
+    bound = _gaunt_sparse_budget(lmax1, lmax2, lmax_out)  # refusals are not cached
     k1 = np.empty(bound, dtype=np.int32)
     k2 = np.empty(bound, dtype=np.int32)
     k3 = np.empty(bound, dtype=np.int32)
@@ -332,8 +400,9 @@ def _real_gaunt_sparse_cached(lmax1: int, lmax2: int, lmax_out: int) -> GauntSpa
     nnz = _kern.real_gaunt_fill(lmax1, lmax2, lmax_out, k1, k2, k3, vals)
     n1 = (lmax1 + 1) ** 2
     # k1 is sorted: row pointers by binary search (int32 probes: no int64 copy of k1)
-    indptr = np.searchsorted(k1[:nnz], np.arange(n1 + 1, dtype=np.int32)).astype(np.int64)
-    return GauntSparse(k1[:nnz], k2[:nnz], k3[:nnz], vals[:nnz], indptr,
+    indptr = readonly(np.searchsorted(k1[:nnz], np.arange(n1 + 1, dtype=np.int32)).astype(np.int64))
+    k1, k2, k3, vals = (readonly(a[:nnz]) for a in (k1, k2, k3, vals))  # frozen here: no copy
+    return GauntSparse(k1, k2, k3, vals, indptr,
                        (n1, (lmax2 + 1) ** 2, (lmax_out + 1) ** 2), lmax1, lmax2, lmax_out)
 
 
@@ -383,8 +452,7 @@ def _real_gaunt_table_cached(lmax1: int, lmax2: int, lmax_out: int) -> np.ndarra
     sp = _real_gaunt_sparse_cached(lmax1, lmax2, lmax_out)
     table = np.zeros(sp.shape)
     table[sp.k1, sp.k2, sp.k3] = sp.values
-    table.setflags(write=False)
-    return table
+    return readonly(table)
 
 
 def wigner_3j_sequence(l1: int, l2: int, m1: int, m2: int) -> np.ndarray:
@@ -407,7 +475,8 @@ def wigner_3j_sequence(l1: int, l2: int, m1: int, m2: int) -> np.ndarray:
     TypeError
         If an argument is not an integer.
     ValueError
-        If a degree is negative or ``|m_i| > l_i``.
+        If a degree is negative, ``l1 + l2 > MAX_RECURSION_DEGREE`` (module notes),
+        ``|m_i| > l_i``, or the arrays exceed the size budget.
 
     Notes
     -----
@@ -422,10 +491,11 @@ def wigner_3j_sequence(l1: int, l2: int, m1: int, m2: int) -> np.ndarray:
     >>> print(np.round(f ** 2 * [3, 1, 7.5], 12))   # squares 1/3, 0, 2/15
     [1. 0. 1.]
     """
-    l1 = as_int(l1, "l1", minimum=0)
-    l2 = as_int(l2, "l2", minimum=0)
+    l1, l2 = _recursion_degrees(l1, l2)
     m1 = as_int(m1, "m1", minimum=-l1, maximum=l1)
     m2 = as_int(m2, "m2", minimum=-l2, maximum=l2)
+    n = _f(l1 + l2 + 2)
+    check_budget(f"l1, l2 = ({l1}, {l2})", memory=40.0 * n, work=60.0 * n)
     out = np.zeros(l1 + l2 + 1)
     _kern.three_j_sequence(l1, l2, m1, m2, out, np.empty((4, l1 + l2 + 2)))
     return out
@@ -433,6 +503,23 @@ def wigner_3j_sequence(l1: int, l2: int, m1: int, m2: int) -> np.ndarray:
 
 def _triple(l1: Any, l2: Any, l3: Any) -> tuple[int, int, int]:
     return as_int(l1, "l1", minimum=0), as_int(l2, "l2", minimum=0), as_int(l3, "l3", minimum=0)
+
+
+def _recursion_degrees(l1: Any, l2: Any) -> tuple[int, int]:
+    """Validate ``l1, l2 >= 0`` with ``l1 + l2 <= MAX_RECURSION_DEGREE``."""
+    l1 = as_int(l1, "l1", minimum=0)
+    l2 = as_int(l2, "l2", minimum=0)
+    if l1 + l2 > MAX_RECURSION_DEGREE:
+        raise ValueError(f"l1 + l2 must be <= MAX_RECURSION_DEGREE = {MAX_RECURSION_DEGREE} (float64 recursion "
+                         f"coefficients lose their digits beyond), got l1 = {l1}, l2 = {l2}")
+    return l1, l2
+
+
+def _block_budget(l1: int, l2: int, l3: int, per_entry_bytes: float, extra_work: float = 0.0) -> None:
+    """Refuse a ``(2l1+1, 2l2+1, 2l3+1)`` block beyond the size budget (one 3j sequence per (m1, m2))."""
+    d1, d2, d3 = _f(2 * l1 + 1), _f(2 * l2 + 1), _f(2 * l3 + 1)
+    check_budget(f"l1, l2, l3 = ({l1}, {l2}, {l3})", memory=per_entry_bytes * d1 * d2 * d3 + 40.0 * (d1 + d2),
+                 work=60.0 * d1 * d2 * (_f(l1 + l2) + 1.0) + extra_work * d1 * d2 * d3 * (d1 + d2 + d3))
 
 
 def wigner_3j_block(l1: int, l2: int, l3: int) -> np.ndarray:
@@ -454,7 +541,8 @@ def wigner_3j_block(l1: int, l2: int, l3: int) -> np.ndarray:
     TypeError
         If an argument is not an integer.
     ValueError
-        If a degree is negative.
+        If a degree is negative, ``l1 + l2 > MAX_RECURSION_DEGREE`` (module notes), or
+        the block exceeds the size budget.
 
     Examples
     --------
@@ -464,7 +552,10 @@ def wigner_3j_block(l1: int, l2: int, l3: int) -> np.ndarray:
      [ 0. -1.  0.]
      [ 1.  0.  0.]]
     """
-    return _wigner_3j_block_cached(*_triple(l1, l2, l3))
+    l1, l2 = _recursion_degrees(l1, l2)
+    l3 = as_int(l3, "l3", minimum=0)
+    _block_budget(l1, l2, l3, 8.0)
+    return _wigner_3j_block_cached(l1, l2, l3)
 
 
 @functools.lru_cache(maxsize=256)
@@ -472,8 +563,7 @@ def _wigner_3j_block_cached(l1: int, l2: int, l3: int) -> np.ndarray:
     out = np.zeros((2 * l1 + 1, 2 * l2 + 1, 2 * l3 + 1))
     if abs(l1 - l2) <= l3 <= l1 + l2:
         _kern.three_j_block(l1, l2, l3, out)
-    out.setflags(write=False)
-    return out
+    return readonly(out)
 
 
 def _real_from_complex(l: int) -> np.ndarray:
@@ -509,7 +599,8 @@ def real_coupling_block(l1: int, l2: int, l3: int) -> np.ndarray:
     TypeError
         If an argument is not an integer.
     ValueError
-        If a degree is negative or the triangle rule fails.
+        If a degree is negative, the triangle rule fails, ``l1 + l2 >
+        MAX_RECURSION_DEGREE`` (module notes) or the block exceeds the size budget.
 
     Notes
     -----
@@ -533,10 +624,13 @@ def real_coupling_block(l1: int, l2: int, l3: int) -> np.ndarray:
     >>> print(round(W[0, 1, 2] * math.sqrt(6), 12), round(W[1, 0, 2] * math.sqrt(6), 12))
     1.0 -1.0
     """
-    l1, l2, l3 = _triple(l1, l2, l3)
+    l1, l2 = _recursion_degrees(l1, l2)
+    l3 = as_int(l3, "l3", minimum=0)
     if not abs(l1 - l2) <= l3 <= l1 + l2:
         raise ValueError(f"l3 must satisfy the triangle rule |l1-l2| <= l3 <= l1+l2, got (l1, l2, l3) = "
                          f"({l1}, {l2}, {l3})")
+    # the complex 3j block, three complex basis changes (einsum intermediates) and the result
+    _block_budget(l1, l2, l3, 8.0 + 3 * 16.0 + 8.0, extra_work=8.0)
     return _real_coupling_block_cached(l1, l2, l3)
 
 
@@ -546,6 +640,4 @@ def _real_coupling_block_cached(l1: int, l2: int, l3: int) -> np.ndarray:
     w = np.einsum("ap,bq,cr,pqr->abc", _real_from_complex(l1), _real_from_complex(l2),
                   _real_from_complex(l3), t, optimize=True)
     w = w * (-1j) ** ((l1 + l2 + l3) % 4)
-    out = np.ascontiguousarray(w.real)
-    out.setflags(write=False)
-    return out
+    return readonly(np.ascontiguousarray(w.real))

@@ -14,6 +14,16 @@ float64 versions live in :mod:`specnum.bases.coupling`.
 Only integer angular momenta are supported (``j`` and ``m`` are Python or numpy
 integers); half-integer spins are out of scope.
 
+Cost and limits
+---------------
+Exact arithmetic has no precision limit, only a cost, which every function estimates
+before it starts and checks against the size budget (:func:`specnum.size_budget`):
+Racah's sum has at most ``min(j1+j2-j3, j1-j2+j3, -j1+j2+j3) + 1`` terms of Fractions
+with about ``N log2 N`` bits (``N = j1 + j2 + j3``), each costing a quadratic gcd; the
+default budget admits equal degrees up to about 2500 (1.3 s at 800). Rounding to
+``dps`` digits computes ``pi`` and a square root at that precision in pure-Python
+mpmath (4 s at ``dps = 1e5``; the default budget admits about ``dps <= 3.8e5``).
+
 Conventions
 -----------
 * 3j symbols and Clebsch-Gordan coefficients: Condon-Shortley phase (Racah's
@@ -37,7 +47,7 @@ from typing import Any
 
 import mpmath
 
-from specnum._validation import as_int
+from specnum._validation import as_int, check_budget
 
 __all__ = [
     "SqrtRational",
@@ -107,11 +117,21 @@ class SqrtRational:
     def __float__(self) -> float:
         if self.sign == 0:
             return 0.0
-        return self.sign * math.sqrt(float(self.q)) * math.pi ** (0.5 * self.pi_power)
+        q = self.q
+        shift = (q.numerator.bit_length() - q.denominator.bit_length()) // 2
+        if abs(shift) < 500:  # q within [2**-1000, 2**1000]: one rounding of q, one of sqrt
+            root = math.sqrt(float(q))
+        else:  # sqrt(q) = sqrt(q / 4**shift) 2**shift (exact scaling; values near or below 1e-308)
+            root = math.ldexp(math.sqrt(float(q / Fraction(4) ** shift)), shift)
+        return self.sign * root * math.pi ** (0.5 * self.pi_power)
 
     def to_mpf(self, dps: int = 30) -> mpmath.mpf:
-        """Return the value as an mpmath ``mpf`` correct to ``dps`` decimal digits."""
-        dps = as_int(dps, "dps", minimum=1)
+        """Return the value as an mpmath ``mpf`` correct to ``dps`` decimal digits.
+
+        Raises ``TypeError``/``ValueError`` for a non-integer or non-positive ``dps``
+        and ``ValueError`` when the work exceeds the size budget (see the module notes on cost).
+        """
+        dps = _check_dps(dps)
         with mpmath.workdps(dps + 10):
             if self.sign == 0:
                 val = mpmath.mpf(0)
@@ -143,6 +163,46 @@ class SqrtRational:
 
 
 _ZERO = SqrtRational(0, Fraction(0))
+
+
+def _check_dps(dps: Any, name: str = "dps") -> int:
+    """Validate a number of decimal digits and refuse a precision beyond the size budget.
+
+    Work model (pure-Python mpmath): rounding to ``dps`` digits computes ``pi`` and a
+    square root at that precision, about ``7e9 (dps / 1e5)^2`` elementary operations
+    (measured 4 s at ``dps = 1e5``); the default budget allows about ``dps <= 3.8e5``.
+    """
+    dps = as_int(dps, name, minimum=1)
+    d = float(min(dps, 2**60))
+    check_budget(f"{name} = {dps}", memory=4.0 * d + 1e3, work=7e9 * (d / 1e5) ** 2 + 1e3)
+    return dps
+
+
+def _racah_cost(j1: int, j2: int, j3: int) -> tuple[float, float]:
+    """(memory bytes, work) of one exact 3j symbol by Racah's formula (0, 0 outside the triangle).
+
+    The sum has at most ``T = min(j1+j2-j3, j1-j2+j3, -j1+j2+j3) + 1`` terms, each a
+    Fraction operation on integers of about ``B = N log2 N`` bits (``N = j1+j2+j3+1``),
+    whose gcds cost ``(B/64)^2`` word operations; the final Fraction of ``~4B`` bits costs
+    ``(4B/64)^2``. One word operation counts 17 elementary operations (calibrated: 1.3 s
+    for ``(800 800 800; 0 0 0)``).
+    """
+    t = min(j1 + j2 - j3, j1 - j2 + j3, -j1 + j2 + j3)
+    if t < 0:
+        return 0.0, 0.0
+    n = float(min(j1 + j2 + j3 + 1, 2**60))
+    words = n * math.log2(n + 1.0) / 64.0
+    return 64.0 * words + 1e3, 17.0 * (float(min(t, 2**60) + 1) * words * words + 16.0 * words * words) + 1e3
+
+
+def _check_racah(j1: int, j2: int, j3: int, names: str, count: int = 1) -> None:
+    """Refuse ``count`` exact 3j symbols of degrees ``(j1, j2, j3)`` beyond the size budget.
+
+    ``names`` names the three arguments in the message (e.g. ``"l1, l2, l3"``). The
+    default budget admits equal degrees up to about 2500.
+    """
+    memory, work = _racah_cost(j1, j2, j3)
+    check_budget(f"{names} = ({j1}, {j2}, {j3})", memory=memory, work=count * work)
 
 
 def _check_jm(j: Any, m: Any, jname: str, mname: str) -> tuple[int, int]:
@@ -195,7 +255,8 @@ def wigner_3j_exact(j1: int, j2: int, j3: int, m1: int, m2: int, m3: int) -> Sqr
     TypeError
         If an argument is not an integer (half-integers are not supported).
     ValueError
-        If some ``j_i < 0`` or ``|m_i| > j_i``.
+        If some ``j_i < 0`` or ``|m_i| > j_i``, or the exact arithmetic exceeds the
+        size budget (module notes).
 
     Notes
     -----
@@ -215,6 +276,7 @@ def wigner_3j_exact(j1: int, j2: int, j3: int, m1: int, m2: int, m3: int) -> Sqr
     j1, m1 = _check_jm(j1, m1, "j1", "m1")
     j2, m2 = _check_jm(j2, m2, "j2", "m2")
     j3, m3 = _check_jm(j3, m3, "j3", "m3")
+    _check_racah(j1, j2, j3, "j1, j2, j3")
     return _three_j(j1, j2, j3, m1, m2, m3)
 
 
@@ -236,7 +298,8 @@ def clebsch_gordan_exact(j1: int, m1: int, j2: int, m2: int, j3: int, m3: int) -
     TypeError
         If an argument is not an integer.
     ValueError
-        If some ``j_i < 0`` or ``|m_i| > j_i``.
+        If some ``j_i < 0`` or ``|m_i| > j_i``, or the exact arithmetic exceeds the
+        size budget (module notes).
 
     Notes
     -----
@@ -252,6 +315,7 @@ def clebsch_gordan_exact(j1: int, m1: int, j2: int, m2: int, j3: int, m3: int) -
     j1, m1 = _check_jm(j1, m1, "j1", "m1")
     j2, m2 = _check_jm(j2, m2, "j2", "m2")
     j3, m3 = _check_jm(j3, m3, "j3", "m3")
+    _check_racah(j1, j2, j3, "j1, j2, j3")
     w = _three_j(j1, j2, j3, m1, m2, -m3)
     if w.sign == 0:
         return _ZERO
@@ -288,7 +352,8 @@ def complex_gaunt_exact(l1: int, m1: int, l2: int, m2: int, l3: int, m3: int) ->
     TypeError
         If an argument is not an integer.
     ValueError
-        If some ``l_i < 0`` or ``|m_i| > l_i``.
+        If some ``l_i < 0`` or ``|m_i| > l_i``, or the exact arithmetic exceeds the
+        size budget (module notes).
 
     Notes
     -----
@@ -304,6 +369,7 @@ def complex_gaunt_exact(l1: int, m1: int, l2: int, m2: int, l3: int, m3: int) ->
     l1, m1 = _check_jm(l1, m1, "l1", "m1")
     l2, m2 = _check_jm(l2, m2, "l2", "m2")
     l3, m3 = _check_jm(l3, m3, "l3", "m3")
+    _check_racah(l1, l2, l3, "l1, l2, l3", count=2)
     return _complex_gaunt(l1, m1, l2, m2, l3, m3)
 
 
@@ -367,7 +433,8 @@ def real_gaunt_exact(l1: int, m1: int, l2: int, m2: int, l3: int, m3: int) -> Sq
     TypeError
         If an argument is not an integer.
     ValueError
-        If some ``l_i < 0`` or ``|m_i| > l_i``.
+        If some ``l_i < 0`` or ``|m_i| > l_i``, or the exact arithmetic exceeds the
+        size budget (module notes).
 
     Notes
     -----
@@ -391,20 +458,22 @@ def real_gaunt_exact(l1: int, m1: int, l2: int, m2: int, l3: int, m3: int) -> Sq
     l1, m1 = _check_jm(l1, m1, "l1", "m1")
     l2, m2 = _check_jm(l2, m2, "l2", "m2")
     l3, m3 = _check_jm(l3, m3, "l3", "m3")
+    _check_racah(l1, l2, l3, "l1, l2, l3", count=5)
     return _real_gaunt(l1, m1, l2, m2, l3, m3)
 
 
 def wigner_3j_mp(j1: int, j2: int, j3: int, m1: int, m2: int, m3: int, dps: int = 30) -> mpmath.mpf:
     """Wigner 3j symbol as an mpmath number with ``dps`` correct digits.
 
-    Same arguments, rules and errors as :func:`wigner_3j_exact`; ``dps >= 1``.
+    Same arguments, rules and errors as :func:`wigner_3j_exact`; ``dps >= 1`` (refused
+    beyond the size budget, module notes).
 
     Examples
     --------
     >>> print(mpmath.nstr(wigner_3j_mp(1, 1, 0, 0, 0, 0, dps=20), 20))
     -0.57735026918962576451
     """
-    dps = as_int(dps, "dps", minimum=1)
+    dps = _check_dps(dps)
     return wigner_3j_exact(j1, j2, j3, m1, m2, m3).to_mpf(dps)
 
 
@@ -416,7 +485,7 @@ def clebsch_gordan_mp(j1: int, m1: int, j2: int, m2: int, j3: int, m3: int, dps:
     >>> print(clebsch_gordan_mp(1, 1, 1, -1, 0, 0, dps=15))
     0.577350269189626
     """
-    dps = as_int(dps, "dps", minimum=1)
+    dps = _check_dps(dps)
     return clebsch_gordan_exact(j1, m1, j2, m2, j3, m3).to_mpf(dps)
 
 
@@ -428,7 +497,7 @@ def complex_gaunt_mp(l1: int, m1: int, l2: int, m2: int, l3: int, m3: int, dps: 
     >>> print(complex_gaunt_mp(0, 0, 0, 0, 0, 0, dps=15))
     0.282094791773878
     """
-    dps = as_int(dps, "dps", minimum=1)
+    dps = _check_dps(dps)
     return complex_gaunt_exact(l1, m1, l2, m2, l3, m3).to_mpf(dps)
 
 
@@ -440,7 +509,7 @@ def real_gaunt_mp(l1: int, m1: int, l2: int, m2: int, l3: int, m3: int, dps: int
     >>> print(mpmath.nstr(real_gaunt_mp(4, 0, 4, 0, 4, 0, dps=20), 20))
     0.13696110769441036736
     """
-    dps = as_int(dps, "dps", minimum=1)
+    dps = _check_dps(dps)
     return real_gaunt_exact(l1, m1, l2, m2, l3, m3).to_mpf(dps)
 
 
@@ -464,7 +533,10 @@ def gauss_legendre_mp(n: int, dps: int = 30) -> tuple[list[mpmath.mpf], list[mpm
     TypeError
         If ``n`` or ``dps`` is not an integer.
     ValueError
-        If ``n < 1`` or ``dps < 1``.
+        If ``n < 1`` or ``dps < 1``, or the work exceeds the size budget
+        (:func:`specnum.size_budget`): about ``1.3e5 n^2 (1 + (dps/300)^1.6)`` elementary
+        operations (measured 0.8 s for n = 100, dps = 30), so the default budget admits
+        n up to about 850 at dps = 30.
 
     Notes
     -----
@@ -481,6 +553,10 @@ def gauss_legendre_mp(n: int, dps: int = 30) -> tuple[list[mpmath.mpf], list[mpm
     """
     n = as_int(n, "n", minimum=1)
     dps = as_int(dps, "dps", minimum=1)
+    nf = float(min(n, 2**60))
+    d = float(min(dps, 2**60))
+    check_budget(f"n = {n} with dps = {dps}", memory=2.0 * nf * (0.5 * d + 120.0),
+                 work=1.3e5 * nf * nf * (1.0 + (d / 300.0) ** 1.6))
     xs: list[mpmath.mpf] = []
     ws: list[mpmath.mpf] = []
     with mpmath.workdps(dps + 10):

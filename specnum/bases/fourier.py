@@ -18,6 +18,13 @@ so :func:`fft_centered` maps samples to coefficients and :func:`ifft_centered`
 evaluates the series on the grid; they are exact inverses whenever
 ``N >= 2L + 1``. The product of two series has the coefficients of the
 full linear convolution (:func:`linear_convolve_2d`).
+
+Sample and coefficient axes must be non-empty (batch axes may be empty), and
+every function refuses, before allocating, a call whose memory or work
+exceeds the size budget of :func:`specnum.size_budget` (by default 4 GiB and
+about a minute of work). A result beyond the float64 range (finite input near
+the float64 limit) raises ``ValueError`` instead of returning inf or NaN.
+``axis`` is keyword-only.
 """
 
 from __future__ import annotations
@@ -28,7 +35,7 @@ from typing import Any
 import numpy as np
 import scipy.fft
 
-from specnum._validation import as_float, as_float_array, as_int
+from specnum._validation import as_float, as_float_array, as_int, check_budget
 
 __all__ = [
     "wavenumbers",
@@ -46,6 +53,23 @@ def _array(value: Any, name: str, min_ndim: int) -> np.ndarray:
     if np.ndim(value) < min_ndim:
         raise ValueError(f"{name} must have at least {min_ndim} dimension(s), got shape {np.shape(value)}")
     return as_float_array(value, name, min_ndim=min_ndim, allow_complex=True)
+
+
+def _nonempty(arr: np.ndarray, name: str, axes: tuple[int, ...]) -> None:
+    if any(arr.shape[ax] == 0 for ax in axes):
+        raise ValueError(f"{name} must have non-empty sample/coefficient axes, got shape {arr.shape}")
+
+
+def _finite_result(out: np.ndarray, what: str) -> np.ndarray:
+    """Finite input gave a non-finite result only through overflow: refuse it."""
+    if not np.all(np.isfinite(out)):
+        raise ValueError(f"{what} give results beyond the float64 range (overflow); rescale the input")
+    return out
+
+
+def _fft_budget(what: str, complex_entries: float, work_entries: float, length: int) -> None:
+    """Budget of FFTs over ``work_entries`` values that allocate ``complex_entries`` complex128 values."""
+    check_budget(what, memory=16.0 * complex_entries, work=5.0 * work_entries * max(math.log2(max(length, 2)), 1.0))
 
 
 def _centred_degree(size: int, name: str) -> int:
@@ -74,7 +98,9 @@ def wavenumbers(n: int, length: float = 2.0 * math.pi) -> np.ndarray:
     Raises
     ------
     TypeError, ValueError
-        For a non-integer or non-positive ``n`` or a non-positive ``length``.
+        For a non-integer or non-positive ``n``, a non-positive ``length`` (or
+        one so small that ``2 pi / length`` overflows), or ``n`` beyond the
+        size budget (memory ``~16 n`` bytes).
 
     Examples
     --------
@@ -83,11 +109,15 @@ def wavenumbers(n: int, length: float = 2.0 * math.pi) -> np.ndarray:
     """
     n = as_int(n, "n", minimum=1)
     length = as_float(length, "length", low=0.0, low_open=True)
+    unit = 2.0 * math.pi / length
+    if not math.isfinite(unit):
+        raise ValueError(f"length must be large enough for 2 pi / length to be finite, got {length!r}")
+    check_budget(f"n = {n}", memory=16.0 * n, work=4.0 * n)
     # integers in FFT order built exactly (fftfreq(n, d=1/n) scales by 1/(n*(1/n)), which is
     # not 1 in float64 for e.g. n = 49), then one multiplication: exact integers for 2 pi
     k = np.arange(n, dtype=np.float64)
     k[(n + 1) // 2 :] -= n
-    return k * (2.0 * math.pi / length)
+    return k * unit
 
 
 def centered_indices(L: int) -> np.ndarray:
@@ -106,7 +136,8 @@ def centered_indices(L: int) -> np.ndarray:
     Raises
     ------
     TypeError, ValueError
-        For a non-integer or negative ``L``.
+        For a non-integer or negative ``L``, or ``L`` beyond the size budget
+        (memory ``~16 L`` bytes).
 
     Examples
     --------
@@ -114,10 +145,11 @@ def centered_indices(L: int) -> np.ndarray:
     [-2 -1  0  1  2]
     """
     L = as_int(L, "L", minimum=0)
+    check_budget(f"L = {L}", memory=8.0 * (2 * L + 1), work=2.0 * L + 1)
     return np.arange(-L, L + 1, dtype=np.int64)
 
 
-def fft_centered(values: Any, L: int | None = None, axis: int = -1) -> np.ndarray:
+def fft_centered(values: Any, L: int | None = None, *, axis: int = -1) -> np.ndarray:
     """Centred Fourier coefficients from equispaced samples along one axis.
 
     Parameters
@@ -138,7 +170,9 @@ def fft_centered(values: Any, L: int | None = None, axis: int = -1) -> np.ndarra
     Raises
     ------
     TypeError, ValueError
-        For bad input, ``axis`` or ``L``.
+        For bad input (non-numeric, non-finite, no samples along ``axis``),
+        ``axis`` or ``L``, ``values`` beyond the size budget (memory about
+        two complex copies), or a result that overflows.
 
     Examples
     --------
@@ -148,13 +182,15 @@ def fft_centered(values: Any, L: int | None = None, axis: int = -1) -> np.ndarra
     """
     arr = _array(values, "values", 1)
     axis = as_int(axis, "axis", minimum=-arr.ndim, maximum=arr.ndim - 1)
+    _nonempty(arr, "values", (axis,))
     n = arr.shape[axis]
     L = (n - 1) // 2 if L is None else as_int(L, "L", minimum=0, maximum=(n - 1) // 2)
+    _fft_budget(f"values of shape {arr.shape}", 2.0 * arr.size, arr.size, n)
     full = scipy.fft.fft(arr, axis=axis, norm="forward")
-    return np.ascontiguousarray(np.take(full, np.arange(-L, L + 1) % n, axis=axis))
+    return _finite_result(np.ascontiguousarray(np.take(full, np.arange(-L, L + 1) % n, axis=axis)), "values")
 
 
-def ifft_centered(coeffs: Any, n: int | None = None, axis: int = -1) -> np.ndarray:
+def ifft_centered(coeffs: Any, n: int | None = None, *, axis: int = -1) -> np.ndarray:
     """Values of a centred 1D Fourier series on the grid ``2 pi j / n``.
 
     Parameters
@@ -174,7 +210,9 @@ def ifft_centered(coeffs: Any, n: int | None = None, axis: int = -1) -> np.ndarr
     Raises
     ------
     TypeError, ValueError
-        For bad input, an even coefficient length or ``n < 2L + 1``.
+        For bad input, an even coefficient length, ``n < 2L + 1``, an output
+        (``batch * n`` complex values) beyond the size budget, or a result
+        that overflows.
 
     Examples
     --------
@@ -185,13 +223,15 @@ def ifft_centered(coeffs: Any, n: int | None = None, axis: int = -1) -> np.ndarr
     axis = as_int(axis, "axis", minimum=-arr.ndim, maximum=arr.ndim - 1) % arr.ndim
     L = _centred_degree(arr.shape[axis], "coeffs")
     n = 2 * L + 1 if n is None else as_int(n, "n", minimum=2 * L + 1)
+    batch = arr.size // arr.shape[axis]
+    _fft_budget(f"n = {n} with coeffs of shape {arr.shape}", 2.0 * batch * n, batch * n, n)
     shape = list(arr.shape)
     shape[axis] = n
     pad = np.zeros(shape, dtype=np.complex128)
     idx = [slice(None)] * arr.ndim
     idx[axis] = np.arange(-L, L + 1) % n
     pad[tuple(idx)] = arr
-    return np.ascontiguousarray(scipy.fft.ifft(pad, axis=axis, norm="forward"))
+    return _finite_result(np.ascontiguousarray(scipy.fft.ifft(pad, axis=axis, norm="forward")), "coeffs")
 
 
 def fft2_centered(values: Any, L: int | None = None) -> np.ndarray:
@@ -212,7 +252,9 @@ def fft2_centered(values: Any, L: int | None = None) -> np.ndarray:
     Raises
     ------
     TypeError, ValueError
-        For bad input or ``L``.
+        For bad input (non-numeric, non-finite, fewer than 2 dimensions or
+        empty last axes) or ``L``, ``values`` beyond the size budget, or a
+        result that overflows.
 
     Notes
     -----
@@ -225,12 +267,14 @@ def fft2_centered(values: Any, L: int | None = None) -> np.ndarray:
     True
     """
     arr = _array(values, "values", 2)
+    _nonempty(arr, "values", (-2, -1))
     n1, n2 = arr.shape[-2:]
+    _fft_budget(f"values of shape {arr.shape}", 2.0 * arr.size, arr.size, n1 * n2)
     lmax = (min(n1, n2) - 1) // 2
     L = lmax if L is None else as_int(L, "L", minimum=0, maximum=lmax)
     full = scipy.fft.fft2(arr, norm="forward")
     k = np.arange(-L, L + 1)
-    return np.ascontiguousarray(full[..., (k % n1)[:, None], (k % n2)[None, :]])
+    return _finite_result(np.ascontiguousarray(full[..., (k % n1)[:, None], (k % n2)[None, :]]), "values")
 
 
 def ifft2_centered(coeffs: Any, shape: tuple[int, int] | None = None) -> np.ndarray:
@@ -251,8 +295,9 @@ def ifft2_centered(coeffs: Any, shape: tuple[int, int] | None = None) -> np.ndar
     Raises
     ------
     TypeError, ValueError
-        For bad input, non-square or even-sized coefficient axes, or a grid
-        that is too small.
+        For bad input, non-square or even-sized coefficient axes, a grid that
+        is too small, an output (``batch * N1 * N2`` complex values) beyond
+        the size budget, or a result that overflows.
 
     Examples
     --------
@@ -275,10 +320,12 @@ def ifft2_centered(coeffs: Any, shape: tuple[int, int] | None = None) -> np.ndar
             raise TypeError(f"shape must be a pair of integers, got {shape!r}") from None
         n1 = as_int(n1, "shape[0]", minimum=2 * L + 1)
         n2 = as_int(n2, "shape[1]", minimum=2 * L + 1)
+    batch = arr.size // (arr.shape[-1] * arr.shape[-2])
+    _fft_budget(f"shape = {(n1, n2)} with coeffs of shape {arr.shape}", 2.0 * batch * n1 * n2, batch * n1 * n2, n1 * n2)
     pad = np.zeros(arr.shape[:-2] + (n1, n2), dtype=np.complex128)
     k = np.arange(-L, L + 1)
     pad[..., (k % n1)[:, None], (k % n2)[None, :]] = arr
-    return np.ascontiguousarray(scipy.fft.ifft2(pad, norm="forward"))
+    return _finite_result(np.ascontiguousarray(scipy.fft.ifft2(pad, norm="forward")), "coeffs")
 
 
 def linear_convolve_2d(a: Any, b: Any) -> np.ndarray:
@@ -304,8 +351,10 @@ def linear_convolve_2d(a: Any, b: Any) -> np.ndarray:
     Raises
     ------
     TypeError, ValueError
-        For non-numeric, non-finite or less than 2-d input, or batch shapes
-        that do not broadcast.
+        For non-numeric, non-finite or less than 2-d input, empty last two
+        axes, batch shapes that do not broadcast, or padded transforms
+        (``batch * P1 * P2`` complex values, three of them) beyond the size
+        budget, or a result that overflows.
 
     Notes
     -----
@@ -324,6 +373,8 @@ def linear_convolve_2d(a: Any, b: Any) -> np.ndarray:
     """
     x = _array(a, "a", 2)
     y = _array(b, "b", 2)
+    _nonempty(x, "a", (-2, -1))
+    _nonempty(y, "b", (-2, -1))
     try:
         batch = np.broadcast_shapes(x.shape[:-2], y.shape[:-2])
     except ValueError:
@@ -332,16 +383,22 @@ def linear_convolve_2d(a: Any, b: Any) -> np.ndarray:
         ) from None
     m = x.shape[-2] + y.shape[-2] - 1
     n = x.shape[-1] + y.shape[-1] - 1
+    nbatch = math.prod(batch)
+    _fft_budget(
+        f"a of shape {x.shape} and b of shape {y.shape}", 4.0 * max(nbatch, 1) * m * n, 3.0 * nbatch * m * n, m * n
+    )
     pm = scipy.fft.next_fast_len(m, real=True)
     pn = scipy.fft.next_fast_len(n, real=True)
-    if np.iscomplexobj(x) or np.iscomplexobj(y):
-        fx = scipy.fft.fft2(x, s=(pm, pn))
-        fy = scipy.fft.fft2(y, s=(pm, pn))
-        out = scipy.fft.ifft2(fx * fy)[..., :m, :n]
-    else:
-        fx = scipy.fft.rfft2(x, s=(pm, pn))
-        fy = scipy.fft.rfft2(y, s=(pm, pn))
-        out = scipy.fft.irfft2(fx * fy, s=(pm, pn))[..., :m, :n]
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below
+        if np.iscomplexobj(x) or np.iscomplexobj(y):
+            fx = scipy.fft.fft2(x, s=(pm, pn))
+            fy = scipy.fft.fft2(y, s=(pm, pn))
+            out = scipy.fft.ifft2(fx * fy)[..., :m, :n]
+        else:
+            fx = scipy.fft.rfft2(x, s=(pm, pn))
+            fy = scipy.fft.rfft2(y, s=(pm, pn))
+            out = scipy.fft.irfft2(fx * fy, s=(pm, pn))[..., :m, :n]
+    _finite_result(out, "a and b")
     return np.ascontiguousarray(np.broadcast_to(out, batch + (m, n)))
 
 
@@ -363,8 +420,10 @@ def fourier_series_eval(coeffs: Any, theta: Any, phi: Any) -> np.ndarray:
     Raises
     ------
     TypeError, ValueError
-        For bad input, non-square or even-sized coefficient axes, or angle
-        arrays that do not broadcast.
+        For bad input, non-square or even-sized coefficient axes, angle
+        arrays that do not broadcast, or memory (``(batch + 2) (2L+1) P``
+        complex values) or work (``batch (2L+1)^2 P``) beyond the size budget,
+        or a result that overflows.
 
     Notes
     -----
@@ -389,11 +448,19 @@ def fourier_series_eval(coeffs: Any, theta: Any, phi: Any) -> np.ndarray:
     except ValueError:
         raise ValueError(f"theta and phi must broadcast, got shapes {th_shape} and {ph_shape}") from None
     pshape = th.shape
+    npts = th.size
+    nbatch = arr.size // (arr.shape[-1] * arr.shape[-2])
+    check_budget(
+        f"coeffs of shape {arr.shape} at {npts} points",
+        memory=16.0 * (nbatch + 2) * (2 * L + 1) * npts + 16.0 * nbatch * npts,
+        work=8.0 * nbatch * (2 * L + 1) ** 2 * npts,
+    )
     th = th.reshape(-1)
     ph = ph.reshape(-1)
     k = np.arange(-L, L + 1, dtype=np.float64)
     e_theta = np.exp(1j * k[:, None] * th[None, :])  # (2L+1, P)
     e_phi = np.exp(1j * k[:, None] * ph[None, :])  # (2L+1, P)
-    partial = arr.astype(np.complex128) @ e_phi  # (..., 2L+1 [u], P)
-    out = np.einsum("...up,up->...p", partial, e_theta)
-    return out.reshape(arr.shape[:-2] + pshape)
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below
+        partial = arr.astype(np.complex128) @ e_phi  # (..., 2L+1 [u], P)
+        out = np.einsum("...up,up->...p", partial, e_theta)
+    return _finite_result(out, "coeffs").reshape(arr.shape[:-2] + pshape)

@@ -8,16 +8,22 @@ read-only) and mapped affinely, ``t = (a + b)/2 + (b - a)/2 * x``, to the
 requested interval ``(a, b)``; the weights are multiplied by the Jacobian
 ``(b - a)/2`` (and, for Gauss-Jacobi, by the factor documented there).
 
-Gauss nodes start from :func:`scipy.special.roots_jacobi` and are polished by
-Newton's method on the three-term recurrence of the orthonormal Jacobi
+Gauss nodes start from the eigenvalues of the Jacobi matrix and are polished
+by Newton's method on the three-term recurrence of the orthonormal Jacobi
 polynomials, the last step evaluated in double-double arithmetic (a numba
 kernel); the weights use the Christoffel-Darboux formula with a first-order
 correction for the rounding of the node. Nodes are correctly rounded (up to
 half an ulp) and weights accurate to a few eps relatively, including near the
-endpoints (verified against mpmath at 40 digits in
-``tests/bases/test_quadrature.py``; scipy's own weights are off by ~75 n eps
-near the endpoints). The cost is ``O(n**2)``: about 0.3 s at ``n = 1000``,
-paid once per ``(n, alpha, beta)`` thanks to an ``lru_cache``.
+endpoints and for Jacobi exponents close to -1 or in the thousands (verified
+against mpmath at 40 digits in ``tests/bases/test_quadrature.py``; scipy's own
+weights are off by ~75 n eps near the endpoints). The cost is ``O(n**2)``:
+about 0.2 s at ``n = 1000``, paid once per ``(n, alpha, beta)`` thanks to an
+``lru_cache``.
+
+Size budget: every rule estimates its memory and work from ``n`` and refuses,
+before any allocation, a size beyond the budget of
+:func:`specnum.size_budget` (by default 4 GiB and about a minute of work: the
+Gauss rules stop near ``n = 18000``, Clenshaw-Curtis near ``n = 3e7``).
 """
 
 from __future__ import annotations
@@ -31,8 +37,8 @@ from typing import Any
 import numpy as np
 import scipy.fft
 
-from specnum._validation import as_choice, as_float, as_float_array, as_int, as_interval
-from specnum.bases._jacobi_rules import gauss_jacobi_reference
+from specnum._validation import as_choice, as_float, as_float_array, as_int, as_interval, check_budget
+from specnum.bases._jacobi_rules import JACOBI_EXPONENT_MAX, gauss_jacobi_reference, jacobi_mass
 
 __all__ = [
     "gauss_legendre",
@@ -57,6 +63,21 @@ QUADRATURE_KINDS = (
 )
 
 
+# Cost model of the size budget. A Gauss rule evaluates the recurrence of degree n at every node in
+# double-double arithmetic: about 300 n**2 elementary operations (0.2 s at n = 1000) and some 50
+# work arrays of length n. The FFT-based and explicit rules need a few arrays of length 2n.
+_GAUSS_WORK_PER_N2 = 300.0
+_GAUSS_BYTES_PER_NODE = 400.0
+
+
+def _check_gauss_budget(n: int, extra_work: float = 0.0) -> None:
+    check_budget(f"n = {n}", memory=_GAUSS_BYTES_PER_NODE * n, work=_GAUSS_WORK_PER_N2 * float(n) ** 2 + extra_work)
+
+
+def _check_linear_budget(n: int, bytes_per_node: float) -> None:
+    check_budget(f"n = {n}", memory=bytes_per_node * n, work=20.0 * n * max(math.log2(n), 1.0))
+
+
 @lru_cache(maxsize=64)
 def _lobatto_reference(n: int) -> tuple[np.ndarray, np.ndarray]:
     """Gauss-Lobatto-Legendre rule on [-1, 1]."""
@@ -65,10 +86,10 @@ def _lobatto_reference(n: int) -> tuple[np.ndarray, np.ndarray]:
     x[0], x[-1] = -1.0, 1.0
     w[0] = w[-1] = 2.0 / (n * (n - 1))
     if n > 2:
-        xi, wi, di = gauss_jacobi_reference(n - 2, 1.0, 1.0)
+        xi, wi, di, e = gauss_jacobi_reference(n - 2, 1.0, 1.0)
         x[1:-1] = xi
         # interior weights: Gauss-Jacobi(1, 1) weights divided by 1 - x^2 at the exact node x + delta
-        w[1:-1] = wi / ((1.0 - xi) * (1.0 + xi) - 2.0 * xi * di)
+        w[1:-1] = np.ldexp(wi, e) / ((1.0 - xi) * (1.0 + xi) - 2.0 * xi * di)
     x = 0.5 * (x - x[::-1])
     w = 0.5 * (w + w[::-1])
     x.setflags(write=False)
@@ -84,10 +105,10 @@ def _radau_reference(n: int) -> tuple[np.ndarray, np.ndarray]:
     x[0] = -1.0
     w[0] = 2.0 / (n * n)
     if n > 1:
-        xi, wi, di = gauss_jacobi_reference(n - 1, 0.0, 1.0)
+        xi, wi, di, e = gauss_jacobi_reference(n - 1, 0.0, 1.0)
         x[1:] = xi
         # interior weights: Gauss-Jacobi(0, 1) weights divided by (1 + x) at the exact node
-        w[1:] = wi / ((1.0 + xi) + di)
+        w[1:] = np.ldexp(wi, e) / ((1.0 + xi) + di)
     x.setflags(write=False)
     w.setflags(write=False)
     return x, w
@@ -108,12 +129,11 @@ def _clenshaw_curtis_reference(n: int) -> tuple[np.ndarray, np.ndarray]:
         c[::2] = 2.0 / (1.0 - k * k)
         f = scipy.fft.ifft(np.concatenate([c, c[-2:0:-1]])).real
         w = np.empty(n)
-        w[0] = f[0]
         w[1:m] = 2.0 * f[1:m]
-        w[m] = f[m]
-        w = 0.5 * (w + w[::-1])
-        # closed form of the endpoint weights: 1/(m^2 - 1) (m even), 1/m^2 (m odd)
+        # closed form of the endpoint weights (the FFT gives them with rounding):
+        # 1/(m^2 - 1) for even m, 1/m^2 for odd m
         w[0] = w[m] = 1.0 / (m * m - 1.0) if m % 2 == 0 else 1.0 / (m * m)
+        w = 0.5 * (w + w[::-1])
     x.setflags(write=False)
     w.setflags(write=False)
     return x, w
@@ -121,8 +141,8 @@ def _clenshaw_curtis_reference(n: int) -> tuple[np.ndarray, np.ndarray]:
 
 def _map(x: np.ndarray, w: np.ndarray, interval: tuple[float, float], scale: float | None = None):
     a, b = interval
-    half = 0.5 * (b - a)
-    mid = 0.5 * (a + b)
+    half = 0.5 * (b - a)  # finite: as_interval checked b - a
+    mid = 0.5 * a + 0.5 * b  # equals 0.5 * (a + b) (halving is exact) without overflowing
     xt = mid + half * x
     xt[0], xt[-1] = max(xt[0], a), min(xt[-1], b)
     wt = w * (half if scale is None else scale)
@@ -156,7 +176,9 @@ def gauss_legendre(n: int, interval: tuple[float, float] = (-1.0, 1.0)) -> tuple
     TypeError
         If ``n`` is not an integer or ``interval`` not a pair of reals.
     ValueError
-        If ``n < 1`` or the interval is not finite with ``a < b``.
+        If ``n < 1``, the interval is not finite with ``a < b`` and a finite
+        length ``b - a``, or ``n`` exceeds the size budget (memory ``~400 n``
+        bytes, work ``~300 n**2`` operations; see :func:`specnum.size_budget`).
 
     Notes
     -----
@@ -171,8 +193,9 @@ def gauss_legendre(n: int, interval: tuple[float, float] = (-1.0, 1.0)) -> tuple
     """
     n = as_int(n, "n", minimum=1)
     interval = as_interval(interval)
-    x, w, _ = gauss_jacobi_reference(n, 0.0, 0.0)
-    return _map(x, w, interval)
+    _check_gauss_budget(n)
+    x, w, _, e = gauss_jacobi_reference(n, 0.0, 0.0)
+    return _map(x, np.ldexp(w, e), interval)
 
 
 def gauss_jacobi(
@@ -185,7 +208,8 @@ def gauss_jacobi(
     n : int
         Number of nodes, ``n >= 1``.
     alpha, beta : float
-        Jacobi exponents, both ``> -1``.
+        Jacobi exponents in ``(-1, 1e6]`` (beyond
+        it the weight is a Gaussian to within rounding: use a Gauss-Hermite rule).
     interval : (float, float), optional
         Finite interval ``(a, b)``, ``a < b``; default ``(-1, 1)``.
 
@@ -194,13 +218,19 @@ def gauss_jacobi(
     x : ndarray, shape (n,)
         Nodes, ascending.
     w : ndarray, shape (n,)
-        Positive weights.
+        Non-negative weights (positive unless they underflow: with large
+        exponents the weights of the outer nodes can fall below ``1e-308``).
 
     Raises
     ------
     TypeError, ValueError
-        For a non-integer ``n``, ``n < 1``, ``alpha <= -1``, ``beta <= -1``
-        or a bad interval.
+        For a non-integer ``n``, ``n < 1``, ``alpha`` or ``beta`` outside
+        ``(-1, 1e6]`` or a bad interval; when the total weight
+        ``((b - a)/2)^(alpha+beta+1) mu0`` or the factor
+        ``((b - a)/2)^(alpha+beta+1)`` lies outside the normal float64 range;
+        or when ``n`` (and ``alpha + beta``) exceed the size budget (memory
+        ``~400 n`` bytes, work ``~300 n**2 + 30 (alpha + beta)`` operations;
+        see :func:`specnum.size_budget`).
 
     Notes
     -----
@@ -212,6 +242,14 @@ def gauss_jacobi(
 
     so the reference weights are multiplied by ``((b - a)/2)^(alpha + beta + 1)``.
 
+    The total weight on ``[-1, 1]``,
+    ``mu0 = 2^(alpha+beta+1) Gamma(alpha+1) Gamma(beta+1) / Gamma(alpha+beta+2)``,
+    is accurate to a few eps for all admissible exponents (Gamma functions at
+    reduced arguments, rising products in double-double arithmetic). As ``alpha``
+    or ``beta`` approach -1 a node comes within a few ulps of the singular end;
+    its weight is then taken at the double-double root, so it too stays
+    accurate to a few eps.
+
     Examples
     --------
     >>> x, w = gauss_jacobi(4, 0.5, -0.5)
@@ -219,12 +257,29 @@ def gauss_jacobi(
     True
     """
     n = as_int(n, "n", minimum=1)
-    alpha = as_float(alpha, "alpha", low=-1.0, low_open=True)
-    beta = as_float(beta, "beta", low=-1.0, low_open=True)
+    alpha = as_float(alpha, "alpha", low=-1.0, low_open=True, high=JACOBI_EXPONENT_MAX)
+    beta = as_float(beta, "beta", low=-1.0, low_open=True, high=JACOBI_EXPONENT_MAX)
     interval = as_interval(interval)
-    x, w, _ = gauss_jacobi_reference(n, alpha, beta)
+    _check_gauss_budget(n, extra_work=30.0 * (alpha + beta + 4.0))
     half = 0.5 * (interval[1] - interval[0])
-    return _map(x, w, interval, scale=half ** (alpha + beta + 1.0))
+    power = alpha + beta + 1.0
+    log2_scale = power * math.log2(half)
+    if not -1020.0 < log2_scale < 1020.0:
+        raise ValueError(
+            f"interval = {interval} gives ((b - a)/2)**(alpha + beta + 1) = 2**{log2_scale:.6g} with "
+            f"alpha = {alpha!r}, beta = {beta!r}, outside the float64 range; use an interval of length "
+            f"closer to 2 (or map the rule on [-1, 1] yourself)"
+        )
+    mass, e = jacobi_mass(alpha, beta)
+    log2_total = e + math.log2(mass) + log2_scale
+    if not -1021.0 < log2_total < 1023.0:
+        raise ValueError(
+            f"alpha = {alpha!r}, beta = {beta!r} on interval = {interval}: the total weight "
+            f"int (b-t)^alpha (t-a)^beta dt = 2**{log2_total:.6g} is outside the float64 range"
+        )
+    x, w, _, e = gauss_jacobi_reference(n, alpha, beta)
+    xt, wt = _map(x, w, interval, scale=half**power)
+    return xt, np.ldexp(wt, e)
 
 
 def gauss_lobatto(n: int, interval: tuple[float, float] = (-1.0, 1.0)) -> tuple[np.ndarray, np.ndarray]:
@@ -247,7 +302,8 @@ def gauss_lobatto(n: int, interval: tuple[float, float] = (-1.0, 1.0)) -> tuple[
     Raises
     ------
     TypeError, ValueError
-        For a non-integer ``n``, ``n < 2`` or a bad interval.
+        For a non-integer ``n``, ``n < 2`` or a bad interval, or when ``n``
+        exceeds the size budget (as :func:`gauss_legendre`).
 
     Notes
     -----
@@ -264,6 +320,7 @@ def gauss_lobatto(n: int, interval: tuple[float, float] = (-1.0, 1.0)) -> tuple[
     """
     n = as_int(n, "n", minimum=2)
     interval = as_interval(interval)
+    _check_gauss_budget(n)
     x, w = _lobatto_reference(n)
     xt, wt = _map(x, w, interval)
     xt[0], xt[-1] = interval
@@ -271,7 +328,7 @@ def gauss_lobatto(n: int, interval: tuple[float, float] = (-1.0, 1.0)) -> tuple[
 
 
 def gauss_radau(
-    n: int, interval: tuple[float, float] = (-1.0, 1.0), endpoint: str = "left"
+    n: int, interval: tuple[float, float] = (-1.0, 1.0), *, endpoint: str = "left"
 ) -> tuple[np.ndarray, np.ndarray]:
     """Gauss-Radau-Legendre quadrature with ``n`` nodes and one fixed endpoint.
 
@@ -294,7 +351,8 @@ def gauss_radau(
     Raises
     ------
     TypeError, ValueError
-        For a non-integer ``n``, ``n < 1``, a bad interval or ``endpoint``.
+        For a non-integer ``n``, ``n < 1``, a bad interval or ``endpoint``, or
+        when ``n`` exceeds the size budget (as :func:`gauss_legendre`).
 
     Notes
     -----
@@ -312,6 +370,7 @@ def gauss_radau(
     n = as_int(n, "n", minimum=1)
     interval = as_interval(interval)
     endpoint = as_choice(endpoint, "endpoint", ("left", "right"))
+    _check_gauss_budget(n)
     x, w = _radau_reference(n)
     if endpoint == "right":
         x, w = -x[::-1], w[::-1]
@@ -343,7 +402,9 @@ def clenshaw_curtis(n: int, interval: tuple[float, float] = (-1.0, 1.0)) -> tupl
     Raises
     ------
     TypeError, ValueError
-        For a non-integer ``n``, ``n < 1`` or a bad interval.
+        For a non-integer ``n``, ``n < 1`` or a bad interval, or when ``n``
+        exceeds the size budget (memory ``~128 n`` bytes, work
+        ``~20 n log2 n``; see :func:`specnum.size_budget`).
 
     Notes
     -----
@@ -363,6 +424,7 @@ def clenshaw_curtis(n: int, interval: tuple[float, float] = (-1.0, 1.0)) -> tupl
     """
     n = as_int(n, "n", minimum=1)
     interval = as_interval(interval)
+    _check_linear_budget(n, 128.0)  # an FFT of length 2n and a few arrays
     x, w = _clenshaw_curtis_reference(n)
     xt, wt = _map(x, w, interval)
     if n > 1:
@@ -392,7 +454,9 @@ def periodic_trapezoid(
     Raises
     ------
     TypeError, ValueError
-        For a non-integer ``n``, ``n < 1`` or a bad interval.
+        For a non-integer ``n``, ``n < 1`` or a bad interval, or when ``n``
+        exceeds the size budget (memory ``~32 n`` bytes; see
+        :func:`specnum.size_budget`).
 
     Notes
     -----
@@ -407,6 +471,7 @@ def periodic_trapezoid(
     """
     n = as_int(n, "n", minimum=1)
     a, b = as_interval(interval)
+    _check_linear_budget(n, 32.0)
     x = a + (b - a) * (np.arange(n, dtype=np.float64) / n)
     w = np.full(n, (b - a) / n)
     return x, w
@@ -476,7 +541,7 @@ class QuadratureRule:
         """Number of nodes."""
         return int(self.points.size)
 
-    def integrate(self, values_or_callable: Any | Callable[[np.ndarray], Any], axis: int = -1) -> Any:
+    def integrate(self, values_or_callable: Any | Callable[[np.ndarray], Any], *, axis: int = -1) -> Any:
         """Apply the rule.
 
         Parameters
@@ -497,24 +562,31 @@ class QuadratureRule:
         Raises
         ------
         ValueError
-            If the length along ``axis`` is not ``n``, the values are 0-d or ``axis``
-            is out of range.
+            If the length along ``axis`` is not ``n``, the values are 0-d or hold
+            NaN or infinity, ``axis`` is out of range, or the integral overflows.
         TypeError
             If the values are not numeric.
         """
+        what = "values_or_callable(points)" if callable(values_or_callable) else "values_or_callable"
         values = values_or_callable(self.points) if callable(values_or_callable) else values_or_callable
         arr = np.asarray(values)
         if arr.dtype == object or not np.issubdtype(arr.dtype, np.number):
-            raise TypeError(f"values must be numeric, got dtype {arr.dtype}")
+            raise TypeError(f"{what} must be numeric, got dtype {arr.dtype}")
         if arr.ndim == 0:
-            raise ValueError("values must have at least one dimension (the node axis)")
+            raise ValueError(f"{what} must have at least one dimension (the node axis)")
         axis = as_int(axis, "axis", minimum=-arr.ndim, maximum=arr.ndim - 1)
         if arr.shape[axis] != self.n:
             raise ValueError(
-                f"values must have length {self.n} (number of nodes) along axis {axis}, got shape {arr.shape}"
+                f"{what} must have length {self.n} (number of nodes) along axis {axis}, got shape {arr.shape}"
             )
+        if not np.all(np.isfinite(arr)):
+            bad = int(arr.size - np.count_nonzero(np.isfinite(arr)))
+            raise ValueError(f"{what} must be finite, got {bad} non-finite value(s) (NaN or inf)")
         arr = np.moveaxis(arr, axis, -1)
-        out = arr @ self.weights
+        with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below
+            out = arr @ self.weights
+        if not np.all(np.isfinite(out)):
+            raise ValueError(f"{what} give an integral beyond the float64 range (overflow); rescale the values")
         return out[()] if isinstance(out, np.ndarray) and out.ndim == 0 else out
 
 
@@ -548,7 +620,8 @@ def quadrature_rule(
     Raises
     ------
     ValueError, TypeError
-        For an unknown ``kind`` or the checks of the rule function.
+        For an unknown ``kind`` or the checks of the rule function (including
+        its size budget).
 
     Examples
     --------

@@ -9,12 +9,13 @@ re-exported by :mod:`specnum.bases.sphharm`.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
 
-from specnum._validation import as_float_array, as_int
-from specnum.bases._legendre import _as_array
+from specnum._validation import as_float_array, as_int, check_budget
+from specnum.bases._legendre import _as_array, _broadcast_shape, _capped, _shape_of
 from specnum.bases._sphharm_kernels import wigner_real_kernel
 
 __all__ = [
@@ -29,8 +30,6 @@ _PERM_YZX = np.array([1, 2, 0])
 
 def _check_rotation(R: Any) -> np.ndarray:
     r = as_float_array(R, "R", min_ndim=2)
-    if r.shape[-2:] != (3, 3):
-        raise ValueError(f"R must have shape (..., 3, 3), got {r.shape}")
     eye = np.eye(3)
     dev = np.abs(np.einsum("...ij,...kj->...ik", r, r) - eye)
     worst = float(dev.max()) if dev.size else 0.0
@@ -63,7 +62,10 @@ def wigner_D_real(lmax: int, R: Any) -> np.ndarray:
     Raises
     ------
     ValueError
-        Negative lmax, wrong shape, non-finite, non-orthogonal or improper ``R``.
+        Negative lmax, wrong shape, non-finite, non-orthogonal or improper ``R``, or a
+        result beyond the size budget (:func:`specnum.size_budget`).
+    TypeError
+        Non-integer ``lmax``, non-numeric ``R``.
 
     Notes
     -----
@@ -85,6 +87,13 @@ def wigner_D_real(lmax: int, R: Any) -> np.ndarray:
     True
     """
     lmax = as_int(lmax, "lmax", minimum=0)
+    shape = _shape_of(R, "R")
+    if shape[-2:] != (3, 3):
+        raise ValueError(f"R must have shape (..., 3, 3), got {shape}")
+    nb = _capped(math.prod(shape[:-2]))
+    L1 = _capped(lmax + 1)
+    check_budget(f"lmax = {lmax} for R of shape {shape}",
+                 memory=8.0 * nb * L1**4 + 200.0 * nb, work=50.0 * nb * L1**3 + 100.0 * nb)
     r = _check_rotation(R)
     batch = r.shape[:-2]
     r1 = np.ascontiguousarray(r.reshape(-1, 3, 3)[:, _PERM_YZX][:, :, _PERM_YZX])
@@ -114,7 +123,7 @@ def random_rotation(rng: Any, size: int | tuple[int, ...] | None = None) -> np.n
         If ``rng`` is neither a Generator nor an int, or ``size`` is not an int or a
         tuple of ints.
     ValueError
-        If an entry of ``size`` is negative.
+        If an entry of ``size`` is negative, or the batch exceeds the size budget.
 
     Notes
     -----
@@ -138,6 +147,8 @@ def random_rotation(rng: Any, size: int | tuple[int, ...] | None = None) -> np.n
         shape = tuple(as_int(v, "size", minimum=0) for v in size)
     else:
         shape = (as_int(size, "size", minimum=0),)
+    n = _capped(math.prod(shape))
+    check_budget(f"size = {shape}", memory=8.0 * 40.0 * n, work=100.0 * n)
     q = rng.standard_normal(shape + (4,))
     q /= np.linalg.norm(q, axis=-1, keepdims=True)
     w, x, y, z = np.moveaxis(q, -1, 0)
@@ -166,8 +177,11 @@ def rotation_from_euler_zyz(alpha: Any, beta: Any, gamma: Any) -> np.ndarray:
 
     Raises
     ------
-    TypeError, ValueError
-        For non-numeric or non-finite angles, or shapes that do not broadcast.
+    TypeError
+        For non-numeric angles.
+    ValueError
+        For non-finite angles, shapes that do not broadcast, or a batch beyond the
+        size budget.
 
     Examples
     --------
@@ -176,12 +190,10 @@ def rotation_from_euler_zyz(alpha: Any, beta: Any, gamma: Any) -> np.ndarray:
     >>> np.round(R @ [1.0, 0.0, 0.0], 12).tolist()
     [0.0, 1.0, 0.0]
     """
-    angles = (_as_array(alpha, "alpha"), _as_array(beta, "beta"), _as_array(gamma, "gamma"))
-    try:
-        a, b, g = np.broadcast_arrays(*angles)
-    except ValueError:
-        shapes = tuple(t.shape for t in angles)
-        raise ValueError(f"alpha, beta and gamma must broadcast together, got shapes {shapes}") from None
+    shape = _broadcast_shape({"alpha": alpha, "beta": beta, "gamma": gamma})
+    n = _capped(math.prod(shape))
+    check_budget(f"alpha, beta and gamma of broadcast shape {shape}", memory=8.0 * 80.0 * n, work=200.0 * n)
+    a, b, g = np.broadcast_arrays(_as_array(alpha, "alpha"), _as_array(beta, "beta"), _as_array(gamma, "gamma"))
 
     def rz(t: np.ndarray) -> np.ndarray:
         c, s = np.cos(t), np.sin(t)

@@ -49,14 +49,15 @@ def _int_list(value, name: str, minimum: int) -> list[int]:
     return [as_int(v, name, minimum=minimum) for v in items]
 
 
-def _float_list(value, name: str) -> list[float]:
+def _float_list(value, name: str, *, low: float = 1.0, high: float = 2.0, open_ends: bool = True) -> list[float]:
+    """A non-empty list of floats in ``(low, high)`` (``[low, high]`` without ``open_ends``); default: alphas."""
     try:
         items = list(value)
     except TypeError:
         items = [value]
     if not items:
         raise ValueError(f"{name} must be a non-empty list of numbers, got {value!r}")
-    return [as_float(v, name, low=1.0, high=2.0, low_open=True, high_open=True) for v in items]
+    return [as_float(v, name, low=low, high=high, low_open=open_ends, high_open=open_ends) for v in items]
 
 
 def run(params: dict) -> dict:

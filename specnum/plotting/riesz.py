@@ -18,6 +18,8 @@ __all__ = [
     "plot_eigenvalues",
     "plot_condition",
     "plot_convergence",
+    "plot_method_errors",
+    "plot_graded_spectrum",
     "plot_field",
     "plot_symbol_map",
     "plot_snapshots",
@@ -179,6 +181,73 @@ def plot_convergence(ns, errors: Mapping[str, Sequence[float]], *, expected: Map
     _n_ticks(ax, ns)
     ax.set_xlabel("number of elements n")
     ax.set_ylabel("max error")
+    ax.grid(True, which="both", alpha=0.3)
+    add_legend(ax)
+    return ax
+
+
+def plot_method_errors(curves: Mapping[str, tuple[Sequence[float], Sequence[float]]], *,
+                       xlabel: str = "unknowns N", ax=None):
+    """Errors of several methods against their number of unknowns, on one log-log plot.
+
+    Parameters
+    ----------
+    curves : mapping of str to (array_like, array_like), each of shape (k,)
+        ``label -> (sizes, errors)``. Labels of the form ``"method, f = ..."`` share one colour
+        per method; labels containing ``"exp"`` are drawn dashed. Zero errors (exact results)
+        are drawn at half the smallest positive error rather than dropped.
+    xlabel : str
+        Label of the horizontal axis.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    ax = axes_or_new(ax)
+    colours: dict[str, str] = {}
+    floor = min((min((e for e in errs if e > 0), default=1.0) for _, errs in curves.values()), default=1.0)
+    for i, (label, (sizes, errs)) in enumerate(curves.items()):
+        e = np.asarray(errs, dtype=float)
+        e = np.where(e > 0, e, 0.5 * floor)
+        style = series_style(i)
+        style["color"] = colours.setdefault(label.split(", f =")[0], f"C{len(colours) % 10}")
+        style["linestyle"] = "--" if "exp" in label else "-"
+        ax.loglog(np.asarray(sizes, dtype=float), e, ms=5, label=label, **style)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("max error")
+    ax.grid(True, which="both", alpha=0.3)
+    add_legend(ax)
+    return ax
+
+
+def plot_graded_spectrum(spectra: Mapping[str, tuple[Sequence[float], Sequence[float]]], *, ax=None):
+    """Sorted eigenvalues of ``h**alpha A`` on graded knots over the quantiles of ``f(theta)/G'(xi)^alpha``.
+
+    Parameters
+    ----------
+    spectra : mapping of str to (array_like, array_like), each of shape (N,)
+        ``label -> (sorted eigenvalues, quantiles)``
+        (:class:`~specnum.riesz.GradedSpectrum` ``eigenvalues`` and ``quantiles``).
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Log scale: hollow dots are eigenvalues, lines the symbol quantiles drawn over them (same
+        colour per label).
+    """
+    ax = axes_or_new(ax)
+    for i, (label, (lam, q)) in enumerate(spectra.items()):
+        lam = np.asarray(lam, dtype=float)
+        q = np.asarray(q, dtype=float)
+        j = (np.arange(lam.size) + 0.5) / lam.size
+        colour = f"C{i % 10}"
+        ax.semilogy(j, lam, "o", ms=3, mfc="none", color=colour, zorder=2, label=f"{label}: eigenvalues")
+        ax.semilogy(j, q, "-", lw=1.0, color="k" if len(spectra) == 1 else colour, zorder=3,
+                    label=f"{label}: symbol quantiles")
+    ax.set_xlabel("j / N")
+    ax.set_ylabel(r"sorted eigenvalues of $h^\alpha A$")
     ax.grid(True, which="both", alpha=0.3)
     add_legend(ax)
     return ax

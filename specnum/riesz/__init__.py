@@ -5,8 +5,10 @@ interval with zero Dirichlet data (``1 < alpha < 2``, ``c_alpha = 1/(2 cos(pi al
 maximally smooth B-splines of degree ``p >= 2`` collocated at Greville points; study the
 Toeplitz-plus-low-rank matrices through their symbol ``f_{p,alpha}``.
 
-Main entry points: :class:`RieszCollocation` (matrix, fast operator, solvers),
-:func:`riesz_symbol`, the spectral tools, and :mod:`specnum.riesz.manufactured`.
+Main entry points: :class:`RieszCollocation` (matrix, fast operator, solvers; uniform or
+general knots), :class:`RieszJacobi` (weighted Jacobi spectral solver for smooth sources),
+:func:`riesz_symbol`, the spectral tools (uniform and graded knots), and
+:mod:`specnum.riesz.manufactured`.
 In two dimensions: :class:`RieszCollocation2D` (tensor-product collocation of
 ``K_x L_alpha u + K_y L_beta u = f`` on a rectangle), :func:`riesz_symbol_2d` and the
 2D spectral tools; in time: ``evolve`` (theta-method) on both collocation classes.
@@ -16,6 +18,8 @@ from specnum.riesz import manufactured
 from specnum.riesz.assembly import RieszStructure, assemble_structure, toeplitz_coefficients
 from specnum.riesz.collocation import RieszCollocation, RieszSolution
 from specnum.riesz.collocation2d import RieszCollocation2D, RieszSolution2D
+from specnum.riesz.graded import GradedSpectrum, compare_graded_spectrum, graded_symbol, graded_symbol_quantiles
+from specnum.riesz.jacobi import JacobiSolution, RieszJacobi, jacobi_eigenvalues
 from specnum.riesz.operators import hypersingular_constant, riesz_constant
 from specnum.riesz.solve import strang_preconditioner, tau_eigenvalues, tau_preconditioner
 from specnum.riesz.spectral import (
@@ -45,6 +49,9 @@ __all__ = [
     "RieszCollocation",
     "RieszSolution",
     "RieszStructure",
+    "RieszJacobi",
+    "JacobiSolution",
+    "jacobi_eigenvalues",
     "assemble_structure",
     "toeplitz_coefficients",
     "riesz_constant",
@@ -58,6 +65,10 @@ __all__ = [
     "SpectralComparison",
     "condition_numbers",
     "ConditionGrowth",
+    "graded_symbol",
+    "graded_symbol_quantiles",
+    "compare_graded_spectrum",
+    "GradedSpectrum",
     "tau_eigenvalues",
     "tau_preconditioner",
     "strang_preconditioner",

@@ -1,7 +1,8 @@
 """``RieszCollocation``: B-spline collocation of ``L u = s`` with zero Dirichlet data, and its solution.
 
-A thin frozen class over the functions of :mod:`~specnum.riesz.assembly` and
-:mod:`~specnum.riesz.solve`; it holds validated parameters, no algorithm.
+A thin frozen class over the functions of :mod:`~specnum.riesz.assembly`,
+:mod:`~specnum.riesz.dense` and :mod:`~specnum.riesz.solve`; it holds validated parameters
+and caches what it assembled.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import linalg
@@ -33,12 +34,15 @@ from specnum.riesz._checks import (
     check_alpha,
     check_degree,
     check_elements,
+    check_open_knots,
     source_values,
 )
 from specnum.riesz.assembly import RieszStructure, assemble_structure, lattice_points, toeplitz_coefficients
+from specnum.riesz.dense import assemble_dense, collocation_points, local_mesh_sizes
 from specnum.riesz.solve import (
     PRECONDITIONERS,
     binary_scale,
+    blas_threads_for,
     gmres_solve,
     residual_floor,
     strang_preconditioner,
@@ -59,6 +63,48 @@ def _power_times(h: float, alpha: float, peak: float) -> float:
     return math.exp(alpha * math.log(h) + math.log(peak))
 
 
+@dataclass(frozen=True)
+class _DenseScaled:
+    """The equilibrated ``E = D^alpha h^alpha A`` of general knots, with the two methods the solvers use."""
+
+    mat: np.ndarray
+
+    def dense(self) -> np.ndarray:
+        return self.mat
+
+    def matvec(self, x: np.ndarray) -> np.ndarray:
+        return self.mat @ x
+
+
+def _uniform_gmres(col, struct, op, b, preconditioner, rtol, restart, maxiter):
+    """GMRES on uniform knots: tau + boundary block (Woodbury), Strang circulant or none."""
+    if preconditioner == "tau":
+        prec = tau_boundary_preconditioner(struct)
+    elif preconditioner == "circulant":
+        prec = strang_preconditioner(struct.toeplitz)
+    else:
+        prec = None
+    # start from x0 = tau^{-1} b (with the boundary block when "tau"); it also sizes the rounding floor
+    x0 = (prec if preconditioner == "tau" else tau_preconditioner(col.degree, col.size, col.alpha)).matvec(b)
+    floor = residual_floor(struct, b, x0)
+    return gmres_solve(op, b, prec, rtol, restart=restart, maxiter=maxiter, floor=floor, x0=np.ravel(x0))
+
+
+def _general_gmres(col, struct, op, b, preconditioner, rtol, restart, maxiter):
+    """GMRES on general knots for the equilibrated system, preconditioned by the uniform ``tau(f)^{-1}``.
+
+    Row ``i`` of ``D^alpha h^alpha A`` sees a locally uniform mesh, so its symbol is ``f_{p,alpha}``
+    in every row; the rounding floor uses ``||E||_2 <= sqrt(||E||_1 ||E||_inf)``.
+    """
+    prec = tau_preconditioner(col.degree, col.size, col.alpha) if preconditioner == "tau" else None
+    x0 = prec.matvec(b) if prec is not None else np.zeros_like(b)
+    mat = struct.mat
+    bound = math.sqrt(float(np.abs(mat).sum(axis=0).max()) * float(np.abs(mat).sum(axis=1).max()))
+    guess = float(np.linalg.norm(x0)) or float(np.linalg.norm(b))
+    floor = float(np.finfo(float).eps * bound * guess / np.linalg.norm(b))
+    return gmres_solve(op, b, prec, rtol, restart=restart, maxiter=maxiter, floor=floor, x0=x0)
+
+
 @dataclass(frozen=True, eq=False)
 class RieszSolution:
     """A computed spline ``u_h = sum_j coefficients[j] B_{j+1}`` (end B-splines dropped).
@@ -68,13 +114,14 @@ class RieszSolution:
     coefficients : ndarray, shape (N,)
         Coefficients of the retained B-splines ``B_1, ..., B_{n+p-2}`` (read-only).
     knots : ndarray, shape (n + 2p + 1,)
-        The open uniform knot vector.
+        The knot vector (open uniform or general open).
     degree : int
         Spline degree.
     iterations : int
         GMRES inner iterations (0 for the direct solver).
     residual : float
-        Final relative residual ``||s - A c|| / ||s||`` (2-norm at the collocation points).
+        Final relative residual ``||s - A c|| / ||s||`` (2-norm at the collocation points; on
+        general knots of the system with rows scaled by ``(h_i/h)^alpha``).
     method : str
         ``"direct"`` or ``"gmres"``.
     """
@@ -124,20 +171,30 @@ class RieszSolution:
 class RieszCollocation:
     """Collocation of ``L u = c_alpha (D^alpha_left + D^alpha_right) u = s`` by B-splines of degree ``p``.
 
-    Open uniform knots with ``n`` elements on ``interval``, maximal smoothness,
-    the two end B-splines dropped (``N = n + p - 2`` unknowns), collocation at
-    the Greville points of the retained B-splines. ``A[i, j] = (L B_{j+1})(points[i])``.
+    Open uniform knots with ``n`` elements on ``interval`` (or any open knot vector given as
+    ``knots``), maximal smoothness, the two end B-splines dropped (``N = n + p - 2`` unknowns),
+    collocation at the Greville points of the retained B-splines.
+    ``A[i, j] = (L B_{j+1})(points[i])``.
 
     Parameters
     ----------
     degree : int
         Spline degree ``2 <= p <= 30`` (``p = 1`` is undefined for ``alpha > 1``).
-    n : int
-        Number of elements, ``n >= max(2, degree)``.
+    n : int or None
+        Number of elements, ``n >= max(2, degree)``; with ``knots`` it may be ``None`` (else it
+        must match).
     alpha : float
         Order, ``1 < alpha < 2``.
-    interval : (float, float)
-        The interval ``(a, b)``.
+    interval : (float, float), optional
+        The interval ``(a, b)``; default ``(0, 1)``, or the ends of ``knots`` (must match if given).
+    knots : array_like, shape (n + 2p + 1,), optional
+        Keyword only. An open knot vector: non-decreasing, finite, ends repeated exactly ``p + 1``
+        times, simple interior knots, at least ``max(2, p)`` elements (e.g.
+        :func:`specnum.bases.knots.graded_knots`). The matrix is then assembled densely
+        (``O(N^2)`` stable evaluations, no Toeplitz structure, :func:`~specnum.riesz.dense.assemble_dense`),
+        its rows scaled by ``(h_i/h)^alpha`` with the local mesh sizes ``h_i``, and solved by dense
+        LU, or by GMRES preconditioned by the uniform ``tau(f)^{-1}``. Knots equal to the open
+        uniform ones take the structured path.
 
     Attributes
     ----------
@@ -146,9 +203,11 @@ class RieszCollocation:
     basis : BSplineBasis
         The full basis (dimension ``n + p``) of the shared layer.
     h : float
-        Mesh size ``(b - a) / n``.
+        Mesh size ``(b - a) / n`` (the mean element length for general knots).
     size : int
         Number of unknowns ``N``.
+    uniform : bool
+        Whether the knots are open uniform (Toeplitz-plus-low-rank structure).
 
     Raises
     ------
@@ -175,17 +234,37 @@ class RieszCollocation:
     """
 
     degree: int
-    n: int
+    n: int | None
     alpha: float
-    interval: tuple[float, float] = (0.0, 1.0)
+    interval: tuple[float, float] | None = None
+    knots: np.ndarray | None = field(default=None, kw_only=True)
 
     def __post_init__(self) -> None:
         degree = check_degree(self.degree)
         object.__setattr__(self, "degree", degree)
         object.__setattr__(self, "alpha", check_alpha(self.alpha))
-        object.__setattr__(self, "n", check_elements(self.n, degree))
-        object.__setattr__(self, "interval", as_interval(self.interval))
-        budget_points(f"n = {self.n}", self.size, degree)
+        if self.knots is None:
+            object.__setattr__(self, "n", check_elements(self.n, degree))
+            object.__setattr__(self, "interval", as_interval((0.0, 1.0) if self.interval is None else self.interval))
+            budget_points(f"n = {self.n}", self.size, degree)
+            return
+        knots = check_open_knots(self.knots, degree)
+        n = knots.size - 2 * degree - 1
+        budget_points(f"knots with {n} elements", n + degree - 2, degree)
+        if self.n is not None and check_elements(self.n, degree) != n:
+            raise ValueError(f"n must equal the number of elements of knots ({n}) or be None, got {self.n}")
+        ends = (float(knots[0]), float(knots[-1]))
+        if self.interval is not None and as_interval(self.interval) != ends:
+            raise ValueError(f"interval must equal the ends of knots {ends} or be None, got {self.interval}")
+        object.__setattr__(self, "n", n)
+        object.__setattr__(self, "interval", ends)
+        uniform = np.array_equal(knots, open_uniform_knots(degree, n, ends))
+        object.__setattr__(self, "knots", None if uniform else readonly(knots))
+
+    @property
+    def uniform(self) -> bool:
+        """Whether the knots are open uniform (structured assembly and solvers)."""
+        return self.knots is None
 
     @property
     def h(self) -> float:
@@ -200,21 +279,40 @@ class RieszCollocation:
     @functools.cached_property
     def basis(self) -> BSplineBasis:
         """The full B-spline basis (dimension ``n + p``) on ``interval``."""
-        return BSplineBasis(open_uniform_knots(self.degree, self.n, self.interval), self.degree)
+        knots = open_uniform_knots(self.degree, self.n, self.interval) if self.uniform else self.knots
+        return BSplineBasis(knots, self.degree)
 
     @functools.cached_property
     def points(self) -> np.ndarray:
         """Greville points of the retained B-splines, shape ``(N,)`` (read-only)."""
+        if not self.uniform:
+            return collocation_points(self.knots, self.degree)
         pts = self.interval[0] + self.h * lattice_points(self.degree, self.n)
         return readonly(pts)
 
     def structure(self) -> RieszStructure:
-        """The dimensionless ``h**alpha A = T + R`` (cached, read-only)."""
+        """The dimensionless ``h**alpha A = T + R`` (cached, read-only; uniform knots only)."""
+        if not self.uniform:
+            raise ValueError("knots are not uniform: the matrix has no Toeplitz structure (use matrix())")
         return assemble_structure(self.degree, self.n, self.alpha)
+
+    @functools.cached_property
+    def _row_scale(self) -> np.ndarray:
+        """``(h_i / h)**alpha`` with the local mesh sizes ``h_i`` of general knots (read-only)."""
+        return readonly((local_mesh_sizes(self.knots, self.degree) / self.h) ** self.alpha)
+
+    @functools.cached_property
+    def _equilibrated(self) -> np.ndarray:
+        """``D^alpha h^alpha A``, ``D = diag(h_i/h)``, on general knots: rows of order one (cached, read-only)."""
+        mat = assemble_dense(self.knots, self.degree, self.alpha)
+        mat *= (self._row_scale * self.h**self.alpha)[:, None]
+        return readonly(mat)
 
     def matrix(self) -> np.ndarray:
         """Dense ``(N, N)`` matrix ``A`` (unscaled; ``h**alpha * A`` is dimensionless)."""
         budget_dense(f"n = {self.n} ({self.size} unknowns) for matrix()", self.size, copies=2)
+        if not self.uniform:
+            return self._equilibrated / (self._row_scale * self.h**self.alpha)[:, None]
         return self.structure().dense() * self.h ** (-self.alpha)
 
     def toeplitz_coefficients(self, kmax: int) -> np.ndarray:
@@ -222,17 +320,26 @@ class RieszCollocation:
         return toeplitz_coefficients(self.degree, self.alpha, kmax)
 
     def operator(self) -> LinearOperator:
-        """``LinearOperator`` applying ``A`` in ``O(N log N)`` (vectors ``(N,)`` or blocks ``(N, k)``)."""
-        struct = self.structure()
+        """``LinearOperator`` applying ``A`` in ``O(N log N)`` (vectors ``(N,)`` or blocks ``(N, k)``).
+
+        On general knots the product is dense (``O(N^2)``).
+        """
         scale = self.h ** (-self.alpha)
         size = self.size
+        if self.uniform:
+            apply = self.structure().matvec
+        else:
+            eq, row = self._equilibrated, self._row_scale
+
+            def apply(v: np.ndarray) -> np.ndarray:  # h^alpha A = D^(-alpha) E
+                return (eq @ v) / (row if v.ndim == 1 else row[:, None])
 
         def matvec(v: np.ndarray) -> np.ndarray:
             v = np.asarray(v, dtype=np.float64).reshape(size)
-            return scale * struct.matvec(v)
+            return scale * apply(v)
 
         def matmat(v: np.ndarray) -> np.ndarray:
-            return scale * struct.matvec(np.asarray(v, dtype=np.float64))
+            return scale * apply(np.asarray(v, dtype=np.float64))
 
         return LinearOperator((size, size), matvec=matvec, matmat=matmat, rmatvec=None, dtype=np.float64)
 
@@ -254,10 +361,14 @@ class RieszCollocation:
             ``s(x)`` (called once with ``points``, must return shape ``(N,)``) or its values at ``points``.
         method : {"auto", "direct", "gmres"}
             Keyword only. ``"direct"``: dense LU (``O(N^3)``, reference); ``"gmres"``: matrix-free
-            GMRES with ``preconditioner``; ``"auto"``: direct for ``N <= 256``, else GMRES.
+            GMRES with ``preconditioner``; ``"auto"``: direct for ``N <= 256`` or general knots,
+            else GMRES.
         preconditioner : {"tau", "circulant", None}
             Keyword only. ``"tau"``: ``tau(f)`` by DST-I from the symbol plus the exact low-rank boundary block
-            (Woodbury); ``"circulant"``: Strang circulant; ``None``.
+            (Woodbury); on general knots ``tau(f)^{-1}`` for the system with rows scaled by
+            ``(h_i/h)^alpha`` (local mesh sizes ``h_i``); ``"circulant"``: Strang
+            circulant (uniform knots only); ``None``. The iteration count is reported in
+            ``RieszSolution.iterations``.
         rtol : float
             Keyword only. Relative residual target for GMRES, in ``(0, 1)``. Raised, with a ``SpecnumWarning``,
             to the float64 rounding floor of the system when below it (the floor grows like
@@ -286,37 +397,34 @@ class RieszCollocation:
             maxiter = as_int(maxiter, "maxiter", minimum=1)
         rhs = source_values(source, self.points)
         if method == "auto":
-            method = "direct" if self.size <= _AUTO_DIRECT_MAX else "gmres"
+            method = "direct" if self.size <= _AUTO_DIRECT_MAX or not self.uniform else "gmres"
+        if preconditioner == "circulant" and not self.uniform:
+            raise ValueError("preconditioner='circulant' needs uniform knots; use 'tau' or None")
         size = self.size
         if method == "direct":
             budget_dense(f"n = {self.n} ({size} unknowns) with method='direct'", size, copies=2, cubic=1.0)
         else:
             check_budget(f"n = {self.n} ({size} unknowns) with restart = {restart}", memory=8.0 * size * (restart + 16))
-        struct = self.structure()
+        struct = self.structure() if self.uniform else _DenseScaled(self._equilibrated)
         # scaled system (h^alpha A) c = h^alpha s, solved for y = c / factor with b = s / 2^e of order one,
         # so that thresholds and norms do not depend on the magnitude of the data
         peak = binary_scale(rhs)
         if peak == 0.0:
             return RieszSolution(np.zeros(size), self.basis.knots, self.degree, 0, 0.0, method)
         b = rhs / peak
+        if not self.uniform:  # row i of A scales like h_i^(-alpha): solve the equilibrated system
+            b = self._row_scale * b
         factor = _power_times(self.h, self.alpha, peak)
         if method == "direct":
-            y = linalg.solve(struct.dense(), b, check_finite=False)
+            with blas_threads_for(size):
+                y = linalg.solve(struct.dense(), b, check_finite=False)
             res = float(np.linalg.norm(b - struct.matvec(y))) / float(np.linalg.norm(b))
             its = 0
         else:
             op = LinearOperator((size, size), matvec=lambda v: struct.matvec(np.ravel(v)), dtype=np.float64)
-            if preconditioner == "tau":
-                prec = tau_boundary_preconditioner(struct)
-            elif preconditioner == "circulant":
-                prec = strang_preconditioner(struct.toeplitz)
-            else:
-                prec = None
-            # start from x0 = tau^{-1} b (with the boundary block when "tau"); it also sizes the rounding floor
-            x0 = (prec if preconditioner == "tau" else tau_preconditioner(self.degree, size, self.alpha)).matvec(b)
-            floor = residual_floor(struct, b, x0)
-            y, its, res = gmres_solve(op, b, prec, rtol, restart=restart, maxiter=maxiter, floor=floor,
-                                      x0=np.ravel(x0))
+            solver = _uniform_gmres if self.uniform else _general_gmres
+            with blas_threads_for(size):  # BLAS level-1/2 calls in the GMRES loop
+                y, its, res = solver(self, struct, op, b, preconditioner, rtol, restart, maxiter)
         coef = y * factor
         if not np.all(np.isfinite(coef)):
             raise ValueError(f"source is too large: the solution overflows float64 (source values up to {peak:.3g})")

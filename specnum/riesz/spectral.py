@@ -17,6 +17,7 @@ from scipy import optimize
 from specnum._validation import as_float, as_float_array, as_int, check_budget, readonly
 from specnum.riesz._checks import budget_dense, check_alpha, check_degree, check_elements
 from specnum.riesz.assembly import assemble_structure
+from specnum.riesz.solve import blas_threads_for
 from specnum.riesz.symbol import riesz_symbol
 
 __all__ = [
@@ -70,7 +71,8 @@ def scaled_eigenvalues(degree: int, n: int, alpha: float) -> np.ndarray:
     alpha = check_alpha(alpha)
     n = check_elements(n, degree)
     _budget_eig(n, degree)
-    ev = np.linalg.eigvals(assemble_structure(degree, n, alpha).dense())
+    with blas_threads_for(n + degree - 2):
+        ev = np.linalg.eigvals(assemble_structure(degree, n, alpha).dense())
     return np.sort(ev.real)
 
 
@@ -247,7 +249,8 @@ def compare_spectrum(degree: int, n: int, alpha: float, *, margin: float = 0.0) 
     n = check_elements(n, degree)
     margin = as_float(margin, "margin", low=0.0)  # checked before the O(N^3) work
     _budget_eig(n, degree)
-    ev = np.linalg.eigvals(assemble_structure(degree, n, alpha).dense())
+    with blas_threads_for(n + degree - 2):
+        ev = np.linalg.eigvals(assemble_structure(degree, n, alpha).dense())
     lam = np.sort(ev.real)
     samples = symbol_samples(degree, n, alpha)
     out = outliers(lam, degree, alpha, margin=margin)
@@ -347,6 +350,10 @@ def condition_numbers(degree: int, ns, alpha: float) -> ConditionGrowth:
         raise ValueError(f"ns must hold at least 2 distinct values to fit an exponent, got {nlist}")
     sizes = [m + degree - 2 for m in nlist]
     check_budget(f"ns = {nlist}", memory=8.0 * 3 * max(sizes) ** 2, work=sum(30.0 * k**3 for k in sizes))
-    conds = np.array([np.linalg.cond(assemble_structure(degree, m, alpha).dense(), 2) for m in nlist])
+    conds = []
+    for m in nlist:
+        with blas_threads_for(m + degree - 2):
+            conds.append(np.linalg.cond(assemble_structure(degree, m, alpha).dense(), 2))
+    conds = np.array(conds)
     slope = float(np.polyfit(np.log(nlist), np.log(conds), 1)[0])
     return ConditionGrowth(degree, alpha, readonly(np.array(nlist)), readonly(conds), slope)

@@ -422,3 +422,35 @@ def test_cardinal_batch_shape():
     x = np.linspace(0, 10, 6).reshape(2, 3)
     assert cardinal_fractional_derivative(x, 3, 1.5).shape == (2, 3)
     assert cardinal_bspline(x, 3).shape == (2, 3)
+
+
+def test_size_budget_refuses_before_allocating():
+    with pytest.raises(ValueError, match=r"n = 10000000000, degree = 3 needs about .* above the size budget"):
+        open_uniform_knots(3, 10**10)
+    basis = BSplineBasis(open_uniform_knots(3, 10**5), 3)
+    with pytest.raises(ValueError, match=r"x of shape \(100000,\) with a basis of dim = 100003 needs"):
+        basis.evaluate(np.zeros(10**5))  # a dense 80 GB value array
+    with pytest.raises(ValueError, match=r"x of shape \(100000,\) with a basis of dim = 100003 needs"):
+        collocation_matrix(basis, np.zeros(10**5))
+    with pytest.raises(ValueError, match=r"order = 1000000000, degree = 3"):
+        basis.moments(10**9)
+    with pytest.raises(ValueError, match=r"degree = 10000 with x of shape \(1,\) needs"):
+        cardinal_fractional_derivative([1.0], 10**4, 1.5)  # tables of ~1e13 values
+    with pytest.raises(ValueError, match=r"degree = 1000000000 with x of shape \(1,\) needs"):
+        cardinal_bspline([1.0], 10**9)
+
+
+@pytest.mark.parametrize(("p", "alpha"), [(3, 1.5), (2, 1.9), (4, 0.5), (1, 1.5)])
+def test_fractional_derivative_just_right_of_a_knot_is_finite(p, alpha):
+    """At x = knot + 1e-308 .. 1e-100 the Taylor term B^(r)(x) (x - s)^(r-alpha) is 0 * inf in float64
+    (the coefficient underflows, the power overflows); the product is tiny and must not become NaN."""
+    xs = np.array([1e-308, 1e-300, 1e-200, 1e-160, 1e-100, 1e-20])
+    got = cardinal_fractional_derivative(xs, p, alpha)
+    want = np.array([float(ref.cardinal_frac_derivative_mp(x, p, alpha)) for x in xs])
+    assert np.all(np.isfinite(got))
+    # the documented floor: absolute 1e-14 times the size of the derivative on the support (here O(1))
+    assert np.all(np.abs(got - want) <= 1e-12 * np.abs(want) + 1e-14)
+    # the same next to the end knot 0 of clamped bases: left derivative on [0, 1], right one on [-1, 0]
+    left = BSplineBasis(open_uniform_knots(p, 8, (0.0, 1.0)), p).fractional_derivative(xs, alpha, side="left")
+    right = BSplineBasis(open_uniform_knots(p, 8, (-1.0, 0.0)), p).fractional_derivative(-xs, alpha, side="right")
+    assert not np.isnan(left).any() and not np.isnan(right).any()

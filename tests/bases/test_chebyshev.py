@@ -347,7 +347,7 @@ def test_vals_to_coeffs_several_axes_equals_one_axis_at_a_time(kind, shape, axes
         one_by_one = vals_to_coeffs(one_by_one, kind=kind, axis=ax)
     np.testing.assert_allclose(vals_to_coeffs(z, kind=kind, axis=axes), one_by_one, rtol=0, atol=2 * atol)
     # a separable polynomial: T_2(x) T_1(y) has the single coefficient [2, 1] = 1
-    x, y = points(5, kind), points(6, kind)
+    x, y = points(5, kind=kind), points(6, kind=kind)
     c = vals_to_coeffs((2 * x[:, None] ** 2 - 1) * y[None, :], kind=kind, axis=(0, 1))
     expected = np.zeros((5, 6))
     expected[2, 1] = 1.0
@@ -370,3 +370,78 @@ def test_vals_to_coeffs_bad_axes():
         vals_to_coeffs(np.ones((3, 4)), axis=(0, 2))
     with pytest.raises(ValueError, match="empty"):
         vals_to_coeffs(np.ones((3, 4)), axis=())
+
+
+# ---------------------------------------------------------------------------
+# scale safety, overflow-free maps, keyword-only options
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("scale", [1e160, 1e-170, -1e160])
+def test_chop_decisions_do_not_depend_on_the_scale(scale):
+    """Only ratios to max|c| enter chop: 1e160 or 1e-170 times a series gives the same cut."""
+    x = points(200)
+    for f in (np.exp, lambda t: 1 / (1 + 25 * t * t), lambda t: np.exp(t) + 1e-10 * np.cos(100 * t)):
+        c = vals_to_coeffs(f(x))
+        for rtol in (2.0**-52, 1e-10, 1e-6):
+            assert chop(scale * c, rtol=rtol) == chop(c, rtol=rtol)
+        assert chop(scale * (c + 1j * c[::-1])) == chop(c + 1j * c[::-1])
+
+
+def test_points_and_evaluate_on_an_interval_near_the_float64_limit():
+    """a + b overflows for (1e308, 1.7e308), b - a does not: the maps must not overflow."""
+    a, b = 1.0e308, 1.7e308
+    for kind in (1, 2):
+        x = points(7, kind=kind, interval=(a, b))
+        ref = points(7, kind=kind)
+        assert np.all(np.isfinite(x)) and np.all(np.diff(x) > 0)
+        np.testing.assert_allclose((x - a) / (b - a) * 2 - 1, ref, rtol=0, atol=8 * EPS)
+    t = np.array([a, 0.5 * a + 0.5 * b, b])
+    got = evaluate([1.0, 2.0, 3.0], t, interval=(a, b))  # 1 + 2 T_1 + 3 T_2 at -1, 0, 1
+    np.testing.assert_allclose(got, [2.0, -2.0, 6.0], rtol=8 * EPS)
+
+
+def test_evaluate_refuses_overflowing_extrapolation():
+    with pytest.raises(ValueError, match="overflow"):
+        evaluate([1.0, 2.0], [1e308])  # 1 + 2e308 does not exist in float64
+    assert evaluate([1.0, 2.0], [3.0])[0] == 7.0  # moderate extrapolation is fine
+
+
+def test_options_are_keyword_only():
+    with pytest.raises(TypeError):
+        points(5, 2)
+    with pytest.raises(TypeError):
+        vals_to_coeffs(np.ones(5), 2)
+    with pytest.raises(TypeError):
+        coeffs_to_vals(np.ones(5), 1)
+    with pytest.raises(TypeError):
+        differentiate(np.ones(5), 1, 0)
+    with pytest.raises(TypeError):
+        integrate(np.ones(5), 0)
+    with pytest.raises(TypeError):
+        definite_integral(np.ones(5), 0)
+    with pytest.raises(TypeError):
+        chop(np.ones(20), 1e-10)
+
+
+def test_size_budget():
+    with pytest.raises(ValueError, match=r"n = 1000000000 needs about .* above the size budget"):
+        points(10**9)
+    with pytest.raises(ValueError, match=r"coeffs of shape \(10000, 4\) at x of shape \(100000,\) needs"):
+        evaluate(np.ones((10**4, 4)), np.zeros(10**5))  # a 10^9-value output
+
+
+def test_overflowing_results_are_refused():
+    """Finite input whose exact result exceeds float64: a ValueError, not inf or NaN."""
+    with pytest.raises(ValueError, match="integral coefficients beyond the float64 range"):
+        integrate([1e308, 1e308], interval=(0.0, 1e308))
+    with pytest.raises(ValueError, match="derivative coefficients beyond the float64 range"):
+        differentiate([0.0, 0.0, 1e308], interval=(0.0, 1e-300))
+    with pytest.raises(ValueError, match="an integral beyond the float64 range"):
+        definite_integral([1e308, 0.0, 1e308], interval=(0.0, 1.7e308))
+    with pytest.raises(ValueError, match="coeffs give values beyond"):
+        coeffs_to_vals(np.full(10, 1e308))
+    with pytest.raises(ValueError, match="values give coefficients beyond"):
+        vals_to_coeffs(np.r_[1.7e308, -1.7e308, 1.7e308])
+    # large but representable results pass unchanged
+    assert definite_integral([1e300], interval=(0.0, 1e7)) == pytest.approx(1e307, rel=4 * EPS)

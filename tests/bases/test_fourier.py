@@ -192,3 +192,46 @@ def test_bad_input():
     with pytest.raises(ValueError, match="phi"):
         fourier_series_eval(np.ones((3, 3)), 0.0, np.inf)
     assert math.isfinite(float(np.abs(fft_centered(np.ones(3))).sum()))
+
+
+def test_empty_core_axes_are_refused():
+    with pytest.raises(ValueError, match="values must have non-empty"):
+        fft_centered(np.zeros(0))  # was scipy's "invalid number of data points"
+    with pytest.raises(ValueError, match="values must have non-empty"):
+        fft2_centered(np.zeros((0, 0)))
+    with pytest.raises(ValueError, match="a must have non-empty"):
+        linear_convolve_2d(np.zeros((0, 0)), np.zeros((0, 0)))  # was a 2 x 2 (or scipy's) result
+    with pytest.raises(ValueError, match="b must have non-empty"):
+        linear_convolve_2d(np.ones((3, 3)), np.zeros((3, 0)))
+    # empty batch axes are fine: an empty stack of products
+    assert linear_convolve_2d(np.ones((0, 3, 3)), np.ones((3, 3))).shape == (0, 5, 5)
+
+
+def test_size_budget_and_overflow():
+    with pytest.raises(ValueError, match=r"n = 1000000000 needs about .* above the size budget"):
+        wavenumbers(10**9)
+    with pytest.raises(ValueError, match=r"n = 10000000000 with coeffs of shape \(5,\) needs"):
+        ifft_centered(np.ones(5), n=10**10)
+    with pytest.raises(ValueError, match=r"shape = \(100000, 100000\)"):
+        ifft2_centered(np.ones((3, 3)), shape=(10**5, 10**5))
+    with pytest.raises(ValueError, match="length must be large enough"):
+        wavenumbers(4, length=1e-310)  # 2 pi / length overflows: was a NaN at k = 0
+
+
+def test_axis_is_keyword_only():
+    with pytest.raises(TypeError):
+        fft_centered(np.ones((5, 3)), 1, 0)
+    with pytest.raises(TypeError):
+        ifft_centered(np.ones((3, 5)), 5, 0)
+    np.testing.assert_allclose(fft_centered(np.ones((5, 3)), 1, axis=0)[1], np.ones(3))
+
+
+def test_overflowing_results_are_refused():
+    big = np.full((3, 3), 1e200)
+    with pytest.raises(ValueError, match="a and b give results beyond the float64 range"):
+        linear_convolve_2d(big, big)  # 9e400
+    with pytest.raises(ValueError, match="coeffs give results beyond"):
+        ifft_centered(np.full(5, 1e308))
+    with pytest.raises(ValueError, match="coeffs give results beyond"):
+        fourier_series_eval(np.full((3, 3), 1e308), 0.0, 0.0)
+    assert np.all(np.isfinite(linear_convolve_2d(np.full((3, 3), 1e150), np.full((3, 3), 1e150))))

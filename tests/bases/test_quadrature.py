@@ -11,6 +11,7 @@ import mpmath as mp
 import numpy as np
 import pytest
 
+import specnum
 from specnum.bases.quadrature import (
     QUADRATURE_KINDS,
     QuadratureRule,
@@ -25,6 +26,7 @@ from specnum.bases.quadrature import (
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from reference.ref_quadrature import (  # noqa: E402
+    jacobi_mass_mp,
     ref_clenshaw_curtis,
     ref_gauss_jacobi,
     ref_gauss_legendre,
@@ -319,3 +321,147 @@ def test_gauss_legendre_n1000_vs_mpmath_selected_nodes():
     xr, wr = ref_gauss_legendre(n, x[idx])
     assert np.max(np.abs(x[idx] - _f(xr))) <= 2 * EPS
     assert np.max(np.abs(w[idx] / _f(wr) - 1)) <= 4 * EPS  # no O(n eps) growth near the endpoints
+
+
+# ---------------------------------------------------------------------------
+# Gauss-Jacobi at the edges: exponents near -1 and in the thousands, the mass mu0
+# ---------------------------------------------------------------------------
+
+
+def _rel(a, b):
+    return np.abs(np.asarray(a) / _f(b) - 1)
+
+
+@pytest.mark.parametrize(
+    "alpha,beta",
+    [(1.0, 658.0), (658.0, 1.0), (0.5, 1000.0), (-0.5, 300.25), (511.0, 512.0), (1000.0, 500.0),
+     (1e-3, 1000.0), (2.5e5, 2.5e5), (-0.999, 0.0), (-1 + 1e-12, 7.5), (1e6, 1e6 - 700.0)],
+)
+def test_gauss_jacobi_total_weight_vs_mpmath(alpha, beta):
+    """The one-node rule's weight is mu0 = 2^(a+b+1) B(a+1, b+1): a few eps (scipy.special.beta: 8e-13 at (1, 658))."""
+    _, w = gauss_jacobi(1, alpha, beta)
+    assert _rel(w[0], [jacobi_mass_mp(alpha, beta)])[0] <= 4 * EPS
+
+
+def test_gauss_jacobi_total_weight_random_exponents():
+    rng = np.random.default_rng(3)
+    pairs = np.concatenate([rng.uniform(-1, 4, (20, 2)), 10 ** rng.uniform(-2, 2.8, (20, 2))])
+    errs = [_rel(gauss_jacobi(1, a, b)[1][0], [jacobi_mass_mp(a, b)])[0] for a, b in pairs]
+    assert max(errs) <= 4 * EPS  # measured <= 2.7 eps over 300 random pairs
+
+
+@pytest.mark.parametrize(
+    "n,alpha,beta",
+    [
+        (50, -1 + 1e-8, 0.0),  # sum(w)/mu0 - 1 was -2.9e-7: the last weight was off
+        (50, -1 + 1e-12, -1 + 1e-12),  # was -0.29
+        (40, float(np.nextafter(-1.0, 0.0)), float(np.nextafter(-1.0, 0.0))),  # end nodes round to -1, 1
+        (30, -1 + 1e-15, -1 + 1e-13),  # both ends singular, not symmetric
+        (20, 0.5, -1 + 1e-10),
+        (5, -1 + 1e-15, 0.3),
+        (30, -0.999, 2.0),
+    ],
+)
+def test_gauss_jacobi_exponents_near_minus_one_vs_mpmath(n, alpha, beta):
+    x, w = gauss_jacobi(n, alpha, beta)
+    idx = np.unique(np.r_[0, 1, 2, n // 2, n - 3, n - 2, n - 1].clip(0, n - 1))  # the ends, where it goes wrong
+    xr, wr = ref_gauss_jacobi(n, alpha, beta, x[idx], dps=50)
+    assert np.max(np.abs(x[idx] - _f(xr))) <= 2 * EPS  # nodes correctly rounded (the end ones are +-1 or next to it)
+    assert np.max(_rel(w[idx], wr)) <= 6 * EPS  # including the huge weight(s) at the singular end(s)
+    assert abs(math.fsum(w) / float(jacobi_mass_mp(alpha, beta)) - 1) <= 6 * EPS
+
+
+@pytest.mark.parametrize("n,alpha,beta", [(5, 511.0, 512.0), (20, 1000.0, 500.0), (200, 1000.0, 500.0),
+                                          (300, 1000.0, 1000.0), (30, 2.5e5, 2.5e5)])
+def test_gauss_jacobi_large_exponents_vs_mpmath(n, alpha, beta):
+    """scipy's own test cases: ``2.0**(alpha+beta+1)`` overflowed; the rules are finite and accurate."""
+    x, w = gauss_jacobi(n, alpha, beta)
+    assert np.all(np.isfinite(x)) and np.all(np.isfinite(w)) and np.all(w > 0)
+    assert np.all(np.diff(x) > 0)
+    # ends and middle only: the mpmath twin costs O(n) per node
+    idx = np.unique(np.r_[0, 1, n // 2, n - 2, n - 1].clip(0, n - 1))
+    xr, wr = ref_gauss_jacobi(n, alpha, beta, x[idx])
+    assert np.max(np.abs(x[idx] - _f(xr))) <= 2 * EPS
+    assert np.max(_rel(w[idx], wr)) <= 6 * EPS
+    assert abs(math.fsum(w) / float(jacobi_mass_mp(alpha, beta)) - 1) <= 8 * EPS
+
+
+def test_gauss_jacobi_refuses_unrepresentable_weights():
+    with pytest.raises(ValueError, match=r"alpha = 1000000.0, beta = 0.0.*total weight.*outside the float64 range"):
+        gauss_jacobi(3, 1e6, 0.0)  # mu0 = 2^(1e6+1)/(1e6+1)
+    with pytest.raises(ValueError, match=r"alpha must lie in \(-1.0, 1000000.0\]"):
+        gauss_jacobi(3, 1e7, 1e7)
+    with pytest.raises(ValueError, match=r"interval = \(0.0, 1e-30\).*outside the float64 range"):
+        gauss_jacobi(3, 10.0, 10.0, interval=(0.0, 1e-30))  # ((b-a)/2)^21 underflows
+    # a finite total reached through a large mass and a small Jacobian is fine
+    x, w = gauss_jacobi(4, 0.0, 900.0, interval=(0.0, 1.0))
+    exact = float(mp.beta(1, 901))  # int_0^1 t^900 dt
+    assert abs(w.sum() / exact - 1) <= 8 * EPS
+
+
+# ---------------------------------------------------------------------------
+# size budget, overflowing intervals, non-finite values
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "func,n",
+    [(gauss_legendre, 10**8), (gauss_legendre, 10**9), (gauss_lobatto, 10**6), (gauss_radau, 10**6),
+     (clenshaw_curtis, 10**9), (periodic_trapezoid, 10**9), (lambda n: gauss_jacobi(n, 0.5, 0.5), 10**5)],
+)
+def test_size_budget_refuses_before_any_work(func, n):
+    with pytest.raises(ValueError, match=rf"n = {n} needs about .* above the size budget"):
+        func(n)
+
+
+def test_size_budget_can_be_lowered_and_raised():
+    with specnum.size_budget(work=1e6):
+        with pytest.raises(ValueError, match="n = 100 needs about 3e\\+06 operations"):
+            gauss_legendre(100)  # 300 n^2 operations
+        gauss_legendre(50)
+    with specnum.size_budget(memory=2**20):
+        with pytest.raises(ValueError, match="n = 10000 needs about"):
+            clenshaw_curtis(10_000)
+    assert gauss_legendre(100)[0].size == 100
+
+
+def test_interval_whose_length_overflows():
+    with pytest.raises(ValueError, match="interval must have a length b - a within the float64 range"):
+        gauss_legendre(4, interval=(-1e308, 1e308))  # was: a NaN node and infinite weights
+    for func in (gauss_legendre, gauss_lobatto, gauss_radau, clenshaw_curtis, periodic_trapezoid):
+        with pytest.raises(ValueError, match="interval"):
+            func(4, interval=(-1.7e308, 1.7e308))
+    # a + b overflows but b - a does not: the map is computed without overflow
+    a, b = 1.0e308, 1.7e308
+    for func in (gauss_legendre, gauss_lobatto, gauss_radau, clenshaw_curtis):
+        x, w = func(6, interval=(a, b))
+        assert np.all(np.isfinite(x)) and np.all((x >= a) & (x <= b)) and np.all(np.diff(x) > 0)
+        assert abs(w.sum() / (b - a) - 1) <= 8 * EPS
+
+
+def test_integrate_refuses_non_finite_values():
+    rule = quadrature_rule("gauss_legendre", 3)
+    with pytest.raises(ValueError, match="values_or_callable must be finite, got 3 non-finite"):
+        rule.integrate(np.full(3, np.nan))  # was: NaN
+    with pytest.raises(ValueError, match=r"values_or_callable\(points\) must be finite"):
+        rule.integrate(lambda x: np.where(x > 0, np.inf, 1.0))
+    with pytest.raises(ValueError, match="values_or_callable must be finite"):
+        rule.integrate(np.array([1.0, 1j * np.inf, 0.0]))
+    with pytest.raises(ValueError, match="integral beyond the float64 range"):
+        rule.integrate(np.full(3, 1.7e308))  # sum(w) = 2
+
+
+def test_options_are_keyword_only():
+    with pytest.raises(TypeError):
+        gauss_radau(3, (-1.0, 1.0), "right")
+    with pytest.raises(TypeError):
+        quadrature_rule("gauss_legendre", 3).integrate(np.ones((3, 2)), 0)
+
+
+def test_clenshaw_curtis_end_weights_closed_form():
+    """End weights 1/(m^2 - 1) (m = n - 1 even) and 1/m^2 (m odd), exactly as the closed form gives them."""
+    for n in (2, 3, 8, 9, 64, 65):
+        m = n - 1
+        _, w = clenshaw_curtis(n)
+        expected = 1.0 / (m * m - 1.0) if m % 2 == 0 else 1.0 / (m * m)
+        assert w[0] == w[-1] == expected

@@ -29,6 +29,7 @@ from specnum.bases.sphharm import (
 )
 from tests.reference.ref_sphharm import (
     ref_analysis_dense,
+    ref_real_sph_harm_hyp,
     ref_real_sph_harm_mp,
     ref_real_sph_harm_scipy,
     ref_synthesis_dense,
@@ -155,6 +156,77 @@ def test_matches_mpmath_high_degree(theta, phi):
 @pytest.mark.parametrize("theta,phi", _MP_POINTS)
 def test_matches_mpmath_all_degrees_to_64(theta, phi):
     assert _mp_error(64, theta, phi, range(65)) < 1e-12
+
+
+# high degree: values far below the float64 range (extended exponents in the kernel).
+# (l, m, theta) with phi = 0.7; comments give the true value
+_HIGH_DEGREE_CASES = {
+    (3000, 1.2): [(3000, 1.0e-92), (-2990, 1.4e-80), (1500, 0.3)],
+    (3000, np.pi / 2): [(2999, 1.4e-14), (-3000, 0.5), (10, 0.3)],
+    (2000, 0.1): [(-700, 4.1e-302), (-722, 1.1e-320), (-726, 4.9e-324), (-727, 1e-324), (0, 0.7)],
+    (1500, 3.0): [(690, 2.3e-280), (1000, 1e-500), (-3, 0.4)],
+    (1600, 0.1): [(700, 1.4e-370), (-1600, 1e-1600)],
+    (3000, 0.1): [(1500, 2.9e-885), (10, 0.6)],
+    (3000, 1e-7): [(10, 4e-44), (0, 20.0), (2, 1e-11)],
+    (3000, 1e-3): [(0, 6.0), (-1, 7.0), (40, 1e-50)],
+    (3000, np.pi - 1e-5): [(0, 20.0), (-1, 0.3), (5, 1e-18)],
+    (3000, 1e-300): [(0, 20.0), (1, 3e-296), (-2, 1e-592)],
+}
+
+
+@pytest.mark.parametrize("lmax, theta", list(_HIGH_DEGREE_CASES))
+def test_high_degree_against_mpmath_underflow_gives_correct_tiny_values(lmax, theta):
+    # The recurrence is evaluated on float64 x, y, z; the twin (hypergeometric series in mpmath,
+    # no exponent limit) takes the same floats, so only the algorithm's error is measured:
+    # relative error O(l eps) (measured <= 1.3e-11 at l = 3000 near the poles, where it grows
+    # fastest), and values in the subnormal range within one subnormal ulp (2**-1074) of the truth,
+    # values below it exactly 0. The whole table, and a synthesis through it, stays finite.
+    phi = 0.7
+    Y = real_sph_harm(lmax, theta, phi)
+    assert np.all(np.isfinite(Y))
+    c = np.random.default_rng(lmax).standard_normal(Y.shape[-1])
+    assert np.isfinite(Y @ c)
+    x, y, z = np.sin(theta) * np.cos(phi), np.sin(theta) * np.sin(phi), np.cos(theta)
+    for m, _ in _HIGH_DEGREE_CASES[(lmax, theta)]:
+        ref = ref_real_sph_harm_hyp(lmax, m, x, y, z)
+        got = Y[lmax * lmax + lmax + m]
+        assert abs(got - ref) <= 50 * lmax * EPS * abs(ref) + 2.0**-1074, (m, got, ref)
+        if abs(ref) < 2.0**-1075:
+            assert got == 0.0
+
+
+@pytest.mark.parametrize("sign", [1.0, -1.0])
+def test_poles_closed_form_at_high_degree(sign):
+    # Y_{l,0}(pole) = (+-1)^l sqrt((2l+1)/(4 pi)) (P_l(+-1) = (+-1)^l) and Y_{l,m} = 0 for m != 0;
+    # the recurrence at z = +-1 carries O(l eps) rounding (measured 5.3 l eps)
+    lmax = 2000
+    Y = real_sph_harm_xyz(lmax, [0.0, 0.0, sign])
+    l, m = degree_order(lmax)
+    expected = np.where(m == 0, sign ** l * np.sqrt((2 * l + 1) / (4 * np.pi)), 0.0)
+    assert np.all(np.abs(Y - expected) <= 16 * l * EPS * np.abs(expected))
+
+
+@pytest.mark.slow
+def test_grid_synthesis_at_high_degree_stays_finite():
+    # a coarse grid (aliasing allowed) with nodes at theta = 0.28: the Legendre table of degree
+    # 1700 holds values below 1e-308 there; synthesis and analysis must stay finite
+    lmax = 1700
+    g = sphere_grid(4, n_theta=8)
+    c = np.random.default_rng(19).standard_normal(num_coeffs(lmax)) / num_coeffs(lmax)
+    f = synthesis(c, g, method="separable")
+    assert np.all(np.isfinite(f))
+    assert np.all(np.isfinite(analysis(f, g, lmax, method="separable")))
+
+
+def test_mpmath_twins_agree():
+    # the hypergeometric twin against the explicit-sum twin (independent formulas)
+    for l, m, theta, phi in [(5, 3, 0.7, 0.2), (20, -7, 2.5, 1.0), (64, 40, 1e-9, 3.0), (150, -120, 3.0, 0.4)]:
+        x, y, z = np.sin(theta) * np.cos(phi), np.sin(theta) * np.sin(phi), np.cos(theta)
+        a = ref_real_sph_harm_hyp(l, m, x, y, z)
+        b = ref_real_sph_harm_mp(l, m, theta, phi)
+        # the explicit twin takes theta exactly, the hypergeometric one the rounded point:
+        # they differ by the conditioning of the point, about m eps relative
+        assert abs(a - b) <= 4 * (l + 1) * EPS * abs(b)
 
 
 def test_mpmath_twin_agrees_with_legenp_at_low_degree():

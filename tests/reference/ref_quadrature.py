@@ -18,6 +18,7 @@ from __future__ import annotations
 import mpmath as mp
 
 __all__ = [
+    "jacobi_mass_mp",
     "jacobi_p_and_derivative",
     "ref_gauss_jacobi",
     "ref_gauss_legendre",
@@ -64,9 +65,9 @@ def _jacobi_value(n, a, b, x):
     return p1
 
 
-def ref_gauss_jacobi(n, a, b, guesses):
-    """Gauss-Jacobi rule by Newton in mpmath from float ``guesses`` (ascending)."""
-    with mp.workdps(DPS):
+def ref_gauss_jacobi(n, a, b, guesses, dps=DPS):
+    """Gauss-Jacobi rule by Newton in mpmath from float ``guesses`` (ascending), at ``dps`` digits."""
+    with mp.workdps(dps):
         a = mp.mpf(a)
         b = mp.mpf(b)
         xs = []
@@ -76,7 +77,7 @@ def ref_gauss_jacobi(n, a, b, guesses):
                 p, dp = jacobi_p_and_derivative(n, a, b, x)
                 step = p / dp
                 x -= step
-                if abs(step) < mp.mpf(10) ** (-DPS + 2):
+                if abs(step) < mp.mpf(10) ** (-dps + 2):
                     break
             else:  # pragma: no cover
                 raise RuntimeError("Newton did not converge in the mpmath reference")
@@ -92,6 +93,13 @@ def ref_gauss_jacobi(n, a, b, guesses):
         if len(set(mp.nstr(x, 30) for x in xs)) != len(xs):  # pragma: no cover
             raise RuntimeError("Newton converged to a repeated root in the mpmath reference")
         return xs, ws
+
+
+def jacobi_mass_mp(a, b):
+    """``int_{-1}^{1} (1-x)^a (1+x)^b dx = 2^(a+b+1) Gamma(a+1) Gamma(b+1) / Gamma(a+b+2)`` at ``DPS`` digits."""
+    with mp.workdps(DPS):
+        a, b = mp.mpf(a), mp.mpf(b)
+        return 2 ** (a + b + 1) * mp.gamma(a + 1) * mp.gamma(b + 1) / mp.gamma(a + b + 2)
 
 
 def ref_gauss_legendre(n, guesses):

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from fractions import Fraction
 
@@ -256,3 +257,111 @@ def tau_dense(eigs):
     j = np.arange(1, size + 1)
     s = np.sqrt(2.0 / (size + 1)) * np.sin(np.outer(j, j) * np.pi / (size + 1))
     return s @ np.diag(eigs) @ s
+
+
+# ---------------------------------------------------------------------------------------------
+# weighted Jacobi series (independent of specnum.riesz.jacobi: standard Jacobi normalisation,
+# Gauss-Jacobi nodes polished by Newton's method in mpmath)
+
+
+def jacobi_all_mp(n, a, b, x):
+    """[P_0^(a,b)(x), ..., P_n^(a,b)(x)] by the standard three-term recurrence (mpmath)."""
+    out = [mp.mpf(1)]
+    if n == 0:
+        return out
+    out.append((a + 1) + (a + b + 2) * (x - 1) / 2)
+    for k in range(1, n):
+        c = 2 * k + a + b
+        num = (c + 1) * ((c + 2) * c * x + a * a - b * b) * out[k] - 2 * (k + a) * (k + b) * (c + 2) * out[k - 1]
+        out.append(num / (2 * (k + 1) * (k + a + b + 1) * c))
+    return out
+
+
+def gauss_jacobi_mp(n, a, b, dps=40):
+    """Gauss-Jacobi nodes and weights for (1-x)^a (1+x)^b at ``dps`` digits (cached per arguments).
+
+    Newton's method on P_n^(a,b) (derivative (n+a+b+1)/2 P_{n-1}^(a+1,b+1)) from scipy's float
+    nodes; weights ``2^(a+b+1) Gamma(n+a+1) Gamma(n+b+1) / (Gamma(n+a+b+1) n! (1-x^2) P_n'(x)^2)``.
+    For ``a == b`` the rule is symmetric: only the nodes ``x <= 0`` are polished.
+    """
+    return _gauss_jacobi_mp(int(n), str(mp.mpf(a)), str(mp.mpf(b)), int(dps))
+
+
+@functools.lru_cache(maxsize=16)
+def _gauss_jacobi_mp(n, a, b, dps):
+    from scipy.special import roots_jacobi
+
+    with mp.workdps(dps + 10):
+        a = mp.mpf(a)
+        b = mp.mpf(b)
+        x0, _ = roots_jacobi(n, float(a), float(b))
+        symmetric = a == b
+        const = 2 ** (a + b + 1) * mp.gamma(n + a + 1) * mp.gamma(n + b + 1) / (mp.gamma(n + a + b + 1)
+                                                                               * mp.factorial(n))
+        nodes, weights = [], []
+        for i, xi in enumerate(x0):
+            if symmetric and i >= (n + 1) // 2:
+                j = n - 1 - i
+                nodes.append(-nodes[j])
+                weights.append(weights[j])
+                continue
+            x = mp.mpf(xi)
+            for _ in range(50):
+                p = jacobi_all_mp(n, a, b, x)[-1]
+                dp = (n + a + b + 1) / 2 * jacobi_all_mp(n - 1, a + 1, b + 1, x)[-1]
+                step = p / dp
+                x -= step
+                if abs(step) < mp.mpf(10) ** (-dps - 3):
+                    break
+            if symmetric and n % 2 == 1 and i == n // 2:
+                x = mp.mpf(0)
+            dp = (n + a + b + 1) / 2 * jacobi_all_mp(n - 1, a + 1, b + 1, x)[-1]
+            nodes.append(x)
+            weights.append(const / ((1 - x * x) * dp * dp))
+        return nodes, weights
+
+
+def riesz_jacobi_series_mp(f, alpha, points, interval=(0, 1), reaction=None, nodes=80, terms=60, dps=30):
+    """u(x) at ``points`` for -d^alpha u/d|x|^alpha (+ c u) = f on ``interval`` by the weighted Jacobi series.
+
+    u = (1-t^2)^s sum_k u_k P_k^(s,s)(t), s = alpha/2, t = (2x-a-b)/(b-a), with
+    L[(1-t^2)^s P_k] = (2/(b-a))^alpha Gamma(2s+k+1)/k! P_k (Dyda), f_k = (1/h_k) int f P_k (1-t^2)^s dt
+    and h_k = 2^(2s+1) Gamma(k+s+1)^2 / ((2k+2s+1) k! Gamma(k+2s+1)). Without ``reaction``,
+    u_k = f_k / lambda_k; with a callable ``reaction`` c (mpmath), the Petrov-Galerkin system
+    lambda_j h_j u_j + sum_k u_k int c (1-t^2)^(2s) P_j P_k dt = h_j f_j is solved with mp.lu_solve.
+    ``f`` (and ``reaction``) take and return mpmath numbers; quadrature by :func:`gauss_jacobi_mp`.
+    """
+    with mp.workdps(dps + 10):
+        a, b = (mp.mpf(v) for v in interval)
+        s = mp.mpf(alpha) / 2
+        scale = (2 / (b - a)) ** mp.mpf(alpha)
+        tq, wq = gauss_jacobi_mp(nodes, s, s, dps + 5)
+        xq = [(a + b) / 2 + (b - a) / 2 * t for t in tq]
+        pq = [jacobi_all_mp(terms - 1, s, s, t) for t in tq]
+        fv = [f(x) for x in xq]
+        h = [2 ** (2 * s + 1) * mp.gamma(k + s + 1) ** 2 / ((2 * k + 2 * s + 1) * mp.factorial(k)
+                                                          * mp.gamma(k + 2 * s + 1)) for k in range(terms)]
+        lam = [scale * mp.gamma(2 * s + k + 1) / mp.factorial(k) for k in range(terms)]
+        fk = [sum(w * v * p[k] for w, v, p in zip(wq, fv, pq)) / h[k] for k in range(terms)]
+        if reaction is None:
+            uk = [fk[k] / lam[k] for k in range(terms)]
+        else:
+            t2, w2 = gauss_jacobi_mp(nodes, 2 * s, 2 * s, dps + 5)
+            p2 = [jacobi_all_mp(terms - 1, s, s, t) for t in t2]
+            cv = [reaction((a + b) / 2 + (b - a) / 2 * t) for t in t2]
+            mat = mp.matrix(terms, terms)
+            for j in range(terms):
+                for k in range(terms):
+                    mat[j, k] = sum(w * c * p[j] * p[k] for w, c, p in zip(w2, cv, p2))
+                mat[j, j] += lam[j] * h[j]
+            uk = list(mp.lu_solve(mat, mp.matrix([h[j] * fk[j] for j in range(terms)])))
+        out = []
+        for x in points:
+            x = mp.mpf(x)
+            if not a < x < b:
+                out.append(mp.mpf(0))
+                continue
+            t = (2 * x - a - b) / (b - a)
+            pk = jacobi_all_mp(terms - 1, s, s, t)
+            out.append((4 * (x - a) * (b - x) / (b - a) ** 2) ** s * sum(u * p for u, p in zip(uk, pk)))
+        return out

@@ -4,6 +4,10 @@
   explicit finite sum of d^m P_l (Rodrigues) at raised working precision, or from
   ``mpmath.legenp`` (carries the Condon-Shortley factor (-1)^m, removed here), and
   factorials, following gaunt.md 1.1 literally.
+* ``ref_real_sph_harm_hyp``: one real harmonic in mpmath at a given float point
+  ``(x, y, z)`` from the terminating hypergeometric series of the associated Legendre
+  function (independent of the three-term recurrence, fast at any degree; values far
+  below the float64 range are exact, mpmath has no exponent limit).
 * ``ref_real_sph_harm_scipy``: all real harmonics up to lmax in float64 from
   ``scipy.special.sph_harm_y`` (complex, with CS phase) via
   ``Y_{l,m} = sqrt2 (-1)^m Re Y_l^m``, ``Y_{l,-m} = sqrt2 (-1)^m Im Y_l^m``.
@@ -21,6 +25,7 @@ from scipy.special import sph_harm_y
 
 __all__ = [
     "ref_real_sph_harm_mp",
+    "ref_real_sph_harm_hyp",
     "ref_real_sph_harm_scipy",
     "ref_wigner_D_lstsq",
     "ref_analysis_dense",
@@ -77,6 +82,37 @@ def ref_real_sph_harm_mp(l: int, m: int, theta: float, phi: float, dps: int = DP
             val = mp.sqrt(2) * norm * pbar * trig
     with mp.workdps(dps):
         return +val
+
+
+def ref_real_sph_harm_hyp(l: int, m: int, x: float, y: float, z: float, dps: int = DPS) -> mp.mpf:
+    """Real orthonormal Y_{l,m} (no CS phase) at the float point (x, y, z), taken as given.
+
+    With ``s^m e^{i m phi} = (x + i y)^m`` (exact in mpmath) and, for ``z >= 0``,
+
+        Pbar_l^m = s^m (l+m)! / (2^m m! (l-m)!) 2F1(m - l, m + l + 1; m + 1; (1 - z) / 2),
+
+    and ``Pbar_l^m(-z) = (-1)^(l+m) Pbar_l^m(z)`` (the series argument stays in [0, 1/2], so
+    mpmath's terminating sum loses few digits). This is the polynomial-in-z times
+    ``(x + i y)^m`` form that the float64 code evaluates, so rounding of the point itself
+    (``x^2 + y^2 + z^2 != 1`` by an ulp) does not enter the comparison.
+    """
+    am = abs(m)
+    with mp.workdps(dps + 20):
+        xm, ym, zm = mp.mpf(float(x)), mp.mpf(float(y)), mp.mpf(float(z))
+        sign = 1
+        if zm < 0:
+            zm = -zm
+            sign = -1 if (l + am) % 2 else 1
+        lognorm = (0.5 * (mp.log((2 * l + 1) / (4 * mp.pi)) + mp.loggamma(l + am + 1) - mp.loggamma(l - am + 1))
+                   - am * mp.log(2) - mp.loggamma(am + 1))
+        poly = sign * mp.exp(lognorm) * mp.hyp2f1(am - l, am + l + 1, am + 1, (1 - zm) / 2)
+        power = mp.mpc(xm, ym) ** am
+        if m == 0:
+            val = poly
+        else:
+            val = mp.sqrt(2) * poly * (power.real if m > 0 else power.imag)
+        with mp.workdps(dps):
+            return +val
 
 
 def ref_real_sph_harm_scipy(lmax: int, theta, phi) -> np.ndarray:
