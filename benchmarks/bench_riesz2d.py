@@ -47,6 +47,7 @@ from specnum.errors import SpecnumWarning  # noqa: E402
 from specnum.riesz import RieszCollocation, RieszCollocation2D  # noqa: E402
 from specnum.riesz import assembly as _assembly  # noqa: E402
 from specnum.riesz import diagonalization as _diag  # noqa: E402
+from specnum.riesz import kron as _kron  # noqa: E402
 from specnum.riesz import solve as _solve  # noqa: E402
 from specnum.riesz import tau_pencil as _tau_pencil  # noqa: E402
 from specnum.riesz import values as _values  # noqa: E402
@@ -60,7 +61,7 @@ PAIRS = [(a, b) for a in (1.2, 1.5, 1.8) for b in (1.2, 1.5, 1.8)]
 def _clear_caches() -> None:
     for fn in (_assembly._structure_cached, _assembly._toeplitz_cached, _solve._tau_eigenvalues_cached,
                _values._value_matrix_cached, _values._value_toeplitz_cached, _tau_pencil._boundary_tau_cached,
-               _diag._pencil_eigen_cached):
+               _diag._pencil_eigen_cached, _kron._dense_factor):
         fn.cache_clear()
 
 

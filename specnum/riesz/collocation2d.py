@@ -310,7 +310,10 @@ class RieszCollocation2D:
     def operator(self) -> LinearOperator:
         """``LinearOperator`` applying ``A2`` in ``O(N log N)`` to vectors of length ``N_x N_y``.
 
-        The vector is the coefficient array of shape ``(N_x, N_y)`` flattened in C order.
+        The vector is the coefficient array of shape ``(N_x, N_y)`` flattened in C order. The
+        products with ``A_x`` and ``A_y`` are batched FFT Toeplitz products plus the boundary
+        blocks; a direction with at most 512 unknowns uses one product with its dense 1D matrix
+        instead (faster at these sizes). ``A2`` itself is never formed.
         """
         size = self.size
         check_budget(f"n = {self.n}", memory=12 * 8.0 * size)

@@ -39,10 +39,12 @@ from specnum.riesz.assembly import assemble_structure
 from specnum.riesz.solve import dst1, tau_eigenvalues
 from specnum.riesz.values import value_matrix, value_symbol
 
-__all__ = ["BoundaryTau", "boundary_tau", "PencilInverse", "pencil_inverse", "dst_columns", "dst_rows"]
+__all__ = ["BoundaryTau", "boundary_tau", "PencilInverse", "pencil_inverse", "dst_columns", "dst_rows", "GEMM_MAX"]
 
 _CAP_COND_MAX = 1e12  # capacitance matrices above this condition number fall back to plain tau
-_GEMM_DST_MAX = 512  # batched DSTs up to this size are one matrix product (fast for every N)
+#: batched DSTs (and, in :mod:`~specnum.riesz.kron`, batched products with ``hat A``) up to this size are one
+#: dense matrix product: faster than the FFT for every N in this range
+GEMM_MAX = 512
 _GEMM_DST_BATCH = 32
 
 
@@ -61,14 +63,14 @@ def dst_columns(v: np.ndarray) -> np.ndarray:
     an FFT-based DST of that size is ten times slower than of size 255). Otherwise
     :func:`~specnum.riesz.solve.dst1`.
     """
-    if v.ndim == 2 and v.shape[0] <= _GEMM_DST_MAX and v.shape[1] >= _GEMM_DST_BATCH:
+    if v.ndim == 2 and v.shape[0] <= GEMM_MAX and v.shape[1] >= _GEMM_DST_BATCH:
         return _dst_matrix(v.shape[0]) @ v
     return dst1(v)
 
 
 def dst_rows(v: np.ndarray) -> np.ndarray:
     """Orthonormal DST-I along axis 1 of ``v`` (shape ``(k, N)``), as :func:`dst_columns`."""
-    if v.shape[1] <= _GEMM_DST_MAX and v.shape[0] >= _GEMM_DST_BATCH:
+    if v.shape[1] <= GEMM_MAX and v.shape[0] >= _GEMM_DST_BATCH:
         return v @ _dst_matrix(v.shape[1])  # S is symmetric
     return dst1(v.T).T
 

@@ -313,12 +313,15 @@ def evolve_1d(
     ------
     ValueError, TypeError
         For ``theta`` outside ``[1/2, 1]``, ``steps < 1``, ``t_final <= 0``, values of the wrong
-        shape or non-finite values, naming the argument.
+        shape or non-finite values, general (non-uniform) knots, naming the argument.
     ConvergenceError
         If a step's GMRES misses ``rtol``.
     """
     if not isinstance(collocation, RieszCollocation):
         raise TypeError(f"collocation must be a RieszCollocation, got {type(collocation).__name__}")
+    if not collocation.uniform:
+        raise ValueError("collocation must have open uniform knots for evolve (the time-step pencils use the "
+                         "Toeplitz structure of A and B); got general knots")
     t_final, steps, theta, rtol, preconditioner, progress, save_every, restart, workers = _options(
         t_final, steps, theta, rtol, preconditioner, progress, save_every, restart, workers, EVOLVE_PRECONDITIONERS)
     if source is not None and not callable(source):

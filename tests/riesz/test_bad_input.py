@@ -218,6 +218,9 @@ CASES = [
     # two dimensions and time
     ("RieszCollocation", "evolve theta", lambda: _col().evolve(ONES, 0.1, 4, theta=0.4), ValueError, "theta"),
     ("RieszCollocation", "evolve steps", lambda: _col().evolve(ONES, 0.1, 0), ValueError, "steps"),
+    ("RieszCollocation", "evolve general knots", lambda: rz.RieszCollocation(
+        3, None, 1.5, knots=np.r_[[0.0] * 4, [0.1, 0.3, 0.6], [1.0] * 4]).evolve(ONES, 0.1, 2), ValueError,
+     "collocation"),
     ("RieszCollocation", "evolve source shape", lambda: _col().evolve(ONES, 0.1, 2, lambda t, x: np.ones(3)),
      ValueError, "source"),
     ("RieszCollocation2D", "degree triple", lambda: rz.RieszCollocation2D((2, 3, 4), 8, 1.5), ValueError, "degree"),

@@ -62,6 +62,18 @@ def test_fast_operator_matches_dense_at_moderate_size():
     assert np.linalg.norm(got - a2 @ v) <= 1e-12 * np.linalg.norm(a2 @ v)
 
 
+@pytest.mark.parametrize("n", [(520, 5), (6, 517)])
+def test_fft_path_of_the_operator_matches_dense(n):
+    # directions with more than GEMM_MAX unknowns use the FFT Toeplitz product, smaller ones the dense 1D matrix
+    from specnum.riesz.tau_pencil import GEMM_MAX
+
+    col = RieszCollocation2D((2, 3), n, (1.3, 1.7), coefficients=(2.0, 0.5))
+    assert max(col.shape) > GEMM_MAX >= min(col.shape)
+    a2 = col.matrix()
+    v = np.random.default_rng(1).standard_normal(col.size)
+    assert np.linalg.norm(col.operator() @ v - a2 @ v) <= 1e-12 * np.linalg.norm(a2 @ v)
+
+
 @pytest.mark.parametrize("method", ["direct", "gmres"])
 @pytest.mark.parametrize("degree, alpha", [((2, 3), (1.2, 1.8)), (4, (1.5, 1.5))])
 def test_spline_space_solution_reproduced(method, degree, alpha):
