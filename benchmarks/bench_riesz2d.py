@@ -17,6 +17,7 @@ Usage (from the repository root)::
     python benchmarks/bench_riesz2d.py                   # everything, default threads
     python benchmarks/bench_riesz2d.py --threads 1       # BLAS/OpenMP limited to one thread
     python benchmarks/bench_riesz2d.py --only large peers time --quick
+    python benchmarks/bench_riesz2d.py --threads 1 --only large peers cn   # the timed sections only
 """
 
 from __future__ import annotations
@@ -326,8 +327,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--threads", default="default", help="'default' (no limit) or a number")
-    parser.add_argument("--only", nargs="+", choices=["iterations", "large", "peers", "time"],
-                        default=["iterations", "large", "peers", "time"])
+    parser.add_argument("--only", nargs="+", choices=["iterations", "large", "peers", "time", "steps", "cn"],
+                        default=["iterations", "large", "peers", "time"],
+                        help="sections; 'time' = 'steps' (iteration counts) + 'cn' (the timed Crank-Nicolson run)")
     args = parser.parse_args()
     print(machine_info(), f"| threads {args.threads}")
     t0 = time.perf_counter()
@@ -340,9 +342,10 @@ def main() -> None:
     if "peers" in args.only:
         versus_dense(32 if args.quick else 64)
         versus_unpreconditioned(128 if args.quick else 256)
-    if "time" in args.only:
+    if "time" in args.only or "steps" in args.only:
         step_table_2d([64, 128] if args.quick else [64, 256, 512])
         step_table_1d([256, 4096] if args.quick else [256, 4096, 65536])
+    if "time" in args.only or "cn" in args.only:
         cn_run(128 if args.quick else 256, 50 if args.quick else 200)
     print(f"\n(total benchmark time {time.perf_counter() - t0:.1f} s)")
 
