@@ -308,10 +308,20 @@ def _budget_value(value: Any, name: str) -> float:
 
 
 def _bytes_text(n: float) -> str:
+    if math.isinf(n):
+        return "more than any machine holds (an overflowing size)"
     for unit, size in (("TiB", 2.0**40), ("GiB", 2.0**30), ("MiB", 2.0**20), ("KiB", 2.0**10)):
         if n >= size:
             return f"{n / size:.3g} {unit}"
     return f"{n:.0f} bytes"
+
+
+def _estimate(value: float) -> float:
+    """An estimate as a float; Python ints beyond the float range count as infinite."""
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf
 
 
 def check_budget(what: str, *, memory: float = 0.0, work: float = 0.0) -> None:
@@ -322,8 +332,8 @@ def check_budget(what: str, *, memory: float = 0.0, work: float = 0.0) -> None:
     compared, never allocated.
     """
     budget = _BUDGET.get()
-    memory = float(memory)
-    work = float(work)
+    memory = _estimate(memory)
+    work = _estimate(work)
     if memory > budget.memory or math.isnan(memory):
         raise ValueError(
             f"{what} needs about {_bytes_text(memory)} of memory, above the size budget of "

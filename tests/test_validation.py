@@ -89,3 +89,11 @@ def test_size_budget_bad_values(bad):
     with pytest.raises(TypeError, match="work must be a real number"):
         with size_budget(work="1e12"):
             pass
+
+
+def test_budget_refuses_estimates_beyond_the_float_range():
+    """Sizes computed as exact Python ints (e.g. n**3 for n = 10**150) are refused, not an OverflowError."""
+    with pytest.raises(ValueError, match="n = 10\\*\\*150 needs about more than any machine holds"):
+        check_budget("n = 10**150", memory=8 * (10**150) ** 3)
+    with pytest.raises(ValueError, match="n = 10\\*\\*150 needs about inf operations"):
+        check_budget("n = 10**150", work=(10**150) ** 3)

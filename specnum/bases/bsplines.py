@@ -1,4 +1,4 @@
-"""B-spline bases: knots, de Boor evaluation, jumps, moments, fractional derivatives.
+"""B-spline bases: de Boor evaluation, jumps, moments, fractional derivatives.
 
 Conventions
 -----------
@@ -32,8 +32,9 @@ from typing import Any
 import numpy as np
 from scipy.special import rgamma
 
-from specnum._validation import as_choice, as_float, as_float_array, as_int, as_interval, check_budget, readonly
+from specnum._validation import as_choice, as_float, as_float_array, as_int, check_budget, readonly
 from specnum.bases import _bsplines_kernels as _k
+from specnum.bases.knots import open_uniform_knots
 from specnum.bases.quadrature import gauss_legendre
 
 __all__ = [
@@ -47,45 +48,6 @@ __all__ = [
 # Number of normalised moments kept for the whole-support far field
 # (used when x - c >= 4 w, i.e. q <= 1/4: 48 terms reach 1e-17 for alpha < 2).
 _FAR_MOMENTS = 48
-
-
-def open_uniform_knots(degree: int, n: int, interval: Any = (0.0, 1.0)) -> np.ndarray:
-    """Open (clamped) uniform knot vector with ``n`` elements.
-
-    Parameters
-    ----------
-    degree : int
-        Spline degree ``p >= 0``.
-    n : int
-        Number of elements ``n >= 1``.
-    interval : pair of float, optional
-        ``(a, b)`` with ``a < b``; default ``(0, 1)``.
-
-    Returns
-    -------
-    knots : ndarray, shape (n + 2*degree + 1,)
-        ``p + 1`` copies of ``a``, the ``n - 1`` interior breakpoints
-        ``a + k h`` (``h = (b - a)/n``) and ``p + 1`` copies of ``b``.
-
-    Raises
-    ------
-    TypeError, ValueError
-        For a non-integer or negative ``degree``, ``n < 1``, a bad interval,
-        or a knot vector beyond the size budget (memory ``~24 (n + 2 degree)``
-        bytes).
-
-    Examples
-    --------
-    >>> open_uniform_knots(2, 3).tolist()
-    [0.0, 0.0, 0.0, 0.3333333333333333, 0.6666666666666666, 1.0, 1.0, 1.0]
-    """
-    p = as_int(degree, "degree", minimum=0)
-    n = as_int(n, "n", minimum=1)
-    a, b = as_interval(interval, "interval")
-    check_budget(f"n = {n}, degree = {p}", memory=24.0 * (n + 2.0 * p + 1), work=4.0 * (n + 2.0 * p + 1))
-    inner = np.linspace(a, b, n + 1)
-    inner[0], inner[-1] = a, b
-    return np.concatenate([np.full(p, a), inner, np.full(p, b)])
 
 
 @dataclass(frozen=True, eq=False)

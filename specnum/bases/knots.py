@@ -1,4 +1,4 @@
-"""Non-uniform open knot vectors: grading toward both ends of an interval.
+"""Open knot vectors: uniform, and graded toward both ends of an interval.
 
 Solutions of fractional (and other singularly perturbed) problems often behave like a power
 ``dist(x, boundary)^s`` at the ends; knots clustered there by a power law recover the
@@ -15,10 +15,49 @@ import numpy as np
 
 from specnum._validation import as_float, as_float_array, as_int, as_interval, check_budget
 
-__all__ = ["graded_knots", "grading_map", "MAX_GRADING"]
+__all__ = ["open_uniform_knots", "graded_knots", "grading_map", "MAX_GRADING"]
 
 #: largest grading exponent accepted (the first element already has length ~ (2/n)^r / 2)
 MAX_GRADING = 16.0
+
+
+def open_uniform_knots(degree: int, n: int, interval: Any = (0.0, 1.0)) -> np.ndarray:
+    """Open (clamped) uniform knot vector with ``n`` elements.
+
+    Parameters
+    ----------
+    degree : int
+        Spline degree ``p >= 0``.
+    n : int
+        Number of elements ``n >= 1``.
+    interval : pair of float, optional
+        ``(a, b)`` with ``a < b``; default ``(0, 1)``.
+
+    Returns
+    -------
+    knots : ndarray, shape (n + 2*degree + 1,)
+        ``p + 1`` copies of ``a``, the ``n - 1`` interior breakpoints
+        ``a + k h`` (``h = (b - a)/n``) and ``p + 1`` copies of ``b``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For a non-integer or negative ``degree``, ``n < 1``, a bad interval,
+        or a knot vector beyond the size budget (memory ``~24 (n + 2 degree)``
+        bytes).
+
+    Examples
+    --------
+    >>> open_uniform_knots(2, 3).tolist()
+    [0.0, 0.0, 0.0, 0.3333333333333333, 0.6666666666666666, 1.0, 1.0, 1.0]
+    """
+    p = as_int(degree, "degree", minimum=0)
+    n = as_int(n, "n", minimum=1)
+    a, b = as_interval(interval, "interval")
+    check_budget(f"n = {n}, degree = {p}", memory=24.0 * (n + 2.0 * p + 1), work=4.0 * (n + 2.0 * p + 1))
+    inner = np.linspace(a, b, n + 1)
+    inner[0], inner[-1] = a, b
+    return np.concatenate([np.full(p, a), inner, np.full(p, b)])
 
 
 def grading_map(xi: Any, grading: float) -> np.ndarray:

@@ -31,14 +31,13 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
-import scipy.fft
 
 from specnum._validation import as_choice, as_float, as_float_array, as_int, as_interval, check_budget
 from specnum.bases._jacobi_rules import JACOBI_EXPONENT_MAX, gauss_jacobi_reference, jacobi_mass
+from specnum.bases._reference_rules import clenshaw_curtis_reference, lobatto_reference, radau_reference
 
 __all__ = [
     "gauss_legendre",
@@ -76,67 +75,6 @@ def _check_gauss_budget(n: int, extra_work: float = 0.0) -> None:
 
 def _check_linear_budget(n: int, bytes_per_node: float) -> None:
     check_budget(f"n = {n}", memory=bytes_per_node * n, work=20.0 * n * max(math.log2(n), 1.0))
-
-
-@lru_cache(maxsize=64)
-def _lobatto_reference(n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Gauss-Lobatto-Legendre rule on [-1, 1]."""
-    x = np.empty(n)
-    w = np.empty(n)
-    x[0], x[-1] = -1.0, 1.0
-    w[0] = w[-1] = 2.0 / (n * (n - 1))
-    if n > 2:
-        xi, wi, di, e = gauss_jacobi_reference(n - 2, 1.0, 1.0)
-        x[1:-1] = xi
-        # interior weights: Gauss-Jacobi(1, 1) weights divided by 1 - x^2 at the exact node x + delta
-        w[1:-1] = np.ldexp(wi, e) / ((1.0 - xi) * (1.0 + xi) - 2.0 * xi * di)
-    x = 0.5 * (x - x[::-1])
-    w = 0.5 * (w + w[::-1])
-    x.setflags(write=False)
-    w.setflags(write=False)
-    return x, w
-
-
-@lru_cache(maxsize=64)
-def _radau_reference(n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Left Gauss-Radau rule (node at -1) on [-1, 1]."""
-    x = np.empty(n)
-    w = np.empty(n)
-    x[0] = -1.0
-    w[0] = 2.0 / (n * n)
-    if n > 1:
-        xi, wi, di, e = gauss_jacobi_reference(n - 1, 0.0, 1.0)
-        x[1:] = xi
-        # interior weights: Gauss-Jacobi(0, 1) weights divided by (1 + x) at the exact node
-        w[1:] = np.ldexp(wi, e) / ((1.0 + xi) + di)
-    x.setflags(write=False)
-    w.setflags(write=False)
-    return x, w
-
-
-@lru_cache(maxsize=64)
-def _clenshaw_curtis_reference(n: int) -> tuple[np.ndarray, np.ndarray]:
-    if n == 1:
-        x, w = np.zeros(1), np.full(1, 2.0)
-    else:
-        m = n - 1
-        j = np.arange(n, dtype=np.float64)
-        x = np.sin(np.pi * (2.0 * j - m) / (2.0 * m))  # = -cos(pi j / m), exactly symmetric
-        # Waldvogel (2006): weights are the inverse DFT of the moments
-        # c_k = 2/(1-k^2) (k even), 0 (k odd), extended evenly to length 2m.
-        c = np.zeros(n)
-        k = np.arange(0, n, 2, dtype=np.float64)
-        c[::2] = 2.0 / (1.0 - k * k)
-        f = scipy.fft.ifft(np.concatenate([c, c[-2:0:-1]])).real
-        w = np.empty(n)
-        w[1:m] = 2.0 * f[1:m]
-        # closed form of the endpoint weights (the FFT gives them with rounding):
-        # 1/(m^2 - 1) for even m, 1/m^2 for odd m
-        w[0] = w[m] = 1.0 / (m * m - 1.0) if m % 2 == 0 else 1.0 / (m * m)
-        w = 0.5 * (w + w[::-1])
-    x.setflags(write=False)
-    w.setflags(write=False)
-    return x, w
 
 
 def _map(x: np.ndarray, w: np.ndarray, interval: tuple[float, float], scale: float | None = None):
@@ -321,7 +259,7 @@ def gauss_lobatto(n: int, interval: tuple[float, float] = (-1.0, 1.0)) -> tuple[
     n = as_int(n, "n", minimum=2)
     interval = as_interval(interval)
     _check_gauss_budget(n)
-    x, w = _lobatto_reference(n)
+    x, w = lobatto_reference(n)
     xt, wt = _map(x, w, interval)
     xt[0], xt[-1] = interval
     return xt, wt
@@ -371,7 +309,7 @@ def gauss_radau(
     interval = as_interval(interval)
     endpoint = as_choice(endpoint, "endpoint", ("left", "right"))
     _check_gauss_budget(n)
-    x, w = _radau_reference(n)
+    x, w = radau_reference(n)
     if endpoint == "right":
         x, w = -x[::-1], w[::-1]
     xt, wt = _map(x, w, interval)
@@ -425,7 +363,7 @@ def clenshaw_curtis(n: int, interval: tuple[float, float] = (-1.0, 1.0)) -> tupl
     n = as_int(n, "n", minimum=1)
     interval = as_interval(interval)
     _check_linear_budget(n, 128.0)  # an FFT of length 2n and a few arrays
-    x, w = _clenshaw_curtis_reference(n)
+    x, w = clenshaw_curtis_reference(n)
     xt, wt = _map(x, w, interval)
     if n > 1:
         xt[0], xt[-1] = interval

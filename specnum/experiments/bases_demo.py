@@ -10,10 +10,12 @@ import numpy as np
 from specnum._validation import as_float, as_int
 from specnum.bases import chebyshev, quadrature, sphharm
 
-__all__ = ["DEFAULTS", "DESCRIPTION", "TITLE", "run", "plot"]
+__all__ = ["DEFAULTS", "DESCRIPTION", "TITLE", "HEADLINE", "run", "plot"]
 
 TITLE = "Shared layer: quadrature, Chebyshev, spherical harmonics"
 DESCRIPTION = "Gauss-Legendre vs Clenshaw-Curtis on a Runge function, Chebyshev chop, SH orthonormality"
+#: result keys a sweep summary shows (see specnum.experiments.summary)
+HEADLINE = ("chop", "rho")
 DEFAULTS = {"runge": 25.0, "nmax": 96, "lmax": 32, "quick": False}
 
 

@@ -17,10 +17,12 @@ from specnum.chebtucker import direct_potential, long_range_potential
 from specnum.chebtucker.tucker import mode_svd, unfold
 from specnum.experiments.timing import best_time, describe_timing
 
-__all__ = ["DEFAULTS", "DESCRIPTION", "TITLE", "run", "plot"]
+__all__ = ["DEFAULTS", "DESCRIPTION", "TITLE", "HEADLINE", "run", "plot"]
 
 TITLE = "Chebyshev-Tucker: long-range potential of a charge lattice"
 DESCRIPTION = "Lattice of alternating charges: ChebTucker ranks/errors vs rtol, singular values, timings vs direct sum"
+#: result keys a sweep summary shows (see specnum.experiments.summary)
+HEADLINE = ("headline.error_at_smallest_rtol", "headline.largest_rank", "max_abs_potential")
 DEFAULTS = {
     "sites": 16,          # sites per axis in x and y
     "layers": 4,          # sites in z
@@ -164,6 +166,8 @@ def _run(params: dict) -> dict:
              "rows": timing_rows},
         ],
         "rtols": rtols,
+        "headline": {"error_at_smallest_rtol": errors[int(np.argmin(rtols))],
+                     "largest_rank": int(max(max(r) for r in ranks))},
         "ranks": ranks,
         "errors": errors,
         "singular_values": svals,

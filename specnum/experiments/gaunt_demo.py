@@ -11,10 +11,12 @@ from specnum.bases.sphharm import random_rotation, real_sph_harm, wigner_D_real
 from specnum.experiments.timing import best_time, describe_timing
 from specnum.gaunt import choose_method, gaunt_product
 
-__all__ = ["DEFAULTS", "DESCRIPTION", "TITLE", "run", "plot"]
+__all__ = ["DEFAULTS", "DESCRIPTION", "TITLE", "HEADLINE", "run", "plot"]
 
 TITLE = "Gaunt products: direct, 2D Fourier and sphere-grid routes"
 DESCRIPTION = "product of spherical functions: error and time vs L per method, crossover, equivariance, a picture"
+#: result keys a sweep summary shows (see specnum.experiments.summary)
+HEADLINE = ("picture.error", "equivariance_error.direct", "equivariance_error.grid", "equivariance_error.fourier")
 DEFAULTS = {"lmax": 24, "rows": 512, "seed": 0, "quick": False}
 
 _METHODS = ("direct", "grid", "fourier")

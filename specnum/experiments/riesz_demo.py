@@ -19,10 +19,13 @@ from specnum.riesz import (
 from specnum.riesz.manufactured import test_problem
 from specnum.testing import observed_order, pairwise_orders
 
-__all__ = ["DEFAULTS", "DESCRIPTION", "TITLE", "run", "plot"]
+__all__ = ["DEFAULTS", "DESCRIPTION", "TITLE", "HEADLINE", "run", "plot"]
 
 TITLE = "Riesz fractional equations by B-spline collocation"
 DESCRIPTION = "symbol f_{p,alpha}, eigenvalues vs symbol with outliers, kappa ~ n^alpha, orders p+2-alpha / p+1-alpha"
+#: result keys a sweep summary shows (see specnum.experiments.summary)
+HEADLINE = ("headline.max_order_deviation", "headline.max_condition_exponent_deviation",
+            "headline.max_bulk_error", "headline.max_gmres_iterations")
 DEFAULTS = {
     "degrees": [2, 3, 4, 5],
     "alphas": [1.2, 1.5, 1.8],
@@ -170,6 +173,12 @@ def run(params: dict) -> dict:
     return {
         "summary": summary,
         "tables": tables,
+        "headline": {
+            "max_order_deviation": worst_order,
+            "max_condition_exponent_deviation": max(abs(c["exponent"] - c["alpha"]) for c in condition),
+            "max_bulk_error": max(s["bulk_error"] for s in spectrum),
+            "max_gmres_iterations": max(max(s["iterations"]) for s in solver),
+        },
         "symbol": {"theta": theta.tolist(), "curves": curves},
         "spectrum": spectrum,
         "condition": condition,

@@ -232,9 +232,14 @@ class _ProcessPool:
             terminate()
             return
         workers = list((getattr(self.pool, "_processes", None) or {}).values())
+        manager = getattr(self.pool, "_executor_manager_thread", None)
         self.pool.shutdown(wait=False, cancel_futures=True)
         for proc in workers:  # the cases they compute are lost anyway: do not wait for them
             proc.terminate()
+        # the executor's manager thread notices the dead workers and closes its wake-up pipe; let it
+        # finish here, or the interpreter's exit hook can write into that pipe while it closes
+        if manager is not None:
+            manager.join(timeout=10.0)
 
 
 class _DaskPool:

@@ -21,7 +21,7 @@ import pytest
 
 import specnum
 from specnum import testing
-from specnum.bases import bsplines, chebyshev, fourier, quadrature
+from specnum.bases import bsplines, chebyshev, fourier, knots, quadrature
 
 NAN, INF = math.nan, math.inf
 HUGE = 10**9  # a size argument far beyond the default budget
@@ -207,6 +207,21 @@ add("cardinal_fractional_derivative", B.cardinal_fractional_derivative, {"x": np
     "x", [case for case in _real_array_bad((3,), ()) if case[0] not in ("empty", "wrong-shape")])
 
 # ---------------------------------------------------------------------------------------------
+# knots
+K = knots
+GK = {"degree": 3, "n": 8, "grading": 2.0}
+add("graded_knots", K.graded_knots, GK, "degree", INT_BAD + [("negative", -1)])
+add("graded_knots", K.graded_knots, GK, "n", INT_BAD + [("zero", 0), ("huge", 10**10)])
+add("graded_knots", K.graded_knots, GK, "grading", REAL_BAD + [("below-one", 0.5), ("huge", 1e3)])
+add("graded_knots", K.graded_knots, {**GK, "n": 10**6}, "grading", [("coinciding-breakpoints", 16.0)])
+add("graded_knots", K.graded_knots, GK, "interval", INTERVAL_BAD)
+add("grading_map", K.grading_map, {"xi": np.array([0.0, 0.5, 1.0]), "grading": 2.0}, "xi",
+    [case for case in _real_array_bad((3,), ()) if case[0] not in ("empty", "wrong-shape")]
+    + [("outside", np.array([-0.5, 1.5]))])
+add("grading_map", K.grading_map, {"xi": np.array([0.0, 0.5, 1.0]), "grading": 2.0}, "grading",
+    REAL_BAD + [("below-one", 0.5), ("huge", 1e3)])
+
+# ---------------------------------------------------------------------------------------------
 # specnum.testing
 T = testing
 NS, ERRS = np.array([8.0, 16.0, 32.0]), np.array([1e-2, 2.5e-3, 6.25e-4])
@@ -256,7 +271,7 @@ def test_table_covers_every_public_name():
     covered = set()
     for case in CASES:
         covered.add(case.id.split("-")[0].split(".")[0])
-    for module in (quadrature, chebyshev, fourier, bsplines, testing):
+    for module in (quadrature, chebyshev, fourier, bsplines, knots, testing):
         for name in module.__all__:
             if callable(getattr(module, name)):
                 assert name in covered, f"{module.__name__}.{name} has no bad-input case"

@@ -113,3 +113,19 @@ def test_timing_captions_say_how_threads_were_pinned(demo_dir):
     for name in ("gaunt", "chebtucker"):
         titles = [t["title"] for t in results[name]["result"]["tables"]]
         assert any("pinned to 1 thread" in t for t in titles), name
+
+
+def test_every_demo_names_headline_numbers_that_exist(demo_dir):
+    """Each demo experiment declares HEADLINE, and every key resolves to a finite number in its result."""
+    import math
+
+    from specnum.experiments.registry import load_experiment
+    from specnum.experiments.summary import headline_values
+
+    results = json.loads((demo_dir / "results.json").read_text())
+    for name, entry in results.items():
+        keys = getattr(load_experiment(name), "HEADLINE", None)
+        assert keys, f"{name} declares no HEADLINE"
+        values = headline_values(entry["result"], keys)
+        for key in keys:
+            assert isinstance(values.get(key), (int, float)) and math.isfinite(values[key]), (name, key, values)
