@@ -12,6 +12,9 @@ Tables printed (Markdown):
    point through the shared layer, O(N^2) evaluations) and specnum's structured dense matrix.
 4. Matvec: FFT operator against the dense product, and its O(N log N) scaling.
 
+Two dimensions and time stepping (``RieszCollocation2D``, ``evolve``) are measured by
+``benchmarks/bench_riesz2d.py``.
+
 Usage (from the repository root)::
 
     python benchmarks/bench_riesz.py            # everything (about 1-2 minutes)

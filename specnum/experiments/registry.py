@@ -29,12 +29,13 @@ EXPERIMENTS: dict[str, str] = {
     "bases": "specnum.experiments.bases_demo",
     "riesz": "specnum.experiments.riesz_demo",
     "riesz_singular": "specnum.experiments.riesz_singular",
+    "riesz2d": "specnum.experiments.riesz2d_demo",
     "chebtucker": "specnum.experiments.chebtucker_demo",
     "gaunt": "specnum.experiments.gaunt_demo",
 }
 
 #: the experiments ``specnum demo`` runs, in report order
-DEMO_ORDER: tuple[str, ...] = ("riesz", "riesz_singular", "chebtucker", "gaunt", "bases")
+DEMO_ORDER: tuple[str, ...] = ("riesz", "riesz_singular", "riesz2d", "chebtucker", "gaunt", "bases")
 
 
 def load_experiment(name: str) -> ModuleType:

@@ -13,8 +13,17 @@ import numpy as np
 
 from specnum.plotting._axes import add_legend, axes_or_new, series_style
 
-__all__ = ["plot_symbol", "plot_eigenvalues", "plot_condition", "plot_convergence", "plot_method_errors",
-           "plot_graded_spectrum"]
+__all__ = [
+    "plot_symbol",
+    "plot_eigenvalues",
+    "plot_condition",
+    "plot_convergence",
+    "plot_method_errors",
+    "plot_graded_spectrum",
+    "plot_field",
+    "plot_symbol_map",
+    "plot_snapshots",
+]
 
 
 def _n_ticks(ax, ns: np.ndarray) -> None:
@@ -242,3 +251,126 @@ def plot_graded_spectrum(spectra: Mapping[str, tuple[Sequence[float], Sequence[f
     ax.grid(True, which="both", alpha=0.3)
     add_legend(ax)
     return ax
+
+
+def plot_field(x, y, values, *, title: str = "", cmap: str = "viridis", symmetric: bool = False,
+               colorbar: bool = True, vmin: float | None = None, vmax: float | None = None, ax=None):
+    """Heat map of a function on a tensor grid (a 2D solution or its error).
+
+    Parameters
+    ----------
+    x : array_like, shape (m,)
+        Grid in the first variable (horizontal axis).
+    y : array_like, shape (k,)
+        Grid in the second variable (vertical axis).
+    values : array_like, shape (m, k)
+        ``values[i, j]`` at ``(x[i], y[j])``.
+    title : str
+        Axes title.
+    cmap : str
+        Colour map.
+    symmetric : bool
+        Colour limits ``+-max|values|`` (for signed errors).
+    colorbar : bool
+        Draw a colour bar.
+    vmin, vmax : float, optional
+        Colour limits (override ``symmetric``).
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    ax = axes_or_new(ax)
+    v = np.asarray(values, dtype=float)
+    if symmetric and vmin is None and vmax is None:
+        top = float(np.max(np.abs(v))) or 1.0
+        vmin, vmax = -top, top
+    mesh = ax.pcolormesh(np.asarray(x, dtype=float), np.asarray(y, dtype=float), v.T, shading="auto", cmap=cmap,
+                         vmin=vmin, vmax=vmax)
+    if colorbar:
+        ax.figure.colorbar(mesh, ax=ax, fraction=0.046, pad=0.04)
+    ax.set_aspect("equal", adjustable="box")
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    if title:
+        ax.set_title(title, fontsize="small")
+    return ax
+
+
+def plot_symbol_map(theta1, theta2, values, *, samples: tuple | None = None, ax=None):
+    """The bivariate symbol ``F(theta1, theta2)`` on ``[0, pi]^2`` as a filled contour map.
+
+    Parameters
+    ----------
+    theta1 : array_like, shape (m,)
+        Frequencies in ``x``.
+    theta2 : array_like, shape (k,)
+        Frequencies in ``y``.
+    values : array_like, shape (m, k)
+        ``F(theta1[i], theta2[j])``.
+    samples : (array_like, array_like), optional
+        The sampling grid ``(j pi/(N_x+1), l pi/(N_y+1))`` whose values are compared with the
+        eigenvalues; drawn as dots.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    ax = axes_or_new(ax)
+    t1 = np.asarray(theta1, dtype=float)
+    t2 = np.asarray(theta2, dtype=float)
+    filled = ax.contourf(t1, t2, np.asarray(values, dtype=float).T, levels=20, cmap="viridis")
+    ax.figure.colorbar(filled, ax=ax, fraction=0.046, pad=0.04)
+    if samples is not None:
+        g1, g2 = np.meshgrid(np.asarray(samples[0], dtype=float), np.asarray(samples[1], dtype=float))
+        ax.plot(g1.ravel(), g2.ravel(), ".", color="white", ms=2, label="sampling grid")
+        ax.legend(fontsize="x-small", loc="upper left")
+    ticks = [0, np.pi / 2, np.pi]
+    labels = ["0", r"$\pi/2$", r"$\pi$"]
+    ax.set_xticks(ticks, labels)
+    ax.set_yticks(ticks, labels)
+    ax.set_xlabel(r"$\theta_1$")
+    ax.set_ylabel(r"$\theta_2$")
+    ax.set_aspect("equal", adjustable="box")
+    return ax
+
+
+def plot_snapshots(x, y, frames, times, *, axes=None, cmap: str = "magma"):
+    """A row of heat maps of a time-dependent solution on one colour scale.
+
+    Parameters
+    ----------
+    x : array_like, shape (m,)
+        Grid in the first variable.
+    y : array_like, shape (k,)
+        Grid in the second variable.
+    frames : array_like, shape (s, m, k)
+        Solution values at ``s`` times.
+    times : array_like, shape (s,)
+        The times (panel titles).
+    axes : sequence of matplotlib Axes, optional
+        ``s`` axes; a new ``1 x s`` figure when omitted.
+    cmap : str
+        Colour map.
+
+    Returns
+    -------
+    list of matplotlib.axes.Axes
+    """
+    import matplotlib.pyplot as plt
+
+    data = np.asarray(frames, dtype=float)
+    count = data.shape[0]
+    if axes is None:
+        _, axes = plt.subplots(1, count, figsize=(3.0 * count, 3.0), squeeze=False)
+        axes = list(axes[0])
+    axes = list(np.ravel(axes))
+    lo, hi = float(data.min()), float(data.max())
+    for k, ax in enumerate(axes[:count]):
+        plot_field(x, y, data[k], title=f"t = {float(times[k]):.3g}", cmap=cmap, colorbar=k == count - 1,
+                   vmin=lo, vmax=hi, ax=ax)
+        if k:
+            ax.set_ylabel("")
+    return axes

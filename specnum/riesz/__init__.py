@@ -9,11 +9,15 @@ Main entry points: :class:`RieszCollocation` (matrix, fast operator, solvers; un
 general knots), :class:`RieszJacobi` (weighted Jacobi spectral solver for smooth sources),
 :func:`riesz_symbol`, the spectral tools (uniform and graded knots), and
 :mod:`specnum.riesz.manufactured`.
+In two dimensions: :class:`RieszCollocation2D` (tensor-product collocation of
+``K_x L_alpha u + K_y L_beta u = f`` on a rectangle), :func:`riesz_symbol_2d` and the
+2D spectral tools; in time: ``evolve`` (theta-method) on both collocation classes.
 """
 
 from specnum.riesz import manufactured
 from specnum.riesz.assembly import RieszStructure, assemble_structure, toeplitz_coefficients
 from specnum.riesz.collocation import RieszCollocation, RieszSolution
+from specnum.riesz.collocation2d import RieszCollocation2D, RieszSolution2D
 from specnum.riesz.graded import GradedSpectrum, compare_graded_spectrum, graded_symbol, graded_symbol_quantiles
 from specnum.riesz.jacobi import JacobiSolution, RieszJacobi, jacobi_eigenvalues
 from specnum.riesz.operators import hypersingular_constant, riesz_constant
@@ -28,7 +32,18 @@ from specnum.riesz.spectral import (
     symbol_maximum,
     symbol_samples,
 )
+from specnum.riesz.spectral2d import (
+    ConditionGrowth2D,
+    SpectralComparison2D,
+    compare_spectrum_2d,
+    condition_numbers_2d,
+    scaled_eigenvalues_2d,
+    symbol_samples_2d,
+)
 from specnum.riesz.symbol import riesz_symbol
+from specnum.riesz.symbol2d import riesz_symbol_2d
+from specnum.riesz.timestepping import Evolution
+from specnum.riesz.values import value_matrix, value_symbol
 
 __all__ = [
     "RieszCollocation",
@@ -58,4 +73,16 @@ __all__ = [
     "tau_preconditioner",
     "strang_preconditioner",
     "manufactured",
+    "RieszCollocation2D",
+    "RieszSolution2D",
+    "Evolution",
+    "riesz_symbol_2d",
+    "value_matrix",
+    "value_symbol",
+    "scaled_eigenvalues_2d",
+    "symbol_samples_2d",
+    "compare_spectrum_2d",
+    "SpectralComparison2D",
+    "condition_numbers_2d",
+    "ConditionGrowth2D",
 ]

@@ -429,3 +429,39 @@ class RieszCollocation:
         if not np.all(np.isfinite(coef)):
             raise ValueError(f"source is too large: the solution overflows float64 (source values up to {peak:.3g})")
         return RieszSolution(coef, self.basis.knots, self.degree, its, res, method)
+
+    def evolve(
+        self,
+        u0,
+        t_final: float,
+        steps: int,
+        source=None,
+        theta: float = 0.5,
+        *,
+        rtol: float = 1e-10,
+        preconditioner: str | None = "auto",
+        progress: bool | None = None,
+        save_every: int = 1,
+        restart: int = 30,
+        workers: int | None = None,
+    ):
+        """Integrate ``u_t + L u = f(t, x)``, ``u(0) = u0``, by the theta-method in the coefficients.
+
+        Each step solves ``(B + theta dt A) c^{k+1} = (B - (1-theta) dt A) c^k + dt f^{k+theta}``
+        (``B`` the B-spline values at the points, ``f^{k+theta} = theta f(t_{k+1}) + (1-theta) f(t_k)``)
+        by tau-preconditioned GMRES started from ``c^k`` plus the preconditioned update.
+        Parameters as in :func:`specnum.riesz.timestepping.evolve_1d`: ``u0(x)`` or its values at
+        ``points``, ``source(t, x)`` or ``None``, ``theta`` in ``[1/2, 1]``, ``steps >= 1``; keyword
+        options ``rtol``, ``preconditioner``, ``progress`` (a tqdm bar; ``None`` shows it for long
+        runs), ``save_every``, ``restart``, ``workers``.
+
+        Returns
+        -------
+        Evolution
+            ``times``, ``coefficients`` of shape ``(k, N)``, per-step ``iterations``, and the
+            states as callables (``solutions``).
+        """
+        from specnum.riesz.timestepping import evolve_1d
+
+        return evolve_1d(self, u0, t_final, steps, source, theta, rtol=rtol, preconditioner=preconditioner,
+                         progress=progress, save_every=save_every, restart=restart, workers=workers)

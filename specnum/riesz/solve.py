@@ -139,11 +139,21 @@ def _bluestein_plan(size: int) -> tuple[int, np.ndarray, np.ndarray]:
     return m, readonly(chirp), readonly(spec)
 
 
+@functools.lru_cache(maxsize=64)
+def _largest_prime_factor(m: int) -> int:
+    largest, d = 1, 2
+    while d * d <= m:
+        while m % d == 0:
+            largest, m = d, m // d
+        d += 1
+    return max(largest, m) if m > 1 else largest
+
+
 def dst1(v: np.ndarray) -> np.ndarray:
     """Orthonormal DST-I along axis 0 (``S_jk = sqrt(2/(N+1)) sin(pi j k/(N+1))``, ``S = S^{-1}``).
 
-    :func:`scipy.fft.dst` (``type=1, norm="ortho"``) when ``2(N+1)`` is a fast FFT length;
-    otherwise (e.g. ``N = 2**16``, where ``N + 1`` is prime) Bluestein's chirp-z form
+    :func:`scipy.fft.dst` (``type=1, norm="ortho"``) unless ``N + 1`` has a prime factor above
+    1000 (e.g. ``N = 2**16``, where ``N + 1`` is prime); then Bluestein's chirp-z form
     ``jk = (j^2 + k^2 - (k-j)^2)/2`` with FFTs of length ``next_fast_len(2N - 1)``.
 
     Parameters
@@ -155,7 +165,7 @@ def dst1(v: np.ndarray) -> np.ndarray:
     ndarray, same shape
     """
     size = v.shape[0]
-    if size < 1024 or sfft.next_fast_len(2 * (size + 1), real=True) == 2 * (size + 1):
+    if size < 1024 or _largest_prime_factor(size + 1) <= 1000:
         return sfft.dst(v, type=1, norm="ortho", axis=0)
     m, chirp, spec = _bluestein_plan(size)
     if v.ndim == 2:
