@@ -153,3 +153,36 @@ def test_import_specnum_does_not_load_matplotlib():
         "assert not bad, bad\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# Submodules whose whole ``__all__`` is public API (covered by the bad-input tables).
+PUBLIC_SUBMODULES = {"specnum.riesz.manufactured", "specnum.gaunt.sh_fourier", "specnum.gaunt.torch"}
+
+
+@pytest.mark.parametrize("package", ["specnum.riesz", "specnum.chebtucker", "specnum.gaunt"])
+def test_pillar_modules_are_public_through_the_package_or_say_internal(package: str):
+    """Design rule 10: a pillar's implementation modules are private or documented as internal.
+
+    A non-underscore module that lists names the package does not re-export must say
+    "Internal module" in its docstring (or be one of the public submodules above), so that
+    a user reading the docs knows which names are the API.
+    """
+    import importlib
+
+    pkg = importlib.import_module(package)
+    exported = set(pkg.__all__)
+    folder = Path(pkg.__file__).parent
+    offenders = []
+    for path in sorted(folder.glob("*.py")):
+        name = f"{package}.{path.stem}"
+        if path.stem.startswith("_") or path.stem == "torch" or name in PUBLIC_SUBMODULES:
+            continue
+        tree = ast.parse(path.read_text())
+        listed = set()
+        for node in tree.body:
+            if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "__all__" for t in node.targets):
+                listed = {elt.value for elt in node.value.elts}
+        doc = ast.get_docstring(tree) or ""
+        if listed - exported and "Internal module" not in doc and "(internal" not in doc:
+            offenders.append((name, sorted(listed - exported)[:4]))
+    assert not offenders, offenders

@@ -1,5 +1,8 @@
 """The particle computations as Dask tasks: chunks of particles, a tree reduction, a broadcast.
 
+Internal module: :mod:`specnum.chebtucker` re-exports ``total_potential``; the other names here
+serve the pillar's own modules and may change.
+
 Used when a public function gets ``executor="dask"`` (dask's default scheduler, e.g. the
 threads of this process or an active ``dask.distributed.Client``) or a
 ``dask.distributed.Client``. The particles are sorted by x and split into chunks:

@@ -1,5 +1,8 @@
 """Long-range potentials of point charges as ChebTucker tensors, without the ``n^3 N`` direct sum.
 
+Internal module: :mod:`specnum.chebtucker` re-exports ``long_range_potential``; the other names
+here serve the pillar's own modules and may change.
+
 Kernels ``K(r)`` and their range separation with parameter ``r0``:
 
 * ``"newton"``: ``1/r = (2/sqrt(pi)) int_0^inf exp(-t^2 r^2) dt``;

@@ -1,5 +1,8 @@
 """Short-range sums by a cell list: ``sum_j q_j S(|x - x_j|)`` over the sources within a cutoff.
 
+Internal module: :mod:`specnum.chebtucker` re-exports ``short_range_potential``; the other names
+here serve the pillar's own modules and may change.
+
 ``S = K - L`` is the short-range part of a range-separated kernel (see
 :mod:`specnum.chebtucker.splitting`): ``erfc(r/r0)/r`` for Newton, the closed forms
 ``(P + Q)/(2r)`` (Yukawa) and ``(P - Q)/2`` (Slater) with

@@ -1,5 +1,10 @@
 """Potentials, energies and forces of particle systems: long range (ChebTucker) plus short range (cell list).
 
+Internal module: :mod:`specnum.chebtucker` re-exports ``EnergyForces``,
+``long_range_potential``, ``direct_potential``, ``direct_gradient``, ``short_range_potential``,
+``total_potential``, ``coulomb_energy_forces``, ``direct_energy_forces``, ``split_kernel``,
+``gaussian_quadrature``; the other names here serve the pillar's own modules and may change.
+
 The public entry points of the particle part of the pillar. The pieces live in their own
 modules: :mod:`.splitting` (range separation ``K = L + S``), :mod:`.longrange` (the
 long-range ChebTucker), :mod:`.evaluation` (it at many points), :mod:`.neighbours` (the

@@ -1,5 +1,8 @@
 """Tucker decompositions of full 3D arrays: truncated HOSVD and HOOI.
 
+Internal module: :mod:`specnum.chebtucker` re-exports ``hosvd``, ``hooi``, ``tucker_to_full``;
+the other names here serve the pillar's own modules and may change.
+
 Pure functions on plain arrays. A Tucker decomposition writes a 3D array as
 
     T ~= G x_1 U1 x_2 U2 x_3 U3,   T[i,j,k] ~= sum_{pqs} G[p,q,s] U1[i,p] U2[j,q] U3[k,s],

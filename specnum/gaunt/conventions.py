@@ -1,5 +1,9 @@
 """Normalisation conventions and the e3nn layout for real SH coefficient arrays.
 
+Internal module: :mod:`specnum.gaunt` re-exports ``NORMALIZATIONS``, ``normalization_scale``,
+``change_normalization``, ``to_e3nn``, ``from_e3nn``; the other names here serve the pillar's
+own modules and may change.
+
 specnum's default (gaunt notes, section 1.1): orthonormal real harmonics
 (``normalization="integral"``), no Condon-Shortley phase, polar axis ``z``, flat index
 ``l*l + l + m``. Other normalisations scale degree ``l`` of the *basis* by ``s_l``:

@@ -1,5 +1,9 @@
 """Weighted Gaunt tensor products (Luo, Chen and Krishnapriyan, ICLR 2024) and their gradients.
 
+Internal module: :mod:`specnum.gaunt` re-exports ``GauntTensorProduct``,
+``GauntTensorProductGrad``, ``gaunt_tensor_product``, ``gaunt_tensor_product_vjp``; the other
+names here serve the pillar's own modules and may change.
+
 * :func:`gaunt_tensor_product` / :class:`GauntTensorProduct`: channelwise product with
   per-degree weights on both inputs and on the output (optionally per channel); it equals a
   Clebsch-Gordan tensor product restricted to the even paths with path weights

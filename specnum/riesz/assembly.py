@@ -1,5 +1,8 @@
 """Structured assembly of the scaled Riesz collocation matrix ``h**alpha * A = T_N(f) + R_N``.
 
+Internal module: :mod:`specnum.riesz` re-exports ``RieszStructure``, ``toeplitz_coefficients``,
+``assemble_structure``; the other names here serve the pillar's own modules and may change.
+
 Everything here is dimensionless: lengths are measured in units of the mesh
 size ``h`` (knots ``0, ..., 0, 1, 2, ..., n-1, n, ..., n``), so the result depends
 only on ``(degree, n, alpha)``; the physical matrix is ``A = h**(-alpha) * (T + R)``.

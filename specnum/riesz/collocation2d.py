@@ -1,5 +1,8 @@
 """``RieszCollocation2D``: tensor-product B-spline collocation of ``K_x L_alpha u + K_y L_beta u = f``.
 
+Internal module: :mod:`specnum.riesz` re-exports ``RieszCollocation2D``, ``RieszSolution2D``;
+the other names here serve the pillar's own modules and may change.
+
 A thin frozen class over :mod:`~specnum.riesz.kron` (the Kronecker pencil, its fast
 product and tau preconditioners), the 1D :class:`~specnum.riesz.RieszCollocation` of
 each direction and the shared GMRES driver of :mod:`~specnum.riesz.solve`.

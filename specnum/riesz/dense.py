@@ -1,5 +1,8 @@
 """Dense Riesz collocation matrices on general open knot vectors (graded, refined, any spacing).
 
+Internal module: nothing here is part of the public API; the pillar's public classes and
+functions in :mod:`specnum.riesz` use it.
+
 Without uniform knots the matrix has no Toeplitz structure; its entries are still
 ``A[i, j] = (L B_{j+1})(xi_{i+1})`` with ``L = c_alpha (D_left + D_right)``, evaluated for every
 retained B-spline at every Greville point by the shared layer

@@ -1,5 +1,8 @@
 """Fast diagonalization of the 1D pencils ``(h**alpha A, B)``: exact inverses of Kronecker pencils.
 
+Internal module: nothing here is part of the public API; the pillar's public classes and
+functions in :mod:`specnum.riesz` use it.
+
 With the generalized eigendecomposition ``hat A V = B V diag(lambda)`` of each direction
 (``hat A = h**alpha A`` the dimensionless Riesz collocation matrix, ``B`` the value
 matrix) every pencil ``w0 B + w hat A`` and every Kronecker pencil

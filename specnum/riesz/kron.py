@@ -1,5 +1,8 @@
 """Kronecker pencils of tensor-product Riesz collocation and their tau preconditioners.
 
+Internal module: nothing here is part of the public API; the pillar's public classes and functions in
+:mod:`specnum.riesz` use it.
+
 On coefficient arrays ``C`` of shape ``(N_x, N_y)`` (the ``y`` index runs fastest in
 the flattened vector) the pencil
 

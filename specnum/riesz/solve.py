@@ -1,5 +1,8 @@
 """Solvers for the Riesz collocation system: dense LU, and GMRES with symbol-based preconditioners.
 
+Internal module: :mod:`specnum.riesz` re-exports ``tau_eigenvalues``, ``tau_preconditioner``,
+``strang_preconditioner``; the other names here serve the pillar's own modules and may change.
+
 The system ``A c = s`` is solved in the scaled form ``(h**alpha A) c = h**alpha s``.
 
 Preconditioners (inverses applied in ``O(N log N)``):

@@ -1,5 +1,8 @@
 """tau preconditioners with exact boundary blocks for the 1D pencils ``c1 B + c2 (h**alpha A)``.
 
+Internal module: nothing here is part of the public API; the pillar's public classes and
+functions in :mod:`specnum.riesz` use it.
+
 Both 1D matrices of Riesz collocation are "tau plus a boundary block" in the
 orthonormal DST-I basis ``S`` (:func:`~specnum.riesz.solve.dst1`):
 

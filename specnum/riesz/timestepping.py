@@ -1,5 +1,8 @@
 """The theta-method for ``u_t + L u = f(t)`` in the collocation coefficients, in 1D and 2D.
 
+Internal module: :mod:`specnum.riesz` re-exports ``Evolution``; the other names here serve the
+pillar's own modules and may change.
+
 With the value matrix ``B`` (point values of the splines) and the collocation matrix
 ``A`` (``A`` in 1D, ``A2 = K_x A_x kron B_y + K_y B_x kron A_y`` in 2D), the semi-discrete
 problem ``B c' + A c = f`` is advanced by

@@ -1,5 +1,8 @@
 """The B-spline value matrix ``B`` of Riesz collocation and its symbol ``m_p``.
 
+Internal module: :mod:`specnum.riesz` re-exports ``value_matrix``, ``value_symbol``; the other
+names here serve the pillar's own modules and may change.
+
 ``B[i, j] = B_{j+1}(xi_i)``: the retained B-splines (end splines dropped) at the
 Greville collocation points. It maps spline coefficients to point values, so it
 is the mass-like matrix of collocation: the time-dependent problem reads
