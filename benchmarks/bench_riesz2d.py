@@ -327,9 +327,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--threads", default="default", help="'default' (no limit) or a number")
-    parser.add_argument("--only", nargs="+", choices=["iterations", "large", "peers", "time", "steps", "cn"],
+    parser.add_argument("--only", nargs="+", choices=["iterations", "large", "peers", "time", "steps", "steps1d", "cn"],
                         default=["iterations", "large", "peers", "time"],
-                        help="sections; 'time' = 'steps' (iteration counts) + 'cn' (the timed Crank-Nicolson run)")
+                        help="sections; 'time' = 'steps' (iteration counts, 2D and 1D) + 'cn' (the timed "
+                             "Crank-Nicolson run); 'steps1d' = the 1D iteration counts alone")
     args = parser.parse_args()
     print(machine_info(), f"| threads {args.threads}")
     t0 = time.perf_counter()
@@ -344,6 +345,7 @@ def main() -> None:
         versus_unpreconditioned(128 if args.quick else 256)
     if "time" in args.only or "steps" in args.only:
         step_table_2d([64, 128] if args.quick else [64, 256, 512])
+    if "time" in args.only or "steps" in args.only or "steps1d" in args.only:
         step_table_1d([256, 4096] if args.quick else [256, 4096, 65536])
     if "time" in args.only or "cn" in args.only:
         cn_run(128 if args.quick else 256, 50 if args.quick else 200)

@@ -15,9 +15,10 @@ covers the steady problem (``w_0 = 0``, ``w_x = K_x h_x**(-alpha)``, ``w_y = K_y
 up to a common scale) and the theta-method (``w_0 = 1``, ``w_{x,y}`` times ``theta dt``).
 ``hat A = h**alpha A`` is the dimensionless 1D Riesz matrix (FFT Toeplitz product plus a
 boundary block), ``B`` the banded value matrix. A product costs ``O(N log N)``. Directions
-with at most 512 unknowns multiply by the dense ``hat A`` instead (one matrix product for all
-columns, a few times faster than the batched FFT product at these sizes; the same rule as the
-batched DSTs of :mod:`~specnum.riesz.tau_pencil`).
+with at most 512 unknowns multiply by the dense ``hat A`` instead (two half-size matrix products
+for all columns, as ``hat A`` is centrosymmetric, see :mod:`~specnum.riesz.folded`; a few times
+faster than the batched FFT product at these sizes; the same rule as the batched DSTs of
+:mod:`~specnum.riesz.tau_pencil`).
 
 Preconditioners (``S`` the orthonormal DST-I in each direction):
 
@@ -45,9 +46,10 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.sparse.linalg import LinearOperator
 
-from specnum._validation import as_choice, check_budget, readonly
+from specnum._validation import as_choice, check_budget
 from specnum.riesz.assembly import RieszStructure, assemble_structure
 from specnum.riesz.diagonalization import pencil_eigen
+from specnum.riesz.folded import FoldedMatrix, fold_centrosymmetric
 from specnum.riesz.tau_pencil import GEMM_MAX, BoundaryTau, boundary_tau, dst_columns, dst_rows, pencil_inverse
 from specnum.riesz.values import value_matrix
 
@@ -57,11 +59,12 @@ PRECONDITIONERS_2D = ("tau", "tau-plain", "diagonalization", None)
 
 
 @functools.lru_cache(maxsize=8)
-def _dense_factor(degree: int, n: int, alpha: float) -> np.ndarray | None:
-    """Dense ``hat A`` (read-only) when ``N <= GEMM_MAX``, else ``None`` (the FFT product is used)."""
+def _dense_factor(degree: int, n: int, alpha: float) -> FoldedMatrix | None:
+    """Dense ``hat A`` in folded form (it is centrosymmetric) when ``N <= GEMM_MAX``, else ``None``
+    (the FFT product is used)."""
     if n + degree - 2 > GEMM_MAX:
         return None
-    return readonly(assemble_structure(degree, n, alpha).dense())
+    return fold_centrosymmetric(assemble_structure(degree, n, alpha).dense())
 
 
 def dst2(v: np.ndarray) -> np.ndarray:
@@ -110,7 +113,7 @@ class KroneckerPencil:
         return sx, sy, value_matrix(self.degree[0], self.n[0]), value_matrix(self.degree[1], self.n[1])
 
     @functools.cached_property
-    def _dense_factors(self) -> tuple[np.ndarray | None, np.ndarray | None]:
+    def _dense_factors(self) -> tuple[FoldedMatrix | None, FoldedMatrix | None]:
         return (_dense_factor(self.degree[0], self.n[0], self.alpha[0]),
                 _dense_factor(self.degree[1], self.n[1], self.alpha[1]))
 
@@ -121,12 +124,12 @@ class KroneckerPencil:
         w0, wx, wy = self.weights
         cby = (by @ c.T).T  # C B_y^T
         if wx:
-            out = wx * (ax @ cby if ax is not None else sx.matvec(cby))
+            out = wx * (ax.left(cby) if ax is not None else sx.matvec(cby))
         else:
             out = np.zeros(self.shape)
         inner = w0 * cby if w0 else None
         if wy:
-            cay = c @ ay.T if ay is not None else sy.matvec(np.ascontiguousarray(c.T)).T  # C hat(A)_y^T
+            cay = ay.right(c) if ay is not None else sy.matvec(np.ascontiguousarray(c.T)).T  # C hat(A)_y^T
             term = wy * cay
             inner = term if inner is None else inner + term
         if inner is not None:

@@ -39,6 +39,7 @@ import numpy as np
 from specnum._validation import as_float_array, readonly
 from specnum.riesz._checks import check_alpha, check_degree, check_elements
 from specnum.riesz.assembly import assemble_structure
+from specnum.riesz.folded import FoldedMatrix, fold_dst
 from specnum.riesz.solve import dst1, tau_eigenvalues
 from specnum.riesz.values import value_matrix, value_symbol
 
@@ -52,29 +53,27 @@ _GEMM_DST_BATCH = 32
 
 
 @functools.lru_cache(maxsize=8)
-def _dst_matrix(size: int) -> np.ndarray:
-    j = np.arange(1, size + 1, dtype=np.int64)
-    jk = np.outer(j, j) % (2 * (size + 1))  # exact reduction of the angle jk pi/(N+1)
-    return readonly(np.sqrt(2.0 / (size + 1)) * np.sin(jk * (np.pi / (size + 1))))
+def _dst_matrix(size: int) -> FoldedMatrix:
+    return fold_dst(size)
 
 
 def dst_columns(v: np.ndarray) -> np.ndarray:
     """Orthonormal DST-I along axis 0 of ``v`` (shape ``(N,)`` or ``(N, k)``).
 
-    Batches of at least 32 columns with ``N <= 512`` use one product with the dense DST matrix:
-    its cost does not depend on the factorization of ``N + 1`` (``N + 1 = 257`` is prime, and
-    an FFT-based DST of that size is ten times slower than of size 255). Otherwise
-    :func:`~specnum.riesz.solve.dst1`.
+    Batches of at least 32 columns with ``N <= 512`` use dense products with the DST matrix in
+    folded form (:mod:`~specnum.riesz.folded`, two half-size products): their cost does not
+    depend on the factorization of ``N + 1`` (``N + 1 = 257`` is prime, and an FFT-based DST
+    of that size is ten times slower than of size 255). Otherwise :func:`~specnum.riesz.solve.dst1`.
     """
     if v.ndim == 2 and v.shape[0] <= GEMM_MAX and v.shape[1] >= _GEMM_DST_BATCH:
-        return _dst_matrix(v.shape[0]) @ v
+        return _dst_matrix(v.shape[0]).left(v)
     return dst1(v)
 
 
 def dst_rows(v: np.ndarray) -> np.ndarray:
     """Orthonormal DST-I along axis 1 of ``v`` (shape ``(k, N)``), as :func:`dst_columns`."""
     if v.shape[1] <= GEMM_MAX and v.shape[0] >= _GEMM_DST_BATCH:
-        return v @ _dst_matrix(v.shape[1])  # S is symmetric
+        return _dst_matrix(v.shape[1]).right(v)  # S is symmetric
     return dst1(v.T).T
 
 

@@ -18,7 +18,9 @@ order). Every step solves for the increment,
 ``(B + theta dt A)(c^{k+1} - c^k) = dt (f^{k+theta} - A c^k)``, by GMRES preconditioned by the
 tau approximation of ``B + theta dt A`` (the same DSTs diagonalize the tau parts of ``B`` and
 ``A``; the default ``"tau"`` keeps the exact boundary blocks, see :mod:`specnum.riesz.kron`
-and :mod:`specnum.riesz.tau_pencil`), built once per run. The iteration starts from the
+and :mod:`specnum.riesz.tau_pencil`; in 1D it adds a coarse correction on hats graded towards
+the ends, :mod:`specnum.riesz.coarse`, which keeps the iterations per step bounded in ``N``),
+built once per run. The iteration starts from the
 preconditioned right-hand side, i.e. from ``c^k`` plus its tau update; with the exact
 ``"diagonalization"`` preconditioner that start already solves the step.
 
@@ -42,6 +44,7 @@ from threadpoolctl import threadpool_limits
 from specnum._validation import as_choice, as_float, as_float_array, as_int, as_rtol, check_budget, readonly
 from specnum.errors import SpecnumWarning
 from specnum.riesz._checks import source_values
+from specnum.riesz.coarse import two_level
 from specnum.riesz.collocation import RieszCollocation, RieszSolution
 from specnum.riesz.collocation2d import RieszCollocation2D, RieszSolution2D, grid_values
 from specnum.riesz.diagonalization import pencil_eigen
@@ -294,7 +297,9 @@ def evolve_1d(
         Relative residual per step, measured on the increment system
         ``(B + theta dt A)(c^{k+1} - c^k) = dt (f^{k+theta} - A c^k)`` (keyword only).
     preconditioner : {"auto", "tau", "tau-plain", "diagonalization", None}
-        ``"tau"``: tau approximation of ``B + theta dt A`` with the exact boundary blocks;
+        ``"tau"``: tau approximation of ``B + theta dt A`` with the exact boundary blocks and a
+        coarse correction on about ``4 log2 N`` hats graded towards the ends
+        (:mod:`specnum.riesz.coarse`; 1-3 GMRES iterations per step for ``N`` up to 65536);
         ``"tau-plain"``: its DST-diagonal part only; ``"diagonalization"``: the exact inverse by
         fast diagonalization (dense setup, ``N <= 2048``; no GMRES iteration needed);
         ``"auto"``: ``"tau"`` in 1D.
@@ -355,7 +360,11 @@ def evolve_1d(
     elif preconditioner is not None:
         inv = pencil_inverse(boundary_tau(col.degree, col.n, col.alpha), [1.0], [w_imp],
                              boundary=preconditioner == "tau")
-        precond = LinearOperator((size, size), matvec=lambda v: inv.solve(np.ravel(v)), dtype=np.float64)
+        apply = inv.solve
+        if preconditioner == "tau":  # plus the coarse correction on the boundary-graded hats
+            levels = two_level(lambda z: b @ z + w_imp * struct.matvec(z), inv.solve, size)
+            apply = levels.solve if levels is not None else inv.solve
+        precond = LinearOperator((size, size), matvec=lambda v: apply(np.ravel(v)), dtype=np.float64)
     a = struct.toeplitz
     a_bound = a[0] + 2.0 * np.abs(a[1:]).sum() + np.linalg.norm(struct.col_values) + np.linalg.norm(struct.row_values)
     forcing = None

@@ -111,6 +111,23 @@ def test_per_step_iterations_bounded_in_n_and_dt(p):
     assert max(counts) <= 18, counts
 
 
+@pytest.mark.parametrize("p, alpha", [(2, 1.2), (4, 1.8)])
+def test_per_step_iterations_1d_do_not_grow_with_n(p, alpha):
+    # tau with the boundary-graded coarse correction, Crank-Nicolson, rtol 1e-10: at most 3 GMRES iterations
+    # per step for N = 256 and 4096 and dt = 1e-3, 1e-1, and no growth from 256 to 4096 unknowns (the
+    # one-level tau preconditioner alone needs 5 and 7-8 at dt = 1e-1, growing to 9-11 at N = 65536)
+    counts = {}
+    for big_n in (256, 4096):
+        col = RieszCollocation(p, big_n - p + 2, alpha)
+        for dt in (1e-3, 1e-1):
+            ev = col.evolve(lambda x: np.sin(np.pi * x), 3 * dt, 3, lambda t, x: np.ones_like(x), progress=False,
+                            preconditioner="tau")
+            counts[big_n, dt] = int(ev.iterations.max())
+    assert max(counts.values()) <= 3, counts
+    for dt in (1e-3, 1e-1):
+        assert counts[4096, dt] <= counts[256, dt] + 1, counts
+
+
 @pytest.mark.parametrize("theta", [0.5, 1.0])
 def test_preconditioners_give_the_same_steps(theta):
     # the exact diagonalization needs no GMRES iteration; tau needs a few; both solve the same steps
