@@ -317,20 +317,25 @@ def section_scale(sizes, dists, rtols, threads_list, workdir, beta: float, print
                  "sample: max err grad", "notes"])
 
 
-def section_dask(n: int, workers_list, rtol: float, r0: float, workdir, print_table, reuse: bool = False) -> None:
-    """N particles on a LocalCluster (1 and 2 worker processes) against the serial path."""
+def section_dask(n: int, workers_list, rtol: float, r0: float, workdir, print_table, reuse: bool = False,
+                 serial_threads=(1, None)) -> None:
+    """N particles on a LocalCluster (``workers_list`` worker processes) against the serial path.
+
+    ``serial_threads``: the thread counts of the serial runs (None: the defaults); the
+    speed-ups are against the serial run with 1 thread (when it is among them).
+    """
     base = {"dist": "uniform", "n": n, "workdir": workdir}
     _reference(base, reuse)
     rows = []
-    serial = {t: run_case({**base, "kind": "ours", "rtol": rtol, "r0": r0}, t, reuse) for t in (1, None)}
+    serial = {t: run_case({**base, "kind": "ours", "rtol": rtol, "r0": r0}, t, reuse) for t in serial_threads}
+    t_one = serial.get(1, {}).get("time")
     for t, res in serial.items():
         rows.append([f"serial, {t or 'default (2)'} thread(s)", res.get("time"), res.get("rss_mb"),
                      res.get("err_v_sample"), res.get("err_g_sample"), json.dumps(res.get("timings")),
-                     serial[1]["time"] / res["time"] if res.get("time") and serial[1].get("time") else None,
-                     res.get("load")])
+                     t_one / res["time"] if res.get("time") and t_one else None, res.get("load")])
     for w in workers_list:
         res = run_case({**base, "kind": "dask", "rtol": rtol, "r0": r0, "workers": w}, 1, reuse)
-        speed = serial[1]["time"] / res["time"] if res.get("time") and serial[1].get("time") else None
+        speed = t_one / res["time"] if res.get("time") and t_one else None
         rows.append([f"dask LocalCluster, {w} worker process(es) x 1 thread", res.get("time"),
                      f"{_fmt(res.get('rss_mb'))} + workers {_fmt(res.get('worker_rss_mb'))}", res.get("err_v_sample"),
                      res.get("err_g_sample"),

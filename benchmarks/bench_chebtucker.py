@@ -282,6 +282,9 @@ def main(argv=None) -> None:
     parser.add_argument("--betas", nargs="*", default=["uniform=1.75", "blobs=4", "shell=3"],
                         help="r0 = beta * (particle-averaged spacing) per distribution (sections 5, 6)")
     parser.add_argument("--dask-n", type=float, default=1e7, help="N of section 6")
+    parser.add_argument("--dask-workers", type=int, nargs="*", default=[1, 2], help="worker processes (section 6)")
+    parser.add_argument("--dask-serial", nargs="*", default=["1", "default"],
+                        help="thread counts of the serial runs of section 6 ('default': no thread variables)")
     parser.add_argument("--sweep-n", type=float, default=1e5, help="N of section 8")
     parser.add_argument("--workdir", default="/tmp/specnum-bench-chebtucker", help="reference arrays")
     parser.add_argument("--reuse", action="store_true", help="reuse the case results stored in --workdir")
@@ -312,7 +315,9 @@ def main(argv=None) -> None:
             from _chebtucker_scale import section_dask
 
             os.makedirs(args.workdir, exist_ok=True)
-            section_dask(int(args.dask_n), [1, 2], 1e-6, betas["uniform"], args.workdir, print_table, args.reuse)
+            serial = [None if t == "default" else int(t) for t in args.dask_serial]
+            section_dask(int(args.dask_n), args.dask_workers, 1e-6, betas["uniform"], args.workdir, print_table,
+                         args.reuse, serial)
         elif k == 8:
             from _chebtucker_scale import section_sweep
 

@@ -176,10 +176,12 @@ def sphere_grid(degree: int, *, n_theta: int | None = None, n_phi: int | None = 
 # ---------------------------------------------------------------------------------------------
 # the transform plan
 
-#: Dense transforms while ``(lmax+1)**2 * n_theta * n_phi`` stays at or below this (one BLAS
-#: product per symmetry class beats the separable route's several smaller ones); measured
-#: crossover, ``python benchmarks/bench_gaunt.py --transforms``.
-_DENSE_MAX_WORK = 120_000
+#: Dense transforms while ``(lmax+1)**2 * n_theta * n_phi`` stays at or below this, per working
+#: dtype (one BLAS product per symmetry class beats the separable route's several smaller ones;
+#: BLAS doubles its rate in float32, the separable route's small products and loops gain less,
+#: so the float32 crossover lies at about twice the work); measured crossovers,
+#: ``python benchmarks/bench_gaunt.py --transforms``.
+_DENSE_MAX_WORK = {"float64": 120_000, "float32": 240_000}
 #: Target bytes of one row block's buffers: large enough to amortise the per-block calls, small
 #: enough to stay in the caches (measured, ``benchmarks/bench_gaunt.py``).
 _BLOCK_BYTES = 1 << 22
@@ -326,10 +328,10 @@ def _transform_cached(lmax: int, n_theta: int, n_phi: int, dtype_name: str, dens
     return SphereTransform(lmax, grid, dtype, dense, *build_tables(lmax, grid, dtype, dense))
 
 
-def _use_dense(method: str, lmax: int, grid: SphereGrid) -> bool:
+def _use_dense(method: str, lmax: int, grid: SphereGrid, dtype: np.dtype) -> bool:
     if method != "auto":
         return method == "dense"
-    return (lmax + 1) ** 2 * grid.n_theta * grid.n_phi <= _DENSE_MAX_WORK
+    return (lmax + 1) ** 2 * grid.n_theta * grid.n_phi <= _DENSE_MAX_WORK[dtype.name]
 
 
 def sphere_transform(lmax: int, grid: SphereGrid, *, dtype: Any = "float64", method: str = "auto") -> SphereTransform:
@@ -344,8 +346,9 @@ def sphere_transform(lmax: int, grid: SphereGrid, *, dtype: Any = "float64", met
     dtype : {"float64", "float32"}
         Precision of the tables and of the data the plan transforms.
     method : {"auto", "separable", "dense"}
-        ``"auto"``: dense while ``(lmax+1)**2 * n_theta * n_phi <= 120000`` (the measured
-        crossover), separable beyond; the one rule of every sphere-grid computation.
+        ``"auto"``: dense while ``(lmax+1)**2 * n_theta * n_phi`` is at most 120000 in
+        float64 and 240000 in float32 (the measured crossovers), separable beyond; the one
+        rule of every sphere-grid computation.
 
     Returns
     -------
@@ -365,12 +368,15 @@ def sphere_transform(lmax: int, grid: SphereGrid, *, dtype: Any = "float64", met
     >>> t = sphere_transform(4, g)
     >>> (t.n_half, t.n_even, t.n_odd), t.dense
     ((3, 5, 4), True)
+    >>> g = sphere_grid(32)      # the rule depends on the dtype: BLAS gains more from float32
+    >>> sphere_transform(16, g).dense, sphere_transform(16, g, dtype="float32").dense
+    (False, True)
     """
     grid = _check_grid(grid)
     lmax = as_int(lmax, "lmax", minimum=0)
     dtype = _as_dtype(dtype)
     as_choice(method, "method", TRANSFORM_METHODS)
-    dense = _use_dense(method, lmax, grid)
+    dense = _use_dense(method, lmax, grid, dtype)
     _check_transform_budget("sphere_transform", lmax, grid, 0, dense)
     return _transform_cached(lmax, grid.n_theta, grid.n_phi, "float32" if dtype.char == "f" else "float64", dense)
 
@@ -402,8 +408,9 @@ def _check_grid(grid: Any) -> SphereGrid:
     return grid
 
 
-def _work_dtype(arr: np.ndarray) -> np.dtype:
-    return np.dtype(np.float32) if arr.dtype == np.float32 else np.dtype(np.float64)
+def _work_dtype(arr: Any) -> np.dtype:
+    """float32 for float32 arrays, float64 for anything else (read before any conversion)."""
+    return np.dtype(np.float32) if getattr(arr, "dtype", None) == np.float32 else np.dtype(np.float64)
 
 
 def _check_out(out: Any, shape: tuple, dtype: np.dtype) -> np.ndarray:
@@ -481,7 +488,7 @@ def analysis(values: Any, grid: SphereGrid, lmax: int | None = None, *, method: 
         raise ValueError(f"values must have trailing shape (n_theta, n_phi) = {grid.shape}, got {shape}")
     batch = shape[:-2]
     nbt = math.prod(batch)
-    _check_transform_budget("analysis", lmax, grid, nbt, _use_dense(method, lmax, grid))
+    _check_transform_budget("analysis", lmax, grid, nbt, _use_dense(method, lmax, grid, _work_dtype(values)))
     v = _as_real(values, "values", 2)
     plan = sphere_transform(lmax, grid, dtype=_work_dtype(v), method=method)
     res = np.empty((nbt, plan.ncoef), plan.dtype) if out is None else _check_out(
@@ -545,7 +552,7 @@ def synthesis(coeffs: Any, grid: SphereGrid, *, method: str = "auto", out: Any =
     lmax = flat_sh_lmax(shape[-1] if shape else 0, "coeffs")
     batch = shape[:-1]
     nbt = math.prod(batch)
-    _check_transform_budget("synthesis", lmax, grid, nbt, _use_dense(method, lmax, grid))
+    _check_transform_budget("synthesis", lmax, grid, nbt, _use_dense(method, lmax, grid, _work_dtype(coeffs)))
     c = _as_real(coeffs, "coeffs", 1).reshape(nbt, (lmax + 1) ** 2)
     plan = sphere_transform(lmax, grid, dtype=_work_dtype(c), method=method)
     res = np.empty((nbt,) + grid.shape, plan.dtype) if out is None else _check_out(

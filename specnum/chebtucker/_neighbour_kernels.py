@@ -243,15 +243,15 @@ def cell_short_sum(sx, sy, sz, sq, keys, starts, bounds, dims, lo, h, reach, tgt
 
 
 @njit(cache=True, nogil=True)
-def _pair_block(i, j0, j1, x, y, z, qi, sx, sy, sz, sq, kernel, r0, kappa, s0, ex, rc2, potential,
+def _pair_block(i, j0, j1, x, y, z, qi, sx, sy, sz, sq, owned, oi, kernel, r0, kappa, s0, ex, rc2, potential,
                 forces, vi, fx, fy, fz):
-    """Pairs (i, j) for j in [j0, j1) within rc: j's updates in place, i's returned (summed)."""
+    """Pairs (i, j) for j in [j0, j1) within rc, i or j owned: j's updates in place, i's returned (summed)."""
     for j in range(j0, j1):
         dx = x - sx[j]
         dy = y - sy[j]
         dz = z - sz[j]
         r2 = dx * dx + dy * dy + dz * dz
-        if r2 < rc2:
+        if r2 < rc2 and (oi or owned[j]):
             val, dr = _short_value_deriv(kernel, math.sqrt(r2), r0, kappa, s0, ex)
             qj = sq[j]
             vi += qj * val
@@ -267,9 +267,9 @@ def _pair_block(i, j0, j1, x, y, z, qi, sx, sy, sz, sq, kernel, r0, kappa, s0, e
 
 
 @njit(cache=True, nogil=True)
-def _pairs_of_column(c, sx, sy, sz, sq, keys, starts, bounds, d1, reach, kernel, r0, kappa, s0, ex,
+def _pairs_of_column(c, sx, sy, sz, sq, owned, keys, starts, bounds, d1, reach, kernel, r0, kappa, s0, ex,
                      rc2, potential, forces):
-    """All pairs (i in column c, j after i): partners above in c, then the columns that follow in key order."""
+    """All pairs (i in column c, j after i), i or j owned: partners above in c, then the columns that follow."""
     a = keys[c] // d1
     b = keys[c] - a * d1
     for i in range(starts[c], starts[c + 1]):
@@ -277,9 +277,10 @@ def _pairs_of_column(c, sx, sy, sz, sq, keys, starts, bounds, d1, reach, kernel,
         y = sy[i]
         z = sz[i]
         qi = sq[i]
+        oi = owned[i]
         j0, j1 = _z_window(sz, i + 1, starts[c + 1], z, 0.0, rc2)
-        vi, fx, fy, fz = _pair_block(i, j0, j1, x, y, z, qi, sx, sy, sz, sq, kernel, r0, kappa, s0, ex, rc2,
-                                     potential, forces, 0.0, 0.0, 0.0, 0.0)
+        vi, fx, fy, fz = _pair_block(i, j0, j1, x, y, z, qi, sx, sy, sz, sq, owned, oi, kernel, r0, kappa, s0, ex,
+                                     rc2, potential, forces, 0.0, 0.0, 0.0, 0.0)
         for da in range(0, reach + 1):
             first, stop = _row_columns(keys, a + da, d1, b + 1 if da == 0 else max(b - reach, 0),
                                        min(b + reach, d1 - 1))
@@ -287,8 +288,8 @@ def _pairs_of_column(c, sx, sy, sz, sq, keys, starts, bounds, d1, reach, kernel,
                 dxy2 = _rect_dist2(x, y, bounds, cc)
                 if dxy2 < rc2:
                     j0, j1 = _z_window(sz, starts[cc], starts[cc + 1], z, dxy2, rc2)
-                    vi, fx, fy, fz = _pair_block(i, j0, j1, x, y, z, qi, sx, sy, sz, sq, kernel, r0, kappa, s0,
-                                                 ex, rc2, potential, forces, vi, fx, fy, fz)
+                    vi, fx, fy, fz = _pair_block(i, j0, j1, x, y, z, qi, sx, sy, sz, sq, owned, oi, kernel, r0,
+                                                 kappa, s0, ex, rc2, potential, forces, vi, fx, fy, fz)
         potential[i] += vi
         forces[i, 0] += qi * fx
         forces[i, 1] += qi * fy
@@ -296,13 +297,15 @@ def _pairs_of_column(c, sx, sy, sz, sq, keys, starts, bounds, d1, reach, kernel,
 
 
 @njit(cache=True, parallel=True)
-def cell_short_pairs(sx, sy, sz, sq, keys, starts, bounds, dims, reach, stripes, kernel, r0, kappa, s0, ex, rc,
-                     potential, forces):
-    """Add every pair (i < j, r_ij < rc) to ``potential`` (N,) and ``forces`` (N, 3), sorted order.
+def cell_short_pairs(sx, sy, sz, sq, owned, keys, starts, bounds, dims, reach, stripes, kernel, r0, kappa, s0, ex,
+                     rc, potential, forces):
+    """Add every pair (i < j, r_ij < rc, i or j owned) to ``potential`` (N,) and ``forces`` (N, 3), sorted order.
 
     ``potential[i] += q_j S(r_ij)`` (and symmetrically), ``forces[i] += -q_i q_j S'(r_ij)
-    (x_i - x_j)/r_ij``. Each unordered pair is visited once, from the particle whose column
-    comes first (own column: the partners above in z). Parallel over stripes of
+    (x_i - x_j)/r_ij``. Pairs of two particles that are not ``owned`` (bool, (N,)) are left
+    out (a chunk's halo: those pairs belong to another chunk). Each unordered pair is
+    visited once, from the particle whose column comes first (own column: the partners
+    above in z). Parallel over stripes of
     ``reach + 1`` column rows in x (``stripes`` holds their first column indices): a stripe
     writes only to itself and the next, so the even stripes run in parallel, then the odd
     ones. Each particle receives its contributions in a fixed order: the result does not
@@ -315,5 +318,5 @@ def cell_short_pairs(sx, sy, sz, sq, keys, starts, bounds, dims, reach, stripes,
         for si in prange((n_stripes - phase + 1) // 2):
             s = 2 * si + phase
             for c in range(stripes[s], stripes[s + 1]):
-                _pairs_of_column(c, sx, sy, sz, sq, keys, starts, bounds, d1, reach, kernel, r0, kappa, s0, ex, rc2,
-                                 potential, forces)
+                _pairs_of_column(c, sx, sy, sz, sq, owned, keys, starts, bounds, d1, reach, kernel, r0, kappa, s0,
+                                 ex, rc2, potential, forces)

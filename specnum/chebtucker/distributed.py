@@ -16,11 +16,17 @@ threads of this process or an active ``dask.distributed.Client``) or a
    broadcast to the workers once;
 5. *long range*: each chunk's particles (or targets) take the long-range values from the
    same global evaluation grid as the serial path;
-6. *short range*: each chunk sums over the sources within the cutoff of its x-range (its
-   halo), with the columns of the global cell list, so each target's sum has the terms
-   and the order of the serial per-target sum.
+6. *short range*: for potentials at targets, each chunk of (x-sorted) targets sums over
+   the sources within the cutoff of its x-range (its halo), with the columns of the global
+   cell list, so each target's sum has the terms and the order of the serial per-target
+   sum. For the energy and forces of the particles themselves, each pair is visited once,
+   as in the serial path: a chunk (a slab of the x-sorted particles) takes the pairs whose
+   first particle, in x order, is its own, with the partners among its own particles or
+   in its halo on the right (the particles within the cutoff beyond its last x). It
+   returns the contributions to its own and to its halo particles, and the caller adds
+   them up chunk by chunk.
 
-The results equal the serial ones up to rounding (the reduction order differs). Tasks run
+The results equal the serial ones up to rounding (the summation order differs). Tasks run
 their kernels on one thread each: the parallelism is the workers' (a worker with ``k``
 threads runs ``k`` tasks at once).
 
@@ -44,7 +50,7 @@ import numpy as np
 from ._parallel import default_threads, single_blas
 from .evaluation import evaluate_many, evaluation_grid
 from .longrange import compress, plan_for, source_grid, zero_potential
-from .neighbours import column_grid, short_sums
+from .neighbours import column_grid, short_pairs, short_sums
 
 __all__ = ["CHUNK_PARTICLES", "runner", "long_range", "energy_forces", "total_potential"]
 
@@ -174,6 +180,12 @@ def _task_short(item, kernel, r0, kappa, rc, s0, grad, cgrid):
         return short_sums(sources, charges, targets, kernel, r0, kappa, rc, grad, s0, grid=cgrid)
 
 
+def _task_pairs(item, kernel, r0, kappa, rc, s0):
+    pos, q, owned = item
+    with _one_thread():
+        return short_pairs(pos, q, kernel, r0, kappa, rc, s0, owned=owned)
+
+
 def _chunk_bounds(n: int, workers: int) -> list[tuple[int, int]]:
     count = max(2 * workers, math.ceil(n / CHUNK_PARTICLES), 1)
     edges = np.linspace(0, n, min(count, max(n, 1)) + 1).astype(np.int64)
@@ -242,6 +254,31 @@ def _evaluate(run, lr, ps_targets, chunks, pos_sources, qs, rtol, r0, kernel, ka
     return (np.concatenate(long) if long else empty), (np.concatenate(short) if short else empty)
 
 
+def _right_halos(ps: np.ndarray, chunks, rc: float) -> list[int]:
+    """Per chunk ``[a, b)`` of the x-sorted particles: the end of its right halo (``x < x[b-1] + rc``, widened)."""
+    x = ps[:, 0]
+    return [max(b, int(np.searchsorted(x, x[b - 1] + rc * (1.0 + 1e-9), side="right"))) for _, b in chunks]
+
+
+def _pair_sums(run, ps, qs, chunks, kernel, r0, kappa, rc, s0):
+    """Short-range potentials and forces of the x-sorted particles, each pair within ``rc`` visited once.
+
+    A chunk ``[a, b)`` with its right halo ``[b, hi)`` sums the pairs with at least one
+    particle in ``[a, b)``: a pair lies in the chunk of its first particle in x order (its
+    partner within ``rc`` lies before ``hi``) and in no other, as the other chunks see
+    that particle as a halo particle at most, and without an own partner.
+    """
+    his = _right_halos(ps, chunks, rc)
+    items = run.put_many([(ps[a:hi], qs[a:hi], b - a) for (a, b), hi in zip(chunks, his)])
+    parts = run.results(run.map(_task_pairs, items, kernel, r0, kappa, rc, s0))
+    vs = np.zeros(ps.shape[0])
+    fs = np.zeros((ps.shape[0], 3))
+    for (a, _), hi, (v, f) in zip(chunks, his, parts):
+        vs[a:hi] += v
+        fs[a:hi] += f
+    return vs, fs
+
+
 def energy_forces(run, pos, q, box, r0, nn, rtol, kernel, kappa, n_max, rc, s0, grid_memory, timings):
     """Long-range values/gradients and short-range potentials/forces at the particles, as tasks.
 
@@ -256,11 +293,17 @@ def energy_forces(run, pos, q, box, r0, nn, rtol, kernel, kappa, n_max, rc, s0, 
     fs = np.zeros((n, 3))
     if n == 0:
         return lr, vals, vs, fs
-    long, short = _evaluate(run, lr, ps, chunks, ps, qs, rtol, r0, kernel, kappa, rc, s0, grid_memory, True, timings)
-    # each particle is among its own sources: remove that pair (distance 0, value s0, no force)
-    vals[order] = long
-    vs[order] = short[:, 0] - qs * s0
-    fs[order] = -qs[:, None] * short[:, 1:]
+    t0 = time.perf_counter()
+    m = ps.shape[0]
+    grid = evaluation_grid(ps.min(axis=0), ps.max(axis=0), r0, rtol, lr.ranks, m)
+    lr_h = run.put(lr)
+    targets = run.put_many([ps[a:b] for a, b in chunks])
+    t1 = time.perf_counter()
+    long = run.results(run.map(_task_long, targets, lr_h, grid, r0, rtol, True, grid_memory))
+    t2 = time.perf_counter()
+    vs[order], fs[order] = _pair_sums(run, ps, qs, chunks, kernel, r0, kappa, rc, s0)
+    timings.update({"broadcast": t1 - t0, "long range": t2 - t1, "short range": time.perf_counter() - t2})
+    vals[order] = np.concatenate(long)
     return lr, vals, vs, fs
 
 

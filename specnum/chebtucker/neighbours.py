@@ -194,22 +194,31 @@ def short_sums(pos, q, tgt, kernel: str, r0: float, kappa: float, rc: float, gra
     return out
 
 
-def short_pairs(pos, q, kernel: str, r0: float, kappa: float, rc: float, s0: float) -> tuple[np.ndarray, np.ndarray]:
-    """Per-particle short-range potentials ``(N,)`` and forces ``(N, 3)`` from all pairs within ``rc``."""
+def short_pairs(pos, q, kernel: str, r0: float, kappa: float, rc: float, s0: float, owned: int | None = None,
+                grid: ColumnGrid | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Per-particle short-range potentials ``(N,)`` and forces ``(N, 3)`` from all pairs within ``rc``.
+
+    With ``owned``, the first ``owned`` particles are a chunk's own and the others its halo:
+    only the pairs with at least one own particle are summed (each to both particles), so
+    that the results of chunks whose halos lie on one side add up to those of all
+    particles, every pair counted once. ``grid`` fixes the columns (e.g. those of all
+    particles).
+    """
     n = pos.shape[0]
     potential = np.zeros(n)
     forces = np.zeros((n, 3))
     if n < 2:
         return potential, forces
-    grid = column_grid(pos, rc)
+    grid = column_grid(pos, rc) if grid is None else grid
     src = sort_sources(pos, q, grid)
+    own = np.ones(n, dtype=np.bool_) if owned is None else np.ascontiguousarray(src.perm < owned)
     rows = (REACH + 1) * grid.dims[1]
     n_stripes = int(-(-grid.dims[0] // (REACH + 1)))
     stripes = np.searchsorted(src.keys, np.arange(n_stripes + 1, dtype=np.int64) * rows).astype(np.int64)
     pot_sorted = np.zeros(n)
     f_sorted = np.zeros((n, 3))
-    _nk.cell_short_pairs(src.x, src.y, src.z, src.q, src.keys, src.starts, src.bounds, grid.dims, REACH, stripes,
-                         _nk.SHORT_CODES[kernel], r0, kappa, s0, erfcx_table(), rc, pot_sorted, f_sorted)
+    _nk.cell_short_pairs(src.x, src.y, src.z, src.q, own, src.keys, src.starts, src.bounds, grid.dims, REACH,
+                         stripes, _nk.SHORT_CODES[kernel], r0, kappa, s0, erfcx_table(), rc, pot_sorted, f_sorted)
     potential[src.perm] = pot_sorted
     forces[src.perm] = f_sorted
     return potential, forces

@@ -83,3 +83,39 @@ def test_total_potential_and_long_range_with_dask_executors(cluster_client, part
     np.testing.assert_allclose(lr_d(tgt), lr(tgt), rtol=0, atol=1e-12 * np.max(np.abs(lr(tgt))))
     with pytest.raises(TypeError, match="executor"):
         long_range_potential(pos, q, box, executor="spark")
+
+
+def test_pair_chunks_with_one_sided_halos_count_every_pair_once():
+    """Slabs of x-sorted particles, halos on the right: the chunk sums add up to the all-pairs sums.
+
+    Reference: the brute-force cutoff sum over all pairs (broadcast numpy, self pair left
+    out). Slabs about as wide as the cutoff, so each chunk's halo reaches into the next
+    chunks and its halo contributions are a large part of the result; particles with equal
+    x on both sides of a chunk boundary and coincident distinct particles are included.
+    """
+    pytest.importorskip("dask")
+    from ref_chebtucker import short_range_naive
+
+    from specnum.chebtucker import distributed
+    from specnum.chebtucker.neighbours import short_pairs
+
+    rng = np.random.default_rng(11)
+    pos = rng.uniform(0.0, 1.0, (500, 3)) * [6.0, 2.0, 2.0]
+    pos[100:110] = pos[:10]  # coincident distinct particles (no pair term for 1/r)
+    pos[200:220, 0] = 3.0  # a sheet of equal x, split by a chunk boundary below
+    q = rng.choice([-1.0, 1.0], 500)
+    order, ps, qs = distributed._sorted(pos, q)
+    r0, rc = 0.5, 1.3
+    first = int(np.searchsorted(ps[:, 0], 3.0))  # the sheet is ps[first:first + 20]
+    assert 100 < first < 360
+    chunks = [(0, 90), (90, first + 10), (first + 10, 380), (380, 440), (440, 500)]
+    vs, fs = distributed._pair_sums(distributed.runner("dask"), ps, qs, chunks, "newton", r0, 1.0, rc, 0.0)
+    ref, mag = short_range_naive(ps, qs, ps, "newton", r0, 1.0, rc)
+    assert np.all(np.abs(vs - ref) <= 64 * np.finfo(float).eps * mag)
+    serial_v, serial_f = short_pairs(ps, qs, "newton", r0, 1.0, rc, 0.0)
+    np.testing.assert_allclose(fs, serial_f, rtol=0, atol=1e-12 * np.max(np.abs(serial_f)))
+    # the halo's share: what the first chunk adds to particles it does not own
+    a, b = chunks[0]
+    hi = distributed._right_halos(ps, chunks, rc)[0]
+    v_halo = short_pairs(ps[a:hi], qs[a:hi], "newton", r0, 1.0, rc, 0.0, owned=b - a)[0][b - a:]
+    assert hi > b + 20 and np.max(np.abs(v_halo)) > np.median(np.abs(ref))  # as large as a typical potential
