@@ -1,6 +1,6 @@
 """Real spherical harmonics: flat indexing and evaluation at angles or Cartesian vectors.
 
-Convention (see the conventions page, gaunt notes section 1.1): ``theta`` is the
+Convention (see the conventions page of the documentation): ``theta`` is the
 polar angle, ``phi`` the azimuth, ``(x, y, z) = (sin t cos p, sin t sin p, cos t)``;
 
 .. math::

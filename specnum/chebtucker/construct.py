@@ -193,7 +193,7 @@ def data_from_cp(weights, factors_1d, box, kind: int, rtol: float = 1e-8, batch:
     ``factors_1d[k]``, shape ``(n_k, R)``) holds values of a 1D function at the
     ``n_k`` Chebyshev points of ``kind`` on ``box[k]``.
 
-    Steps (the RHOSVD of the notes, with a relative, scale-invariant truncation):
+    Steps (the reduced HOSVD of a CP tensor, with a relative, scale-invariant truncation):
     coefficient factors ``CUk`` by DCT; columns normalised, their norms moved into
     ``lambda_j = w_j prod_k ||CUk_j||`` (kept as mantissa and power of two, so that no
     product over- or underflows); per mode an SVD of ``CUk diag(|lambda|)``

@@ -5,7 +5,7 @@ floats appear only in the final, correctly rounded conversion. The public,
 cached float64 tables built from these integers live in
 :mod:`specnum.gaunt.sh_fourier`.
 
-Mathematics (gaunt notes, sections 1.3 and 1.5). For ``m >= 0`` let
+Mathematics. For ``m >= 0`` let
 ``Pbar_l^m(cos t) = sin^m t * P_l^{(m)}(cos t)`` continued to ``t in [0, 2 pi)``
 with the *signed* ``sin t``. Then ``Pbar_l^m(cos t) = (-i)^m sum_u r^{lm}_u e^{iut}``
 with dyadic rationals ``r`` (denominator dividing ``2**(2l)``), obtained from

@@ -4,7 +4,7 @@ Internal module: :mod:`specnum.gaunt` re-exports ``NORMALIZATIONS``, ``normaliza
 ``change_normalization``, ``to_e3nn``, ``from_e3nn``; the other names here serve the pillar's
 own modules and may change.
 
-specnum's default (gaunt notes, section 1.1): orthonormal real harmonics
+specnum's default: orthonormal real harmonics
 (``normalization="integral"``), no Condon-Shortley phase, polar axis ``z``, flat index
 ``l*l + l + m``. Other normalisations scale degree ``l`` of the *basis* by ``s_l``:
 

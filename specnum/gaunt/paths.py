@@ -4,7 +4,7 @@ A Clebsch-Gordan (CG) tensor product couples degrees ``(l1, l2) -> l3`` along ev
 allowed by the triangle rule ``|l1 - l2| <= l3 <= l1 + l2``. A Gaunt product (a product of
 functions on the sphere) only has the *symmetric* paths, ``l1 + l2 + l3`` even: the real
 Gaunt block is ``G(l1, l2, l3) = kappa W(l1, l2, l3)`` with ``kappa = 0`` for odd sums
-(gaunt notes, section 1.2). The odd ("antisymmetric") paths, such as the cross product
+(the integral of three real harmonics vanishes by parity). The odd ("antisymmetric") paths, such as the cross product
 ``1 x 1 -> 1``, can be added with :func:`antisymmetric_paths_product`, an exact CG
 contraction with the real coupling tensors ``W`` of :mod:`specnum.bases.coupling`.
 """

@@ -1,6 +1,6 @@
 """Real spherical harmonics <-> 2D Fourier basis on the (theta, phi) torus, with exact tables.
 
-Convention (gaunt notes, sections 1.3-1.5; :mod:`specnum.bases.sphharm`): real
+Convention (:mod:`specnum.bases.sphharm`, the conventions page of the documentation): real
 orthonormal harmonics without Condon-Shortley phase, flat index ``l*l + l + m``.
 A spherical function continued to the torus ``theta in [0, 2 pi)`` (with the
 *signed* ``sin theta``) is the trigonometric polynomial
