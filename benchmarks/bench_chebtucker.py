@@ -278,6 +278,9 @@ def main(argv=None) -> None:
     parser.add_argument("--only", type=int, nargs="*", help="sections to run (1-8; default 1-7)")
     parser.add_argument("--sizes", type=float, nargs="*", default=[1e5, 1e6, 1e7], help="N of section 5")
     parser.add_argument("--dists", nargs="*", default=["uniform", "blobs", "shell"], help="distributions of section 5")
+    parser.add_argument("--rtols", type=float, nargs="*", default=[1e-6, 1e-8], help="rtol values of section 5")
+    parser.add_argument("--threads", nargs="*", default=["1", "default"],
+                        help="thread settings of section 5 (a count or 'default')")
     parser.add_argument("--clustered-max", type=float, default=1e6, help="largest N of the clustered runs")
     parser.add_argument("--betas", nargs="*", default=["uniform=1.75", "blobs=4", "shell=3"],
                         help="r0 = beta * (particle-averaged spacing) per distribution (sections 5, 6)")
@@ -309,7 +312,8 @@ def main(argv=None) -> None:
             for dist in args.dists:
                 sizes = [int(n) for n in args.sizes if dist == "uniform" or n <= args.clustered_max]
                 if sizes:
-                    section_scale(sizes, [dist], [1e-6, 1e-8], [1, None], args.workdir, betas[dist], print_table,
+                    threads = [None if t == "default" else int(t) for t in args.threads]
+                    section_scale(sizes, [dist], args.rtols, threads, args.workdir, betas[dist], print_table,
                                   args.reuse)
         elif k == 6:
             from _chebtucker_scale import section_dask
