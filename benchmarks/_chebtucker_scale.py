@@ -22,6 +22,7 @@ Results are stored per case in ``<workdir>/cases`` and reused with ``--reuse``.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import math
@@ -208,7 +209,17 @@ def case_main(spec: dict) -> dict:
                                    dashboard_address=None, silence_logs=40, memory_limit=0)
             client = Client(cluster)
             client.run(lambda: coulomb_energy_forces(warm_pos, warm_q, r0=1.5, rtol=spec["rtol"]))
-        with specnum.size_budget(work=1e15, memory=2**36):
+        scale = spec.get("scale", 1.0)  # coordinates times scale: V / scale, grad V / scale^2
+        pos = pos * scale
+        if spec["r0"] == "auto":
+            from specnum.chebtucker import splitting_radius
+
+            t0 = time.perf_counter()
+            out["r0"] = splitting_radius(pos)
+            out["radius_time"] = time.perf_counter() - t0
+        budget = contextlib.nullcontext() if spec.get("default_budget") else specnum.size_budget(work=1e15,
+                                                                                                 memory=2**36)
+        with budget:
             t0 = time.perf_counter()
             ef = coulomb_energy_forces(pos, q, r0=spec["r0"], rtol=spec["rtol"], executor=client)
             out["time"] = time.perf_counter() - t0
@@ -219,7 +230,7 @@ def case_main(spec: dict) -> dict:
         out["timings"] = {k: round(v, 2) for k, v in ef.timings.items()}
         out["ranks"] = list(ef.long_range.ranks)
         out["n_cheb"] = ef.long_range.degrees[0] + 1
-        out.update(_errors(ef.potential, -ef.forces / q[:, None], spec["workdir"], tag))
+        out.update(_errors(ef.potential * scale, -ef.forces / q[:, None] * scale ** 2, spec["workdir"], tag))
     out["rss_mb"] = _rss_mb()
     return out
 
@@ -391,3 +402,39 @@ def section_sweep(n: int, betas: dict, rtol: float, workdir, print_table, reuse:
     print_table([[_fmt(c) if not isinstance(c, str) else c for c in r] for r in rows],
                 ["distribution", "spacing", "beta", "r0", "total [s]", "long range [s]", "short range [s]",
                  "sample: max err V", "sample: max err grad", "notes"])
+
+
+def section_radius(n: int, betas: dict, rtol: float, workdir, print_table, reuse: bool = False) -> None:
+    """``r0="auto"`` (:func:`specnum.chebtucker.splitting_radius`) against the radius tuned by hand
+    (``beta * spacing``, section 8) and a fixed ``r0 = 1``, N particles, 1 thread; also the
+    uniform charges shrunk into a unit cube (coordinates / N^(1/3)), where ``r0 = 1`` spans the
+    whole cloud."""
+    rows = []
+    cases = [(d, 1.0) for d in betas] + [("uniform", n ** (-1.0 / 3.0))]
+    for dist, scale in cases:
+        pos, _ = particles(dist, n)
+        spacing = scale * (1.0 if dist == "uniform" else effective_spacing(pos))
+        del pos
+        base = {"dist": dist, "n": n, "workdir": workdir}
+        _reference(base, reuse)
+        label = dist if scale == 1.0 else f"{dist}, unit cube"
+        rules = [("auto", "auto")] + ([("tuned", betas[dist] * spacing)] if scale == 1.0 else []) + [("fixed", 1.0)]
+        for rule, r0 in rules:
+            spec = {**base, "kind": "ours", "rtol": rtol, "r0": r0}
+            if scale != 1.0:  # the default size budget: a hopeless r0 is refused, not run for hours
+                spec.update(scale=scale, default_budget=True)
+            res = run_case(spec, 1, reuse)
+            used = res.get("r0", r0)
+            t = res.get("timings") or {}
+            long_part = sum(t.get(k, 0.0) for k in ("plan", "spread", "compress", "long range"))
+            rows.append([label, rule, f"{used:.3g}" if isinstance(used, float) else used, res.get("time"),
+                         long_part if res.get("time") else None, t.get("short range"), res.get("radius_time"),
+                         res.get("err_v_sample"), res.get("err_g_sample"),
+                         f"ranks {res.get('ranks')}, n {res.get('n_cheb')}; load {res.get('load')}"
+                         if res.get("time") else res.get("error", "")[-160:]])
+            print("  progress:", " | ".join(_fmt(c) if not isinstance(c, str) else c for c in rows[-1]), flush=True)
+    print(f"\n### 9. The splitting radius rule: r0 = 'auto' against tuned and fixed radii, N = {n:.0e}, "
+          f"rtol = {rtol:g}, 1 thread\n")
+    print_table([[_fmt(c) if not isinstance(c, str) else c for c in r] for r in rows],
+                ["distribution", "r0 rule", "r0", "total [s]", "long range [s]", "short range [s]",
+                 "splitting_radius [s]", "sample: max err V", "sample: max err grad", "notes"])

@@ -14,7 +14,8 @@ particle systems without the ``n^3 N`` direct sum), :mod:`.sourcegrid` (charges 
 the source grid), :mod:`.evaluation` (a long-range potential at many points),
 :mod:`.neighbours` (the short-range cell list), :mod:`.direct` (direct sums),
 :mod:`.potentials` (total potentials, energies and forces), :mod:`.distributed`
-(the same as Dask tasks), :mod:`.tolerances` (how ``rtol`` is shared out).
+(the same as Dask tasks), :mod:`.tolerances` (how ``rtol`` is shared out), :mod:`.radius` (the splitting
+radius ``r0`` chosen from the particles).
 
 Examples
 --------
@@ -30,6 +31,7 @@ from .format import ChebTucker
 from .longrange import long_range_potential
 from .neighbours import short_range_potential
 from .potentials import coulomb_energy_forces, total_potential
+from .radius import splitting_radius
 from .splitting import gaussian_quadrature, split_kernel
 from .tucker import hooi, hosvd, tucker_to_full
 
@@ -44,6 +46,7 @@ __all__ = [
     "short_range_potential",
     "total_potential",
     "coulomb_energy_forces",
+    "splitting_radius",
     "direct_energy_forces",
     "EnergyForces",
     "split_kernel",

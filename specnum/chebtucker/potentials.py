@@ -19,6 +19,7 @@ import time
 
 import numpy as np
 
+from .._validation import as_choice
 from ._checks import check_inside, check_kernel, check_particles, check_rtol, check_targets
 from ._parallel import default_threads, single_blas
 from .direct import EnergyForces, direct_energy_forces, direct_gradient, direct_potential
@@ -33,6 +34,7 @@ from .longrange import (
     zero_potential,
 )
 from .neighbours import budget_short, check_cutoff, short_pairs, short_range_potential, short_sums, zero_distance_value
+from .radius import splitting_radius
 from .splitting import KERNELS, gaussian_quadrature, split_kernel, split_with_derivative
 
 __all__ = [
@@ -49,7 +51,19 @@ __all__ = [
     "gaussian_quadrature",
     "long_range_at_zero",
     "default_box",
+    "resolve_r0",
 ]
+
+
+def resolve_r0(r0, positions, charges):
+    """``r0`` as given, or :func:`~specnum.chebtucker.radius.splitting_radius` of the particles for ``"auto"``.
+
+    Positions and charges are validated first (a bad ``r0`` string names ``r0``)."""
+    if not isinstance(r0, str):
+        return r0
+    as_choice(r0, "r0", ("auto",))
+    pos, _ = check_particles(positions, charges)
+    return splitting_radius(pos)
 
 
 def long_range_at_zero(kernel: str, r0: float, kappa: float) -> float:
@@ -77,15 +91,20 @@ def _build(pos, q, box, r0, nn, rtol, kernel, kappa, n_max, grid_memory, threads
     return lr
 
 
-def total_potential(positions, charges, targets, box, r0: float = 1.0, *, n=None, rtol: float = 1e-8,
+def total_potential(positions, charges, targets, box, r0: float | str = "auto", *, n=None, rtol: float = 1e-8,
                     kernel: str = "newton", kappa: float = 1.0, cutoff: float | None = None,
                     grid_memory: float | None = None, executor=None) -> np.ndarray:
     """Full potential ``sum_j q_j K(|x - x_j|)`` at targets in the box: long range + short range.
 
     Parameters
     ----------
-    positions, charges, box, r0, n, rtol, kernel, kappa, grid_memory
+    positions, charges, box, n, rtol, kernel, kappa, grid_memory
         As in :func:`long_range_potential`.
+    r0 : float or "auto"
+        Splitting radius (as in :func:`long_range_potential`); it moves work between the
+        long and the short range and leaves the result within ``rtol``. ``"auto"`` (default):
+        :func:`~specnum.chebtucker.splitting_radius` of the positions, which balances the two
+        for uniform and for clustered particles at any length scale.
     targets : array_like, shape (..., 3)
         Points inside ``box`` (may be the particles themselves).
     cutoff : float, optional
@@ -122,6 +141,7 @@ def total_potential(positions, charges, targets, box, r0: float = 1.0, *, n=None
     >>> bool(np.max(np.abs(v - ref)) <= 1e-9 * np.max(np.abs(ref)))
     True
     """
+    r0 = resolve_r0(r0, positions, charges)
     pos, q, box, r0, nn, rtol, kernel, kappa, n_max, _ = prepare(positions, charges, box, r0, n, rtol, kernel,
                                                                  kappa, 1025, "auto")
     rc = check_cutoff(cutoff, r0, rtol)
@@ -146,7 +166,7 @@ def total_potential(positions, charges, targets, box, r0: float = 1.0, *, n=None
     return (long + short).reshape(batch)
 
 
-def coulomb_energy_forces(positions, charges, box=None, r0: float = 1.0, *, n=None, rtol: float = 1e-8,
+def coulomb_energy_forces(positions, charges, box=None, r0: float | str = "auto", *, n=None, rtol: float = 1e-8,
                           kernel: str = "newton", kappa: float = 1.0, cutoff: float | None = None,
                           grid_memory: float | None = None, executor=None) -> EnergyForces:
     """Energy, forces and potentials of point charges by range separation (ChebTucker + cell list).
@@ -159,7 +179,7 @@ def coulomb_energy_forces(positions, charges, box=None, r0: float = 1.0, *, n=No
         Must contain the particles; default: their bounding box widened by ``r0/2`` and by
         the reach of the evaluation stencils (about ``r0``).
     r0, n, rtol, kernel, kappa, grid_memory, executor
-        As in :func:`long_range_potential` and :func:`total_potential`.
+        As in :func:`long_range_potential` and :func:`total_potential` (``r0="auto"`` by default).
     cutoff : float, optional
         Explicit short-range cutoff; default: the rule of
         :func:`~specnum.chebtucker.tolerances.cutoff_radius` for forces (beyond it the
@@ -202,6 +222,7 @@ def coulomb_energy_forces(positions, charges, box=None, r0: float = 1.0, *, n=No
     True
     """
     t_start = time.perf_counter()
+    r0 = resolve_r0(r0, positions, charges)
     if box is None:
         pos, _ = check_particles(positions, charges)
         _, r0_checked, _ = check_kernel(kernel, r0, kappa)
