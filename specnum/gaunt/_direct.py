@@ -2,29 +2,62 @@
 
 ``c[b, k3] += G[k1, k2, k3] x1[b, k1] x2[b, k2]`` over the nonzeros of
 :func:`specnum.bases.coupling.real_gaunt_sparse`, ``O(L^5)`` per product, in the numba
-kernel :func:`specnum.gaunt._kernels.gaunt_pairs_kernel` (the product of each index pair
-formed once; pairs folded by the symmetry of the table for inputs of equal degree).
+kernels :func:`specnum.gaunt._kernels.gaunt_outputs_kernel` (the products of all index
+pairs of a block of rows first, then each output's terms four at a time) and, when those
+pair products would not fit in the L2 cache, :func:`~specnum.gaunt._kernels.gaunt_pairs_kernel`
+(pair by pair); pairs are folded by the symmetry of the table for inputs of equal degree.
 Fastest for small degrees.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from specnum.bases._threads import parallel_workers, run_blocks
 from specnum.bases.coupling import real_gaunt_sparse
 from specnum.gaunt._checks import float_name
-from specnum.gaunt._kernels import gaunt_pairs_kernel, gaunt_pairs_vjp_kernel
+from specnum.gaunt._kernels import gaunt_outputs_kernel, gaunt_pairs_kernel, gaunt_pairs_vjp_kernel
 
-__all__ = ["direct_product", "direct_product_vjp", "pair_arrays", "pair_tables", "block_rows"]
+__all__ = ["direct_product", "direct_product_vjp", "pair_arrays", "pair_tables", "block_rows", "contract", "PairTable"]
+
+# scratch of the output-ordered kernel (the pair products of one block of rows) is kept within
+# the L2 cache (2 MiB per core here) by shortening the block; below _MIN_OUTPUT_BLOCK rows the
+# fixed cost per term outweighs the saved stores and the table runs pair by pair (measured)
+_PAIR_PRODUCTS_BYTES = 3 << 19
+_MIN_OUTPUT_BLOCK = 64
 
 
-def pair_arrays(k1: Any, k2: Any, k3: Any, values: Any, dtype: str, *, symmetric: bool = False):
-    """Kernel-ready read-only runs of equal index pair ``(k1, k2)`` for
-    :func:`specnum.gaunt._kernels.gaunt_pairs_kernel`: ``(pk1, pk2, psym, runs, k3, values)``.
+class PairTable(NamedTuple):
+    """A sparse bilinear table in the two orders of the kernels (see :func:`pair_arrays`)."""
+
+    pk1: np.ndarray
+    pk2: np.ndarray
+    psym: np.ndarray
+    runs: np.ndarray
+    k3: np.ndarray
+    values: np.ndarray
+    ostart: np.ndarray
+    orun: np.ndarray
+    ovalues: np.ndarray
+
+    def pairs(self) -> tuple:
+        """The arguments of :func:`~specnum.gaunt._kernels.gaunt_pairs_kernel`."""
+        return self.pk1, self.pk2, self.psym, self.runs, self.k3, self.values
+
+    def outputs(self) -> tuple:
+        """The arguments of :func:`~specnum.gaunt._kernels.gaunt_outputs_kernel`."""
+        return self.pk1, self.pk2, self.psym, self.ostart, self.orun, self.ovalues
+
+
+def pair_arrays(k1: Any, k2: Any, k3: Any, values: Any, dtype: str, *, symmetric: bool = False,
+                n_out: int | None = None) -> PairTable:
+    """Kernel-ready read-only tables: runs of equal index pair ``(k1, k2)``
+    (``pk1, pk2, psym, runs, k3, values``) and the same terms by output
+    (``ostart, orun, ovalues``: the terms of output ``k`` are ``ostart[k]:ostart[k+1]``, each
+    the index ``orun`` of its pair run and its value), as a :class:`PairTable`.
 
     ``symmetric``: the table satisfies ``G[k1, k2, k3] = G[k2, k1, k3]`` and both inputs have
     the same length; the pairs ``k1 > k2`` are folded onto ``k1 < k2`` (flag 1), halving the
@@ -40,17 +73,35 @@ def pair_arrays(k1: Any, k2: Any, k3: Any, values: Any, dtype: str, *, symmetric
     runs = np.concatenate([start, [k1.size]]).astype(np.int64)
     pk1, pk2 = k1[start].astype(np.int32), k2[start].astype(np.int32)
     psym = ((pk1 != pk2) & symmetric).astype(np.uint8)
-    arrs = (pk1, pk2, psym, runs, k3.astype(np.int32), np.ascontiguousarray(v, dtype=dtype))
+    run_of = np.repeat(np.arange(pk1.size, dtype=np.int32), np.diff(runs))
+    by_out = np.lexsort((run_of, k3))
+    n3 = n_out if n_out is not None else (int(k3.max()) + 1 if k3.size else 0)
+    ostart = np.searchsorted(k3[by_out], np.arange(n3 + 1)).astype(np.int64)
+    arrs = PairTable(pk1, pk2, psym, runs, k3.astype(np.int32), np.ascontiguousarray(v, dtype=dtype), ostart,
+                     run_of[by_out], np.ascontiguousarray(v[by_out], dtype=dtype))
     for a in arrs:
         a.setflags(write=False)
     return arrs
+
+
+def contract(a1: np.ndarray, a2: np.ndarray, table: PairTable, row0: int, row1: int, block: int,
+             out: np.ndarray) -> None:
+    """``out[b, k3] = sum G x1[b, k1] x2[b, k2]`` for rows ``row0 <= b < row1`` by the kernel that suits the table.
+
+    Rows of ``out`` past the table's largest output index are left as they are (the caller's
+    output has exactly ``table.ostart.size - 1`` columns or is zeroed)."""
+    fit = min(block, _PAIR_PRODUCTS_BYTES // max(table.pk1.size * out.dtype.itemsize, 1) // 16 * 16)
+    if fit >= min(_MIN_OUTPUT_BLOCK, block) and table.ostart.size - 1 == out.shape[1]:
+        gaunt_outputs_kernel(a1, a2, *table.outputs(), row0, row1, fit, out)
+    else:
+        gaunt_pairs_kernel(a1, a2, *table.pairs(), row0, row1, block, out)
 
 
 @lru_cache(maxsize=32)
 def pair_tables(l1: int, l2: int, lo: int, dtype: str):
     """:func:`pair_arrays` of the sparse real Gaunt table ``(l1, l2, lo)`` (symmetric when ``l1 == l2``)."""
     sp = real_gaunt_sparse(l1, l2, lo)
-    return pair_arrays(sp.k1, sp.k2, sp.k3, sp.values, dtype, symmetric=l1 == l2)
+    return pair_arrays(sp.k1, sp.k2, sp.k3, sp.values, dtype, symmetric=l1 == l2, n_out=(lo + 1) ** 2)
 
 
 def block_rows(itemsize: int) -> int:
@@ -64,9 +115,9 @@ def direct_product(a1: np.ndarray, a2: np.ndarray, l1: int, l2: int, lo: int) ->
     nrow = a1.shape[0]
     out = np.empty((nrow, (lo + 1) ** 2), dtype=a1.dtype)
     block = block_rows(a1.dtype.itemsize)
-    work = 2.0 * nrow * (tables[5].size + 2 * tables[0].size)  # multiply-adds of the pairs and nonzeros
+    work = 2.0 * nrow * (tables.values.size + 2 * tables.pk1.size)  # multiply-adds of the pairs and nonzeros
     chunk = max(block, -(-nrow // (8 * block)) * block)  # about 8 chunks per call for the workers to share
-    run_blocks(nrow, chunk, lambda s, e, w: gaunt_pairs_kernel(a1, a2, *tables, s, e, block, out),
+    run_blocks(nrow, chunk, lambda s, e, w: contract(a1, a2, tables, s, e, block, out),
                workers=parallel_workers(work), blas=False)
     return out
 
@@ -80,8 +131,8 @@ def direct_product_vjp(a1: np.ndarray, a2: np.ndarray, g: np.ndarray, l1: int, l
     gx1 = np.empty_like(a1)
     gx2 = np.empty_like(a2)
     block = block_rows(a1.dtype.itemsize)
-    work = 2.0 * nrow * (tables[5].size + 4 * tables[0].size)
+    work = 2.0 * nrow * (tables.values.size + 4 * tables.pk1.size)
     chunk = max(block, -(-nrow // (8 * block)) * block)
-    run_blocks(nrow, chunk, lambda s, e, w: gaunt_pairs_vjp_kernel(a1, a2, g, *tables, s, e, block, gx1, gx2),
+    run_blocks(nrow, chunk, lambda s, e, w: gaunt_pairs_vjp_kernel(a1, a2, g, *tables.pairs(), s, e, block, gx1, gx2),
                workers=parallel_workers(work), blas=False)
     return gx1, gx2

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-__all__ = ["gaunt_pairs_kernel", "gaunt_pairs_vjp_kernel", "folded_product", "absmax"]
+__all__ = ["gaunt_pairs_kernel", "gaunt_outputs_kernel", "gaunt_pairs_vjp_kernel", "folded_product", "absmax"]
 
 @njit(cache=True, nogil=True)
 def folded_product(Ea, Oa, ia, Eb, Ob, ib, n, PE, PO):  # pragma: no cover - compiled
@@ -117,6 +117,61 @@ def gaunt_pairs_kernel(x1, x2, pk1, pk2, psym, runs, k3, values, row0, row1, blo
                 r3 = t3[k3[i]]
                 for b in range(nb):
                     r3[b] += v * p[b]
+        _store_rows(t3, start, nb, out)
+
+
+@njit(cache=True, nogil=True)
+def gaunt_outputs_kernel(x1, x2, pk1, pk2, psym, ostart, orun, ovalues, row0, row1, block,
+                         out):  # pragma: no cover - compiled
+    """The product of :func:`gaunt_pairs_kernel`, output coefficient by output coefficient.
+
+    Per block of rows, the products of all index pairs ``P (npairs, block)`` are formed first
+    (run ``r`` as in :func:`gaunt_pairs_kernel`); then output ``k`` sums its terms
+    ``ovalues[i] P[orun[i]]`` for ``ostart[k] <= i < ostart[k+1]``, four at a time, so that
+    the output row is loaded and stored once per four terms (the pair-by-pair order stores it
+    once per term). Needs ``npairs x block`` values of scratch: for tables whose pair
+    products fit in the L2 cache.
+    """
+    nrun = pk1.shape[0]
+    n3 = ostart.shape[0] - 1
+    t1, t2, t3 = _row_buffers(x1, x2, out, block)
+    P = np.empty((nrun, block), dtype=out.dtype)
+    for start in range(row0, row1, block):
+        nb = min(block, row1 - start)
+        _load_rows(x1, start, nb, t1)
+        _load_rows(x2, start, nb, t2)
+        for r in range(nrun):
+            i1 = pk1[r]
+            i2 = pk2[r]
+            if psym[r]:
+                for b in range(nb):
+                    P[r, b] = t1[i1, b] * t2[i2, b] + t1[i2, b] * t2[i1, b]
+            else:
+                for b in range(nb):
+                    P[r, b] = t1[i1, b] * t2[i2, b]
+        for k in range(n3):
+            for b in range(nb):
+                t3[k, b] = 0.0
+            i = ostart[k]
+            stop = ostart[k + 1]
+            while i + 4 <= stop:
+                v0 = ovalues[i]
+                v1 = ovalues[i + 1]
+                v2 = ovalues[i + 2]
+                v3 = ovalues[i + 3]
+                r0 = orun[i]
+                r1 = orun[i + 1]
+                r2 = orun[i + 2]
+                r3 = orun[i + 3]
+                for b in range(nb):
+                    t3[k, b] += (v0 * P[r0, b] + v1 * P[r1, b]) + (v2 * P[r2, b] + v3 * P[r3, b])
+                i += 4
+            while i < stop:
+                v0 = ovalues[i]
+                r0 = orun[i]
+                for b in range(nb):
+                    t3[k, b] += v0 * P[r0, b]
+                i += 1
         _store_rows(t3, start, nb, out)
 
 

@@ -16,8 +16,7 @@ from specnum._validation import as_float_array, as_int, check_budget
 from specnum.bases.coupling import real_gaunt_sparse
 from specnum.bases.sphharm import real_sph_harm_xyz, wigner_D_real
 from specnum.gaunt._checks import as_method, as_sh_array
-from specnum.gaunt._direct import block_rows, pair_arrays
-from specnum.gaunt._kernels import gaunt_pairs_kernel
+from specnum.gaunt._direct import block_rows, contract, pair_arrays
 from specnum.gaunt.layers import degree_expand
 from specnum.gaunt.products import gaunt_product
 
@@ -47,7 +46,7 @@ def _aligned_coo(l1: int, l2: int, lo: int):
     sp = real_gaunt_sparse(l1, l2, lo)
     l2s = np.floor(np.sqrt(sp.k2)).astype(np.int64)
     keep = sp.k2 == l2s * l2s + l2s
-    return pair_arrays(sp.k1[keep], sp.k2[keep], sp.k3[keep], sp.values[keep], "float64")
+    return pair_arrays(sp.k1[keep], sp.k2[keep], sp.k3[keep], sp.values[keep], "float64", n_out=(lo + 1) ** 2)
 
 
 def equivariant_convolution(
@@ -152,9 +151,9 @@ def equivariant_convolution(
     ls = np.arange(lf + 1)
     y0[:, :, ls * ls + ls] = h * np.sqrt((2 * ls + 1) / (4 * np.pi))
     out = np.empty((n_edge * n_chan, no))
-    gaunt_pairs_kernel(
+    contract(
         np.ascontiguousarray(xr.reshape(-1, n1)),
         np.ascontiguousarray(np.broadcast_to(y0, (n_edge, n_chan, y0.shape[-1])).reshape(-1, y0.shape[-1])),
-        *_aligned_coo(l1, lf, lo), 0, n_edge * n_chan, block_rows(out.dtype.itemsize), out,
+        _aligned_coo(l1, lf, lo), 0, n_edge * n_chan, block_rows(out.dtype.itemsize), out,
     )
     return np.einsum("eji,ecj->eci", D[:, :no, :no], out.reshape(n_edge, n_chan, no))
