@@ -39,6 +39,7 @@ Usage (from the repository root; record under the shared lock)::
     python benchmarks/bench_gaunt.py --crossover                        # auto table per batch
     python benchmarks/bench_gaunt.py --transforms                       # dense/separable rule
     python benchmarks/bench_gaunt.py --thread-ratio --L 2 4 8 16        # default threads / 1 thread
+    python benchmarks/bench_gaunt.py --direct-kernels --L 2 4 6 8       # the two orders of "direct"
 """
 
 from __future__ import annotations
@@ -365,6 +366,41 @@ def run_thread_ratio(args) -> None:
     print_table(rows, ["L", "dtype", "auto, 1 thread", f"auto, {default} threads", "ratio"])
 
 
+def run_direct_kernels(args) -> None:
+    """The two kernels of the direct route on the same tables, interleaved, 1 thread: pair by
+    pair (``gaunt_pairs_kernel``) and output by output (``gaunt_outputs_kernel`` through
+    ``contract``, which falls back to the first when the pair products do not fit in L2)."""
+    import numpy as np
+    from threadpoolctl import threadpool_limits
+
+    from specnum.gaunt._direct import block_rows, contract, pair_tables
+    from specnum.gaunt._kernels import gaunt_pairs_kernel
+
+    _set(1)
+    rows = []
+    with threadpool_limits(1):
+        for L in args.L:
+            for dtype in args.dtypes:
+                for nrow in args.batches:
+                    t = pair_tables(L, L, 2 * L, dtype)
+                    blk = block_rows(np.dtype(dtype).itemsize)
+                    rng = np.random.default_rng(L)
+                    x1, x2 = (rng.standard_normal((nrow, (L + 1) ** 2)).astype(dtype) for _ in range(2))
+                    o1 = np.empty((nrow, (2 * L + 1) ** 2), dtype)
+                    o2 = np.empty_like(o1)
+                    best = interleaved({
+                        "pairs": partial(gaunt_pairs_kernel, x1, x2, *t.pairs(), 0, nrow, blk, o1),
+                        "contract": partial(contract, x1, x2, t, 0, nrow, blk, o2),
+                    }, rounds=7 if not args.quick else 3)
+                    err = float(np.max(np.abs(o1 - o2)) / np.max(np.abs(o1)))
+                    rows.append([L, dtype, nrow, t.pk1.size, t.values.size, fmt_seconds(best["pairs"]),
+                                 fmt_seconds(best["contract"]), f"{best['pairs'] / best['contract']:.2f}",
+                                 f"{err:.1e}"])
+    print("\n### direct route: pair-by-pair kernel against contract (output by output where it fits), 1 thread\n")
+    print_table(rows, ["L", "dtype", "products", "pairs", "nonzeros", "pair by pair", "contract", "speed-up",
+                       "max rel diff"])
+
+
 def _round_trip(c, g, lm, method):
     from specnum.bases.spheregrid import analysis, synthesis
 
@@ -409,6 +445,7 @@ def main(argv=None):
     ap.add_argument("--no-table", action="store_true", help="skip the main table")
     ap.add_argument("--crossover", action="store_true", help="auto vs best per batch size, print the _BEST table")
     ap.add_argument("--transforms", action="store_true", help="dense vs separable transforms")
+    ap.add_argument("--direct-kernels", action="store_true", help="the two kernel orders of the direct route")
     ap.add_argument("--thread-ratio", action="store_true",
                     help="auto at the default threads against 1 thread, interleaved in one process")
     args = ap.parse_args(argv)
@@ -423,6 +460,9 @@ def main(argv=None):
 def _run_all(args) -> None:
     if args.thread_ratio:
         run_thread_ratio(args)
+        return
+    if args.direct_kernels:
+        run_direct_kernels(args)
         return
     per_threads = {}
     for threads in args.threads:
