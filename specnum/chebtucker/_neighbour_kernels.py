@@ -66,10 +66,10 @@ def _erfcx(x, ex):
 
 
 @njit(cache=True, nogil=True)
-def _short_parts(kernel, rr, r0, kappa, ex):
+def _short_parts(kernel, rr, ir0, kappa, ex):
     """(P, Q, G) of the Yukawa/Slater short-range closed forms at r > 0 (see _short_value_deriv)."""
-    s = rr / r0
-    h = 0.5 * kappa * r0
+    s = rr * ir0
+    h = 0.5 * kappa / ir0
     g = math.exp(-s * s - h * h)
     b = s - h
     if b > 0.0:
@@ -80,8 +80,8 @@ def _short_parts(kernel, rr, r0, kappa, ex):
 
 
 @njit(cache=True, nogil=True)
-def _short_value_deriv(kernel, rr, r0, kappa, s0, ex):
-    """(S(r), S'(r)/r) for kernel (SHORT_CODES); at r = 0: (s0, 0).
+def _short_value_deriv(kernel, rr, ir0, kappa, s0, ex):
+    """(S(r), S'(r)/r) for kernel (SHORT_CODES); at r = 0: (s0, 0). ``ir0 = 1/r0`` (no division per pair).
 
     newton: ``S = erfc(r/r0)/r = erfcx(r/r0) exp(-r^2/r0^2)/r`` (the exponential shared with
     ``S'``); with ``P = exp(-kappa r) erfc(r/r0 - kappa r0/2)``,
@@ -94,29 +94,29 @@ def _short_value_deriv(kernel, rr, r0, kappa, s0, ex):
         return s0, 0.0
     ir = 1.0 / rr
     if kernel == 0:
-        s = rr / r0
+        s = rr * ir0
         e = math.exp(-s * s)
         val = _erfcx(s, ex) * e * ir
-        dr = (-_TWO_OVER_SQRTPI / r0 * e - val) * ir * ir
+        dr = (-_TWO_OVER_SQRTPI * ir0 * e - val) * ir * ir
         return val, dr
-    p, qq, g = _short_parts(kernel, rr, r0, kappa, ex)
+    p, qq, g = _short_parts(kernel, rr, ir0, kappa, ex)
     if kernel == 1:
         val = 0.5 * (p + qq) * ir
-        dr = (0.5 * (kappa * (qq - p) - 2.0 * _TWO_OVER_SQRTPI / r0 * g) - val) * ir * ir
+        dr = (0.5 * (kappa * (qq - p) - 2.0 * _TWO_OVER_SQRTPI * ir0 * g) - val) * ir * ir
         return val, dr
     return 0.5 * (p - qq), -0.5 * kappa * (p + qq) * ir
 
 
 @njit(cache=True, nogil=True)
-def _short(kernel, rr, r0, kappa, s0, ex, grad):
+def _short(kernel, rr, ir0, kappa, s0, ex, grad):
     """(S(r), S'(r)/r) of kernel (SHORT_CODES); without grad the second entry is 0 (not computed)."""
     if not grad:
         if rr == 0.0:
             return s0, 0.0
         if kernel == 0:
-            s = rr / r0
+            s = rr * ir0
             return _erfcx(s, ex) * math.exp(-s * s) / rr, 0.0
-    return _short_value_deriv(kernel, rr, r0, kappa, s0, ex)
+    return _short_value_deriv(kernel, rr, ir0, kappa, s0, ex)
 
 
 @njit(cache=True)
@@ -124,7 +124,7 @@ def short_values(kernel, r, r0, kappa, s0, ex):
     """(S, S'/r) at an array of distances (for tests of the closed forms)."""
     out = np.empty((r.shape[0], 2))
     for m in range(r.shape[0]):
-        v, d = _short_value_deriv(kernel, r[m], r0, kappa, s0, ex)
+        v, d = _short_value_deriv(kernel, r[m], 1.0 / r0, kappa, s0, ex)
         out[m, 0] = v
         out[m, 1] = d
     return out
@@ -204,6 +204,7 @@ def cell_short_sum(sx, sy, sz, sq, keys, starts, bounds, dims, lo, h, reach, tgt
     depend on the thread count.
     """
     rc2 = rc * rc
+    ir0 = 1.0 / r0
     d0 = dims[0]
     d1 = dims[1]
     for ii in prange(order.shape[0]):
@@ -229,7 +230,7 @@ def cell_short_sum(sx, sy, sz, sq, keys, starts, bounds, dims, lo, h, reach, tgt
                         dz = z - sz[j]
                         r2 = dx * dx + dy * dy + dz * dz
                         if r2 < rc2:
-                            val, dr = _short(kernel, math.sqrt(r2), r0, kappa, s0, ex, grad)
+                            val, dr = _short(kernel, math.sqrt(r2), ir0, kappa, s0, ex, grad)
                             v += sq[j] * val
                             if grad:
                                 gx += sq[j] * dr * dx
@@ -243,7 +244,7 @@ def cell_short_sum(sx, sy, sz, sq, keys, starts, bounds, dims, lo, h, reach, tgt
 
 
 @njit(cache=True, nogil=True)
-def _pair_block(i, j0, j1, x, y, z, qi, sx, sy, sz, sq, owned, oi, kernel, r0, kappa, s0, ex, rc2, potential,
+def _pair_block(i, j0, j1, x, y, z, qi, sx, sy, sz, sq, owned, oi, kernel, ir0, kappa, s0, ex, rc2, potential,
                 forces, vi, fx, fy, fz):
     """Pairs (i, j) for j in [j0, j1) within rc, i or j owned: j's updates in place, i's returned (summed)."""
     for j in range(j0, j1):
@@ -252,7 +253,7 @@ def _pair_block(i, j0, j1, x, y, z, qi, sx, sy, sz, sq, owned, oi, kernel, r0, k
         dz = z - sz[j]
         r2 = dx * dx + dy * dy + dz * dz
         if r2 < rc2 and (oi or owned[j]):
-            val, dr = _short_value_deriv(kernel, math.sqrt(r2), r0, kappa, s0, ex)
+            val, dr = _short_value_deriv(kernel, math.sqrt(r2), ir0, kappa, s0, ex)
             qj = sq[j]
             vi += qj * val
             potential[j] += qi * val
@@ -267,7 +268,7 @@ def _pair_block(i, j0, j1, x, y, z, qi, sx, sy, sz, sq, owned, oi, kernel, r0, k
 
 
 @njit(cache=True, nogil=True)
-def _pairs_of_column(c, sx, sy, sz, sq, owned, keys, starts, bounds, d1, reach, kernel, r0, kappa, s0, ex,
+def _pairs_of_column(c, sx, sy, sz, sq, owned, keys, starts, bounds, d1, reach, kernel, ir0, kappa, s0, ex,
                      rc2, potential, forces):
     """All pairs (i in column c, j after i), i or j owned: partners above in c, then the columns that follow."""
     a = keys[c] // d1
@@ -279,7 +280,7 @@ def _pairs_of_column(c, sx, sy, sz, sq, owned, keys, starts, bounds, d1, reach, 
         qi = sq[i]
         oi = owned[i]
         j0, j1 = _z_window(sz, i + 1, starts[c + 1], z, 0.0, rc2)
-        vi, fx, fy, fz = _pair_block(i, j0, j1, x, y, z, qi, sx, sy, sz, sq, owned, oi, kernel, r0, kappa, s0, ex,
+        vi, fx, fy, fz = _pair_block(i, j0, j1, x, y, z, qi, sx, sy, sz, sq, owned, oi, kernel, ir0, kappa, s0, ex,
                                      rc2, potential, forces, 0.0, 0.0, 0.0, 0.0)
         for da in range(0, reach + 1):
             first, stop = _row_columns(keys, a + da, d1, b + 1 if da == 0 else max(b - reach, 0),
@@ -288,7 +289,7 @@ def _pairs_of_column(c, sx, sy, sz, sq, owned, keys, starts, bounds, d1, reach, 
                 dxy2 = _rect_dist2(x, y, bounds, cc)
                 if dxy2 < rc2:
                     j0, j1 = _z_window(sz, starts[cc], starts[cc + 1], z, dxy2, rc2)
-                    vi, fx, fy, fz = _pair_block(i, j0, j1, x, y, z, qi, sx, sy, sz, sq, owned, oi, kernel, r0,
+                    vi, fx, fy, fz = _pair_block(i, j0, j1, x, y, z, qi, sx, sy, sz, sq, owned, oi, kernel, ir0,
                                                  kappa, s0, ex, rc2, potential, forces, vi, fx, fy, fz)
         potential[i] += vi
         forces[i, 0] += qi * fx
@@ -312,11 +313,12 @@ def cell_short_pairs(sx, sy, sz, sq, owned, keys, starts, bounds, dims, reach, s
     depend on the thread count.
     """
     rc2 = rc * rc
+    ir0 = 1.0 / r0
     d1 = dims[1]
     n_stripes = stripes.shape[0] - 1
     for phase in range(2):
         for si in prange((n_stripes - phase + 1) // 2):
             s = 2 * si + phase
             for c in range(stripes[s], stripes[s + 1]):
-                _pairs_of_column(c, sx, sy, sz, sq, owned, keys, starts, bounds, d1, reach, kernel, r0, kappa, s0,
+                _pairs_of_column(c, sx, sy, sz, sq, owned, keys, starts, bounds, d1, reach, kernel, ir0, kappa, s0,
                                  ex, rc2, potential, forces)
