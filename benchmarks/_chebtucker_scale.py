@@ -423,7 +423,7 @@ def section_radius(n: int, betas: dict, rtol: float, workdir, print_table, reuse
         label = dist if scale == 1.0 else f"{dist}, unit cube"
         rules = [("auto", "auto")] + ([("tuned", betas[dist] * spacing)] if scale == 1.0 else []) + [("fixed", 1.0)]
         for rule, r0 in rules:
-            spec = {**base, "kind": "ours", "rtol": rtol, "r0": r0}
+            spec = {**base, "kind": "ours", "rtol": rtol, "r0": r0, "rule": rule}  # measured here, not reused
             if scale != 1.0:  # the default size budget: a hopeless r0 is refused, not run for hours
                 spec.update(scale=scale, default_budget=True)
             res = run_case(spec, 1, reuse)
