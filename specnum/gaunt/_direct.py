@@ -24,8 +24,9 @@ from specnum.gaunt._kernels import gaunt_outputs_kernel, gaunt_pairs_kernel, gau
 __all__ = ["direct_product", "direct_product_vjp", "pair_arrays", "pair_tables", "block_rows", "contract", "PairTable"]
 
 # scratch of the output-ordered kernel (the pair products of one block of rows) is kept within
-# the L2 cache (2 MiB per core here) by shortening the block; below _MIN_OUTPUT_BLOCK rows the
-# fixed cost per term outweighs the saved stores and the table runs pair by pair (measured)
+# an L2 cache of 1.5-2 MiB per core by shortening the block; below _MIN_OUTPUT_BLOCK rows the
+# fixed cost per term outweighs the saved stores and the table runs pair by pair
+# (benchmarks/bench_gaunt.py --direct-kernels)
 _PAIR_PRODUCTS_BYTES = 3 << 19
 _MIN_OUTPUT_BLOCK = 64
 
@@ -88,8 +89,9 @@ def contract(a1: np.ndarray, a2: np.ndarray, table: PairTable, row0: int, row1: 
              out: np.ndarray) -> None:
     """``out[b, k3] = sum G x1[b, k1] x2[b, k2]`` for rows ``row0 <= b < row1`` by the kernel that suits the table.
 
-    Rows of ``out`` past the table's largest output index are left as they are (the caller's
-    output has exactly ``table.ostart.size - 1`` columns or is zeroed)."""
+    The output-ordered kernel writes the ``table.ostart.size - 1`` columns of the table; an
+    ``out`` of another width, or a table whose pair products do not fit the scratch limit with
+    at least ``_MIN_OUTPUT_BLOCK`` rows, runs pair by pair (which writes every column)."""
     fit = min(block, _PAIR_PRODUCTS_BYTES // max(table.pk1.size * out.dtype.itemsize, 1) // 16 * 16)
     if fit >= min(_MIN_OUTPUT_BLOCK, block) and table.ostart.size - 1 == out.shape[1]:
         gaunt_outputs_kernel(a1, a2, *table.outputs(), row0, row1, fit, out)
