@@ -68,9 +68,15 @@ def command(out: Path, log: Path, xs, sleep: float) -> list[str]:
             "--set", "x=" + ",".join(str(float(x)) for x in xs), "--set", f"sleep={sleep}", "--set", f"log={log}"]
 
 
+def _default_sigint() -> None:
+    """In the child: SIGINT as a terminal gives it. A test run started in the background by a
+    shell without job control inherits SIGINT ignored, and so would every run it starts."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def specnum(args: list[str], **kw) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "specnum", *args], cwd=ROOT, env=ENV, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kw)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=_default_sigint, **kw)
 
 
 def computed(log: Path) -> list[dict]:
