@@ -13,13 +13,24 @@ and ``(P - Q)/2`` (Slater), ``P = exp(-kappa r) erfc(r/r0 - kappa r0/2)``,
 ``Q = exp(kappa r) erfc(r/r0 + kappa r0/2)``, all through ``erfcx`` (no overflow), which a
 table ``ex`` of polynomials gives at the cost of a few multiplications (``erfc`` itself costs
 about three exponentials). A source at distance 0 contributes the value ``s0`` and no force.
-Kernels assume validated input.
+
+Pairs are computed in batches: a particle's (or target's) candidates within the cutoff are
+first collected without branches (index, ``r^2``, offsets), then ``S`` and ``S'/r`` are
+evaluated for the whole batch, and finally added to the sums in the order collected. For the
+Newton kernel the evaluation is a loop without table lookups or library calls, which the
+compiler vectorizes (see :mod:`._short_batch`); pairs at distance 0 or beyond ``8 r0`` (a cutoff
+that large is only ever given explicitly) and the other kernels take the scalar formulas.
+Kernels assume validated input; they are compiled with ``error_model="numpy"`` (no exception
+checks inside the loops: divisions are by a nonzero distance, a positive cell edge or a
+constant, or produce values that the scalar formulas replace).
 """
 
 import math
 
 import numpy as np
 from numba import njit, prange
+
+from ._short_batch import BATCH, NEWTON_BATCH_REACH, newton_batch
 
 __all__ = ["cell_short_sum", "cell_short_pairs", "short_values", "SHORT_CODES", "ERFCX_WIDTH"]
 
@@ -33,7 +44,8 @@ _TWO_OVER_SQRTPI = 2.0 / math.sqrt(math.pi)
 ERFCX_WIDTH = 0.125  # intervals of the erfcx table (see neighbours.erfcx_table)
 
 
-@njit(cache=True, nogil=True)
+
+@njit(cache=True, nogil=True, error_model="numpy")
 def _erfcx(x, ex):
     """exp(x^2) erfc(x) for x >= 0.
 
@@ -65,7 +77,7 @@ def _erfcx(x, ex):
     return s / (x * math.sqrt(math.pi))
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _short_parts(kernel, rr, ir0, kappa, ex):
     """(P, Q, G) of the Yukawa/Slater short-range closed forms at r > 0 (see _short_value_deriv)."""
     s = rr * ir0
@@ -79,7 +91,7 @@ def _short_parts(kernel, rr, ir0, kappa, ex):
     return p, g * _erfcx(s + h, ex), g
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _short_value_deriv(kernel, rr, ir0, kappa, s0, ex):
     """(S(r), S'(r)/r) for kernel (SHORT_CODES); at r = 0: (s0, 0). ``ir0 = 1/r0`` (no division per pair).
 
@@ -107,19 +119,7 @@ def _short_value_deriv(kernel, rr, ir0, kappa, s0, ex):
     return 0.5 * (p - qq), -0.5 * kappa * (p + qq) * ir
 
 
-@njit(cache=True, nogil=True)
-def _short(kernel, rr, ir0, kappa, s0, ex, grad):
-    """(S(r), S'(r)/r) of kernel (SHORT_CODES); without grad the second entry is 0 (not computed)."""
-    if not grad:
-        if rr == 0.0:
-            return s0, 0.0
-        if kernel == 0:
-            s = rr * ir0
-            return _erfcx(s, ex) * math.exp(-s * s) / rr, 0.0
-    return _short_value_deriv(kernel, rr, ir0, kappa, s0, ex)
-
-
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def short_values(kernel, r, r0, kappa, s0, ex):
     """(S, S'/r) at an array of distances (for tests of the closed forms)."""
     out = np.empty((r.shape[0], 2))
@@ -130,7 +130,7 @@ def short_values(kernel, r, r0, kappa, s0, ex):
     return out
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _lower_bound(keys, value):
     lo = 0
     hi = keys.shape[0]
@@ -143,7 +143,7 @@ def _lower_bound(keys, value):
     return lo
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _row_columns(keys, ca, d1, b0, b1):
     """Index range [first, stop) of the occupied columns (ca, b) with b0 <= b <= b1 (empty if b0 > b1)."""
     if b0 > b1:
@@ -151,7 +151,7 @@ def _row_columns(keys, ca, d1, b0, b1):
     return _lower_bound(keys, ca * d1 + b0), _lower_bound(keys, ca * d1 + b1 + 1)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _z_window(sz, a, b, z, dxy2, rc2):
     """Index range [j0, j1) of sz[a:b] (sorted) with ``dxy2 + (z - sz[j])^2 < rc2`` (rounded as the test)."""
     lo = a
@@ -175,7 +175,7 @@ def _z_window(sz, a, b, z, dxy2, rc2):
     return j0, lo
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _rect_dist2(x, y, bounds, c):
     """Squared distance from (x, y) to the x/y bounding rectangle of column c."""
     dx = max(bounds[0, c] - x, 0.0, x - bounds[1, c])
@@ -183,7 +183,7 @@ def _rect_dist2(x, y, bounds, c):
     return dx * dx + dy * dy
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _cell_index(x, lo, h, dim, reach):
     """Column index of coordinate x (may lie outside [0, dim)); huge values are clamped."""
     u = (x - lo) / h
@@ -194,82 +194,159 @@ def _cell_index(x, lo, h, dim, reach):
     return int(math.floor(u))
 
 
-@njit(cache=True, parallel=True)
-def cell_short_sum(sx, sy, sz, sq, keys, starts, bounds, dims, lo, h, reach, tgt, order, kernel, r0,
-                   kappa, s0, ex, rc, grad, out):
-    """out[i, 0] = sum_{j: r_ij < rc} q_j S(r_ij); with grad also out[i, 1:4] = the gradient in t_i.
+# ---------------------------------------------------------------------------- batches
+_TARGET_BLOCK = 256  # targets per parallel task of cell_short_sum (one scratch batch each)
 
-    Targets are visited in the order ``order`` (by column, for locality), in parallel; each
-    target's sum has a fixed order (columns by key, sources by z), so the result does not
-    depend on the thread count.
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _collect(j0, j1, x, y, z, sx, sy, sz, owned, oi, rc2, ib, fb, k):
+    """Append the sources j in [j0, j1) within rc of (x, y, z) (and owned, or oi) to the batch at k.
+
+    Branch-free: every candidate is written, and the count advances only for the accepted.
+    The caller keeps ``k + j1 - j0 <= BATCH``.
     """
-    rc2 = rc * rc
-    ir0 = 1.0 / r0
-    d0 = dims[0]
-    d1 = dims[1]
-    for ii in prange(order.shape[0]):
-        i = order[ii]
-        x = tgt[i, 0]
-        y = tgt[i, 1]
-        z = tgt[i, 2]
-        a = _cell_index(x, lo[0], h[0], d0, reach)
-        b = _cell_index(y, lo[1], h[1], d1, reach)
-        v = 0.0
-        gx = 0.0
-        gy = 0.0
-        gz = 0.0
-        for ca in range(max(a - reach, 0), min(a + reach, d0 - 1) + 1):
-            first, stop = _row_columns(keys, ca, d1, max(b - reach, 0), min(b + reach, d1 - 1))
-            for c in range(first, stop):
-                dxy2 = _rect_dist2(x, y, bounds, c)
-                if dxy2 < rc2:
-                    j0, j1 = _z_window(sz, starts[c], starts[c + 1], z, dxy2, rc2)
-                    for j in range(j0, j1):
-                        dx = x - sx[j]
-                        dy = y - sy[j]
-                        dz = z - sz[j]
-                        r2 = dx * dx + dy * dy + dz * dz
-                        if r2 < rc2:
-                            val, dr = _short(kernel, math.sqrt(r2), ir0, kappa, s0, ex, grad)
-                            v += sq[j] * val
-                            if grad:
-                                gx += sq[j] * dr * dx
-                                gy += sq[j] * dr * dy
-                                gz += sq[j] * dr * dz
-        out[i, 0] = v
-        if grad:
-            out[i, 1] = gx
-            out[i, 2] = gy
-            out[i, 3] = gz
-
-
-@njit(cache=True, nogil=True)
-def _pair_block(i, j0, j1, x, y, z, qi, sx, sy, sz, sq, owned, oi, kernel, ir0, kappa, s0, ex, rc2, potential,
-                forces, vi, fx, fy, fz):
-    """Pairs (i, j) for j in [j0, j1) within rc, i or j owned: j's updates in place, i's returned (summed)."""
     for j in range(j0, j1):
         dx = x - sx[j]
         dy = y - sy[j]
         dz = z - sz[j]
         r2 = dx * dx + dy * dy + dz * dz
-        if r2 < rc2 and (oi or owned[j]):
-            val, dr = _short_value_deriv(kernel, math.sqrt(r2), ir0, kappa, s0, ex)
-            qj = sq[j]
-            vi += qj * val
-            potential[j] += qi * val
-            fx -= qj * dr * dx
-            fy -= qj * dr * dy
-            fz -= qj * dr * dz
-            qq = qi * qj * dr
-            forces[j, 0] += qq * dx
-            forces[j, 1] += qq * dy
-            forces[j, 2] += qq * dz
-    return vi, fx, fy, fz
+        ib[k] = j
+        fb[0, k] = r2
+        fb[1, k] = dx
+        fb[2, k] = dy
+        fb[3, k] = dz
+        k += (r2 < rc2) & (oi | owned[j])
+    return k
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
+def _evaluate(k, fb, kernel, ir0, kappa, s0, ex, reach2):
+    """``fb[4] = S``, ``fb[5] = S'/r`` for the batch.
+
+    Newton: the vectorized formulas, then the scalar ones at distance 0 and beyond their
+    reach; the other kernels: the scalar closed forms.
+    """
+    if kernel == 0:
+        newton_batch(k, fb, ir0)
+    for m in range(k):
+        r2 = fb[0, m]
+        if kernel != 0 or not (r2 > 0.0 and r2 < reach2):
+            v, d = _short_value_deriv(kernel, math.sqrt(r2), ir0, kappa, s0, ex)
+            fb[4, m] = v
+            fb[5, m] = d
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _flush_pairs(k, ib, fb, qi, sq, kernel, ir0, kappa, s0, ex, reach2, potential, forces, acc):
+    """The batch's pairs (i, j): j's sums updated in place, i's added to ``acc`` (4,) (in the batch's order)."""
+    _evaluate(k, fb, kernel, ir0, kappa, s0, ex, reach2)
+    vi, fx, fy, fz = acc[0], acc[1], acc[2], acc[3]  # sums in registers (acc might alias the outputs)
+    for m in range(k):
+        j = ib[m]
+        val = fb[4, m]
+        dr = fb[5, m]
+        dx = fb[1, m]
+        dy = fb[2, m]
+        dz = fb[3, m]
+        qj = sq[j]
+        vi += qj * val
+        potential[j] += qi * val
+        fx -= qj * dr * dx
+        fy -= qj * dr * dy
+        fz -= qj * dr * dz
+        qq = qi * qj * dr
+        forces[j, 0] += qq * dx
+        forces[j, 1] += qq * dy
+        forces[j, 2] += qq * dz
+    acc[0], acc[1], acc[2], acc[3] = vi, fx, fy, fz
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _flush_sum(k, ib, fb, sq, kernel, ir0, kappa, s0, ex, reach2, grad, acc):
+    """The batch's sources added to one target's value (and gradient) in ``acc`` (4,)."""
+    _evaluate(k, fb, kernel, ir0, kappa, s0, ex, reach2)
+    v, gx, gy, gz = acc[0], acc[1], acc[2], acc[3]
+    for m in range(k):
+        qj = sq[ib[m]]
+        v += qj * fb[4, m]
+        if grad:
+            qd = qj * fb[5, m]
+            gx += qd * fb[1, m]
+            gy += qd * fb[2, m]
+            gz += qd * fb[3, m]
+    acc[0], acc[1], acc[2], acc[3] = v, gx, gy, gz
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _window(j0, j1, x, y, z, qi, pairs, sx, sy, sz, sq, owned, oi, kernel, ir0, kappa, s0, ex, rc2, reach2, grad,
+            ib, fb, k, potential, forces, acc):
+    """Collect the sources j in [j0, j1) into the batch, adding the batch whenever it is full; returns k.
+
+    ``pairs``: the batch feeds :func:`_flush_pairs` (particle qi), else :func:`_flush_sum`.
+    """
+    while j0 < j1:
+        stop = min(j1, j0 + (BATCH - k))
+        k = _collect(j0, stop, x, y, z, sx, sy, sz, owned, oi, rc2, ib, fb, k)
+        j0 = stop
+        if j0 < j1:
+            if pairs:
+                _flush_pairs(k, ib, fb, qi, sq, kernel, ir0, kappa, s0, ex, reach2, potential, forces, acc)
+            else:
+                _flush_sum(k, ib, fb, sq, kernel, ir0, kappa, s0, ex, reach2, grad, acc)
+            k = 0
+    return k
+
+
+@njit(cache=True, parallel=True, error_model="numpy")
+def cell_short_sum(sx, sy, sz, sq, keys, starts, bounds, dims, lo, h, reach, tgt, order, kernel, r0,
+                   kappa, s0, ex, rc, grad, out):
+    """out[i, 0] = sum_{j: r_ij < rc} q_j S(r_ij); with grad also out[i, 1:4] = the gradient in t_i.
+
+    Targets are visited in the order ``order`` (by column, for locality), in parallel blocks;
+    each target's sum has a fixed order (columns by key, sources by z), so the result does
+    not depend on the thread count.
+    """
+    rc2 = rc * rc
+    ir0 = 1.0 / r0
+    reach2 = (NEWTON_BATCH_REACH * r0) ** 2
+    d0 = dims[0]
+    d1 = dims[1]
+    owned = np.ones(sx.shape[0], dtype=np.bool_)
+    no_potential = np.empty(0)  # the pair sums' outputs: not used by the per-target sums
+    no_forces = np.empty((0, 3))
+    n_blocks = (order.shape[0] + _TARGET_BLOCK - 1) // _TARGET_BLOCK
+    for blk in prange(n_blocks):
+        ib = np.empty(BATCH, dtype=np.int64)
+        fb = np.empty((6, BATCH))
+        acc = np.empty(4)
+        for ii in range(blk * _TARGET_BLOCK, min((blk + 1) * _TARGET_BLOCK, order.shape[0])):
+            i = order[ii]
+            x = tgt[i, 0]
+            y = tgt[i, 1]
+            z = tgt[i, 2]
+            a = _cell_index(x, lo[0], h[0], d0, reach)
+            b = _cell_index(y, lo[1], h[1], d1, reach)
+            acc[:] = 0.0
+            k = 0
+            for ca in range(max(a - reach, 0), min(a + reach, d0 - 1) + 1):
+                first, stop = _row_columns(keys, ca, d1, max(b - reach, 0), min(b + reach, d1 - 1))
+                for c in range(first, stop):
+                    dxy2 = _rect_dist2(x, y, bounds, c)
+                    if dxy2 < rc2:
+                        j0, j1 = _z_window(sz, starts[c], starts[c + 1], z, dxy2, rc2)
+                        k = _window(j0, j1, x, y, z, 0.0, False, sx, sy, sz, sq, owned, True, kernel, ir0, kappa,
+                                    s0, ex, rc2, reach2, grad, ib, fb, k, no_potential, no_forces, acc)
+            _flush_sum(k, ib, fb, sq, kernel, ir0, kappa, s0, ex, reach2, grad, acc)
+            out[i, 0] = acc[0]
+            if grad:
+                out[i, 1] = acc[1]
+                out[i, 2] = acc[2]
+                out[i, 3] = acc[3]
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
 def _pairs_of_column(c, sx, sy, sz, sq, owned, keys, starts, bounds, d1, reach, kernel, ir0, kappa, s0, ex,
-                     rc2, potential, forces):
+                     rc2, reach2, ib, fb, acc, potential, forces):
     """All pairs (i in column c, j after i), i or j owned: partners above in c, then the columns that follow."""
     a = keys[c] // d1
     b = keys[c] - a * d1
@@ -279,9 +356,10 @@ def _pairs_of_column(c, sx, sy, sz, sq, owned, keys, starts, bounds, d1, reach, 
         z = sz[i]
         qi = sq[i]
         oi = owned[i]
+        acc[:] = 0.0
         j0, j1 = _z_window(sz, i + 1, starts[c + 1], z, 0.0, rc2)
-        vi, fx, fy, fz = _pair_block(i, j0, j1, x, y, z, qi, sx, sy, sz, sq, owned, oi, kernel, ir0, kappa, s0, ex,
-                                     rc2, potential, forces, 0.0, 0.0, 0.0, 0.0)
+        k = _window(j0, j1, x, y, z, qi, True, sx, sy, sz, sq, owned, oi, kernel, ir0, kappa, s0, ex, rc2, reach2,
+                    True, ib, fb, 0, potential, forces, acc)
         for da in range(0, reach + 1):
             first, stop = _row_columns(keys, a + da, d1, b + 1 if da == 0 else max(b - reach, 0),
                                        min(b + reach, d1 - 1))
@@ -289,15 +367,16 @@ def _pairs_of_column(c, sx, sy, sz, sq, owned, keys, starts, bounds, d1, reach, 
                 dxy2 = _rect_dist2(x, y, bounds, cc)
                 if dxy2 < rc2:
                     j0, j1 = _z_window(sz, starts[cc], starts[cc + 1], z, dxy2, rc2)
-                    vi, fx, fy, fz = _pair_block(i, j0, j1, x, y, z, qi, sx, sy, sz, sq, owned, oi, kernel, ir0,
-                                                 kappa, s0, ex, rc2, potential, forces, vi, fx, fy, fz)
-        potential[i] += vi
-        forces[i, 0] += qi * fx
-        forces[i, 1] += qi * fy
-        forces[i, 2] += qi * fz
+                    k = _window(j0, j1, x, y, z, qi, True, sx, sy, sz, sq, owned, oi, kernel, ir0, kappa, s0, ex,
+                                rc2, reach2, True, ib, fb, k, potential, forces, acc)
+        _flush_pairs(k, ib, fb, qi, sq, kernel, ir0, kappa, s0, ex, reach2, potential, forces, acc)
+        potential[i] += acc[0]
+        forces[i, 0] += qi * acc[1]
+        forces[i, 1] += qi * acc[2]
+        forces[i, 2] += qi * acc[3]
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, parallel=True, error_model="numpy")
 def cell_short_pairs(sx, sy, sz, sq, owned, keys, starts, bounds, dims, reach, stripes, kernel, r0, kappa, s0, ex,
                      rc, potential, forces):
     """Add every pair (i < j, r_ij < rc, i or j owned) to ``potential`` (N,) and ``forces`` (N, 3), sorted order.
@@ -314,11 +393,15 @@ def cell_short_pairs(sx, sy, sz, sq, owned, keys, starts, bounds, dims, reach, s
     """
     rc2 = rc * rc
     ir0 = 1.0 / r0
+    reach2 = (NEWTON_BATCH_REACH * r0) ** 2
     d1 = dims[1]
     n_stripes = stripes.shape[0] - 1
     for phase in range(2):
         for si in prange((n_stripes - phase + 1) // 2):
             s = 2 * si + phase
+            ib = np.empty(BATCH, dtype=np.int64)
+            fb = np.empty((6, BATCH))
+            acc = np.empty(4)
             for c in range(stripes[s], stripes[s + 1]):
                 _pairs_of_column(c, sx, sy, sz, sq, owned, keys, starts, bounds, d1, reach, kernel, ir0, kappa, s0,
-                                 ex, rc2, potential, forces)
+                                 ex, rc2, reach2, ib, fb, acc, potential, forces)

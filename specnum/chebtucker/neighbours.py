@@ -13,7 +13,8 @@ memory is ``O(N)`` and its cells keep that edge whatever the spread of the parti
 (dense clusters, shells, a few particles far apart): the work per target is the pairs
 within ``r_c`` (about 1.5 distance tests each, measured) plus ``O(log N)`` per visited
 column; ``S`` and ``S'`` in closed form through ``erfcx`` (a table of polynomials, see
-:func:`erfcx_table`) and one exponential per pair.
+:func:`erfcx_table`) and one exponential per pair, or, for the Newton kernel, in batches of
+pairs by polynomials that the compiler vectorizes (see :mod:`._short_batch`).
 """
 
 from __future__ import annotations
