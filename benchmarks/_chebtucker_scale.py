@@ -289,8 +289,12 @@ def _timing_note(res: dict) -> str:
 
 
 def section_scale(sizes, dists, rtols, threads_list, workdir, beta: float, print_table, reuse: bool = False,
-                  fmm_reference: bool = True) -> None:
-    """Every particle of N: ours (rtol 1e-6 and 1e-8) against fmm3dpy (eps 1e-6), reference fmm3dpy 1e-12."""
+                  fmm_reference: bool = True, reuse_references: bool = False) -> None:
+    """Every particle of N: ours (rtol 1e-6 and 1e-8) against fmm3dpy (eps 1e-6), reference fmm3dpy 1e-12.
+
+    ``reuse`` reuses every stored case; ``reuse_references`` only the references (the timed
+    runs of specnum and fmm3dpy at eps 1e-6 are measured again).
+    """
     rows = []
     for dist in dists:
         for n in sizes:
@@ -299,7 +303,7 @@ def section_scale(sizes, dists, rtols, threads_list, workdir, beta: float, print
             r0 = beta * spacing
             del pos
             base = {"dist": dist, "n": n, "workdir": workdir}
-            sample, ref = _reference(base, reuse, fmm_reference)
+            sample, ref = _reference(base, reuse or reuse_references, fmm_reference)
             start = len(rows)
             rows.append([dist, n, "direct sum at 2000 particles (reference)", 2, sample.get("time"),
                          sample.get("rss_mb"), None, None, None, None, 0.0, 0.0, sample.get("error", "")[-120:]])

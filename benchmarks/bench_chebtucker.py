@@ -295,6 +295,8 @@ def main(argv=None) -> None:
     parser.add_argument("--sweep-n", type=float, default=1e5, help="N of section 8")
     parser.add_argument("--workdir", default="/tmp/specnum-bench-chebtucker", help="reference arrays")
     parser.add_argument("--reuse", action="store_true", help="reuse the case results stored in --workdir")
+    parser.add_argument("--reuse-references", action="store_true",
+                        help="section 5: reuse only the stored references (sampled direct sum, fmm3dpy eps 1e-12)")
     parser.add_argument("--case", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.case:
@@ -318,7 +320,7 @@ def main(argv=None) -> None:
                 if sizes:
                     threads = [None if t == "default" else int(t) for t in args.threads]
                     section_scale(sizes, [dist], args.rtols, threads, args.workdir, betas[dist], print_table,
-                                  args.reuse, not args.no_fmm_reference)
+                                  args.reuse, not args.no_fmm_reference, args.reuse_references)
         elif k == 6:
             from _chebtucker_scale import section_dask
 
