@@ -29,7 +29,10 @@ Sections (each prints a Markdown table; peers are timed in the same run, read th
 8. (only when asked) the splitting radius: r0 = beta * spacing against the time per stage,
    N = 1e5, each distribution, rtol 1e-6, 1 thread;
 9. (only when asked) ``r0="auto"`` against the tuned radius of section 5 and a fixed r0 = 1,
-   N = 1e5, each distribution and the uniform charges shrunk into a unit cube, rtol 1e-6, 1 thread.
+   N = 1e5, each distribution and the uniform charges shrunk into a unit cube, rtol 1e-6, 1 thread;
+10. (only when asked) short-range pair sums (potential and forces, Newton kernel) of N = 2e4
+   uniform charges: the cell list against scipy's ``cKDTree.query_pairs`` + numpy, 1 thread and
+   the default threads.
 
 Sections 5 and 6 take long (N = 1e7: hours on 2 cores; ``--sizes`` limits them). Each case's
 result is stored in ``--workdir``; ``--reuse`` takes stored results instead of measuring again
@@ -277,7 +280,8 @@ def section_tensorly(quick: bool, threads: int = 1):
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="smaller sizes (smoke run)")
-    parser.add_argument("--only", type=int, nargs="*", help="sections to run (1-9; default 1-7)")
+    parser.add_argument("--only", type=int, nargs="*", help="sections to run (1-10; default 1-7)")
+    parser.add_argument("--pairs-n", type=float, default=2e4, help="N of section 10")
     parser.add_argument("--sizes", type=float, nargs="*", default=[1e5, 1e6, 1e7], help="N of section 5")
     parser.add_argument("--dists", nargs="*", default=["uniform", "blobs", "shell"], help="distributions of section 5")
     parser.add_argument("--rtols", type=float, nargs="*", default=[1e-6, 1e-8], help="rtol values of section 5")
@@ -342,6 +346,10 @@ def main(argv=None) -> None:
             os.makedirs(args.workdir, exist_ok=True)
             section_radius(int(args.sweep_n), {d: betas[d] for d in args.dists}, 1e-6, args.workdir, print_table,
                            args.reuse)
+        elif k == 10:
+            from _chebtucker_pairs import section_pairs
+
+            section_pairs(int(args.pairs_n), print_table)
         elif k == 7:
             from _chebtucker_scale import section_threads
 
