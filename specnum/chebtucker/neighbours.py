@@ -14,7 +14,7 @@ memory is ``O(N)`` and its cells keep that edge whatever the spread of the parti
 within ``r_c`` (about 1.5 distance tests each, measured) plus ``O(log N)`` per visited
 column; ``S`` and ``S'`` in closed form through ``erfcx`` (a table of polynomials, see
 :func:`erfcx_table`) and one exponential per pair, or, for the Newton kernel, in batches of
-pairs by polynomials that the compiler vectorizes (see :mod:`._short_batch`).
+pairs by polynomials that the compiler vectorizes (see :mod:`._neighbour_kernels`).
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from scipy.special import erfc
 
-from specnum.chebtucker import _short_batch as sb
+from specnum.chebtucker import _neighbour_kernels as sb
 from specnum.chebtucker.neighbours import short_pairs, short_sums
 
 EPS = np.finfo(np.float64).eps
