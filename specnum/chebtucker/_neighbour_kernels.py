@@ -197,8 +197,8 @@ BATCH = 1024  # candidate pairs per batch: six float arrays of 8 KiB, in the L1/
 
 NEWTON_BATCH_REACH = 8.0  # the batched Newton formulas hold for 0 < r/r0 < 8
 # erfcx(s) on [0, 8] = sum_i c_i u^i, u = 1.5 w + 0.5, w = (s - 4)/(s + 4) in [-1, 1/3]: the degree-23
-# Chebyshev interpolant in u (coefficients below 2e-18 from degree 21 on), converted to monomials in
-# mpmath (tests/chebtucker/test_short_batch.py regenerates them)
+# Chebyshev interpolant in u (the coefficients it drops are below 1e-18), converted to monomials in
+# mpmath (tests/chebtucker/test_short_batch.py regenerates them and bounds the dropped ones)
 ERFCX_MONOMIALS = np.array([
     0.25539567631050575,
     -0.3203893855604688,

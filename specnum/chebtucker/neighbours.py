@@ -12,9 +12,10 @@ The cell list stores only occupied columns (cells in x and y of edge ``r_c/3``),
 memory is ``O(N)`` and its cells keep that edge whatever the spread of the particles
 (dense clusters, shells, a few particles far apart): the work per target is the pairs
 within ``r_c`` (about 1.5 distance tests each, measured) plus ``O(log N)`` per visited
-column; ``S`` and ``S'`` in closed form through ``erfcx`` (a table of polynomials, see
-:func:`erfcx_table`) and one exponential per pair, or, for the Newton kernel, in batches of
-pairs by polynomials that the compiler vectorizes (see :mod:`._neighbour_kernels`).
+column. The pairs are collected in batches; ``S`` and ``S'`` are evaluated per batch in closed
+form through ``erfcx`` (a table of polynomials, see :func:`erfcx_table`) and one exponential per
+pair, or, for the Newton kernel, by polynomials that the compiler vectorizes (see
+:mod:`._neighbour_kernels`).
 """
 
 from __future__ import annotations

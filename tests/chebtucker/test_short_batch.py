@@ -11,8 +11,9 @@ from specnum.chebtucker.neighbours import short_pairs, short_sums
 EPS = np.finfo(np.float64).eps
 
 
-def _erfcx_monomials(degree: int = 23, n: int = 64) -> list[float]:
-    """Monomials in u of the Chebyshev interpolant of erfcx(s), s = 4 (1 + w)/(1 - w), u = 1.5 w + 0.5."""
+def _erfcx_monomials(degree: int = 23, n: int = 64) -> tuple[list[float], float]:
+    """Monomials in u of the Chebyshev interpolant of erfcx(s), s = 4 (1 + w)/(1 - w), u = 1.5 w + 0.5,
+    and the largest dropped Chebyshev coefficient (of the 64-point interpolant)."""
     with mpmath.workdps(50):
         theta = [(mpmath.mpf(k) + mpmath.mpf(1) / 2) * mpmath.pi / n for k in range(n)]
         vals = []
