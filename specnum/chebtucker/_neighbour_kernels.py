@@ -42,6 +42,12 @@ _TWO_OVER_SQRTPI = 2.0 / math.sqrt(math.pi)
 ERFCX_WIDTH = 0.125  # intervals of the erfcx table (see neighbours.erfcx_table)
 
 
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _cubic(c, o, x, x2):
+    """``c[o] + c[o+1] x + c[o+2] x^2 + c[o+3] x^3`` (one step of Estrin's scheme; ``x2 = x^2``)."""
+    return (c[o] + c[o + 1] * x) + (c[o + 2] + c[o + 3] * x) * x2
+
+
 @njit(cache=True, nogil=True, error_model="numpy")
 def _erfcx(x, ex):
     """exp(x^2) erfc(x) for x >= 0.
@@ -56,9 +62,8 @@ def _erfcx(x, ex):
         t = 2.0 * (u - i) - 1.0
         t2 = t * t
         t4 = t2 * t2
-        p03 = (ex[i, 0] + ex[i, 1] * t) + (ex[i, 2] + ex[i, 3] * t) * t2
-        p47 = (ex[i, 4] + ex[i, 5] * t) + (ex[i, 6] + ex[i, 7] * t) * t2
-        return p03 + p47 * t4 + (ex[i, 8] + ex[i, 9] * t) * (t4 * t4)
+        row = ex[i]
+        return _cubic(row, 0, t, t2) + _cubic(row, 4, t, t2) * t4 + (row[8] + row[9] * t) * (t4 * t4)
     if x < 26.0:
         c = 134217729.0 * x  # Dekker split: xh has 26 significant bits, xh * xh is exact
         xh = c - (c - x)
@@ -229,12 +234,6 @@ ERFCX_MONOMIALS = np.array([
 _GAUSS_TAYLOR = np.array([math.exp(-0.5) * (-1.0) ** k / math.factorial(k) for k in range(16)])
 # exp(-2^b), b = 0..5: exp(-n) for an integer n < 64 is the product over the bits of n
 _EXP_BITS = np.array([math.exp(-(2.0**b)) for b in range(6)])
-
-
-@njit(cache=True, nogil=True, error_model="numpy", inline="always")
-def _cubic(c, o, x, x2):
-    """``c[o] + c[o+1] x + c[o+2] x^2 + c[o+3] x^3`` (one step of Estrin's scheme; ``x2 = x^2``)."""
-    return (c[o] + c[o + 1] * x) + (c[o + 2] + c[o + 3] * x) * x2
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
