@@ -78,50 +78,37 @@ def spread_charges(pos, q, lo, h, points, n, offset, grid):
 def gather_values(pos, lo, h, points, n, offset, grids, out):
     """out[j, g] = sum_{abc} w_x[a] w_y[b] w_z[c] grids[i0 + a, j0 + b, k0 + c, g] (block indices).
 
-    ``grids`` (n_x', n_y', n_z', G): G fields on the same block (starting at node ``offset``
-    of a grid of ``n`` nodes per axis), interleaved (the field index last, e.g. a potential
-    and its three derivatives), interpolated with the same weights; ``out`` (N, G). With
-    G = 4 the four sums run as independent accumulators.
+    ``grids`` (n_x', n_y', n_z', G), C-contiguous: G fields on the same block (starting at
+    node ``offset`` of a grid of ``n`` nodes per axis), interleaved (the field index last,
+    e.g. a potential and its three derivatives), interpolated with the same weights; ``out``
+    (N, G). The ``P`` nodes ``k0 .. k0 + P - 1`` of a stencil row hold ``P G`` consecutive
+    values: the sum over ``(a, b)`` runs as ``P^2`` contiguous updates of length ``P G``
+    (a vectorised loop), then the ``z`` weights reduce them to the G results.
     """
     inv = _inverse_denominators(points)
     wx = np.empty(points)
     wy = np.empty(points)
     wz = np.empty(points)
     n_g = grids.shape[3]
-    acc = np.empty(n_g)
+    row_stride = grids.shape[2] * n_g
+    plane_stride = grids.shape[1] * row_stride
+    flat = grids.reshape(-1)
+    m = points * n_g
+    acc = np.empty(m)
     for j in range(pos.shape[0]):
         i0 = _stencil(pos[j, 0], lo[0], h[0], n[0], points, inv, wx) - offset[0]
         j0 = _stencil(pos[j, 1], lo[1], h[1], n[1], points, inv, wy) - offset[1]
         k0 = _stencil(pos[j, 2], lo[2], h[2], n[2], points, inv, wz) - offset[2]
-        if n_g == 4:
-            s0 = 0.0
-            s1 = 0.0
-            s2 = 0.0
-            s3 = 0.0
-            for a in range(points):
-                for b in range(points):
-                    wab = wx[a] * wy[b]
-                    row = grids[i0 + a, j0 + b]
-                    for c in range(points):
-                        w = wab * wz[c]
-                        s0 += w * row[k0 + c, 0]
-                        s1 += w * row[k0 + c, 1]
-                        s2 += w * row[k0 + c, 2]
-                        s3 += w * row[k0 + c, 3]
-            out[j, 0] = s0
-            out[j, 1] = s1
-            out[j, 2] = s2
-            out[j, 3] = s3
-            continue
-        for g in range(n_g):
-            acc[g] = 0.0
+        acc[:] = 0.0
         for a in range(points):
             for b in range(points):
                 wab = wx[a] * wy[b]
-                row = grids[i0 + a, j0 + b]
-                for c in range(points):
-                    w = wab * wz[c]
-                    for g in range(n_g):
-                        acc[g] += w * row[k0 + c, g]
+                start = (i0 + a) * plane_stride + (j0 + b) * row_stride + k0 * n_g
+                row = flat[start:start + m]
+                for t in range(m):
+                    acc[t] += wab * row[t]
         for g in range(n_g):
-            out[j, g] = acc[g]
+            s = 0.0
+            for c in range(points):
+                s += wz[c] * acc[c * n_g + g]
+            out[j, g] = s
