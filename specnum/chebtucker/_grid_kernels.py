@@ -16,7 +16,7 @@ import math
 import numpy as np
 from numba import njit
 
-__all__ = ["spread_charges", "gather_values"]
+__all__ = ["spread_charges", "gather_values", "gather_value_gradient"]
 
 
 @njit(cache=True, nogil=True)
@@ -79,8 +79,8 @@ def gather_values(pos, lo, h, points, n, offset, grids, out):
     """out[j, g] = sum_{abc} w_x[a] w_y[b] w_z[c] grids[i0 + a, j0 + b, k0 + c, g] (block indices).
 
     ``grids`` (n_x', n_y', n_z', G), C-contiguous: G fields on the same block (starting at
-    node ``offset`` of a grid of ``n`` nodes per axis), interleaved (the field index last,
-    e.g. a potential and its three derivatives), interpolated with the same weights; ``out``
+    node ``offset`` of a grid of ``n`` nodes per axis), interleaved (the field index last),
+    interpolated with the same weights; ``out``
     (N, G). The ``P`` nodes ``k0 .. k0 + P - 1`` of a stencil row hold ``P G`` consecutive
     values: the sum over ``(a, b)`` runs as ``P^2`` contiguous updates of length ``P G``
     (a vectorised loop), then the ``z`` weights reduce them to the G results.
@@ -112,3 +112,68 @@ def gather_values(pos, lo, h, points, n, offset, grids, out):
             for c in range(points):
                 s += wz[c] * acc[c * n_g + g]
             out[j, g] = s
+
+
+@njit(cache=True, nogil=True)
+def _stencil_derivative(x, lo, h, n, points, inv, w, dw):
+    """As :func:`_stencil`, and the derivatives of the weights in ``x`` into ``dw``: the product
+    ``prod_{b != a} (s - b)`` and its derivative in ``s`` are carried together, ``O(P^2)``."""
+    i0 = _stencil(x, lo, h, n, points, inv, w)
+    s = (x - lo) / h - i0
+    for a in range(points):
+        p = 1.0
+        dp = 0.0
+        for b in range(points):
+            if b != a:
+                dp = dp * (s - b) + p
+                p *= s - b
+        dw[a] = dp * inv[a] / h
+    return i0
+
+
+@njit(cache=True, nogil=True)
+def gather_value_gradient(pos, lo, h, points, n, offset, grid, out):
+    """out[j] = (f, df/dx, df/dy, df/dz) of the local interpolant of one field at pos[j] (block indices).
+
+    ``grid`` (n_x', n_y', n_z'), C-contiguous, the values of one field on the block starting
+    at node ``offset``; ``out`` (N, 4). The value uses the weights ``w_x w_y w_z`` of
+    :func:`gather_values`, the derivative along an axis that axis' derivative weights. Each
+    stencil row along z is reduced by the z weights and their derivatives first (two sums),
+    then the rows are combined with ``w_x w_y``, ``w_x' w_y`` and ``w_x w_y'``.
+    """
+    inv = _inverse_denominators(points)
+    wx = np.empty(points)
+    wy = np.empty(points)
+    wz = np.empty(points)
+    dx = np.empty(points)
+    dy = np.empty(points)
+    dz = np.empty(points)
+    row_stride = grid.shape[2]
+    plane_stride = grid.shape[1] * row_stride
+    flat = grid.reshape(-1)
+    for j in range(pos.shape[0]):
+        i0 = _stencil_derivative(pos[j, 0], lo[0], h[0], n[0], points, inv, wx, dx) - offset[0]
+        j0 = _stencil_derivative(pos[j, 1], lo[1], h[1], n[1], points, inv, wy, dy) - offset[1]
+        k0 = _stencil_derivative(pos[j, 2], lo[2], h[2], n[2], points, inv, wz, dz) - offset[2]
+        f0 = 0.0
+        fx = 0.0
+        fy = 0.0
+        fz = 0.0
+        for a in range(points):
+            for b in range(points):
+                start = (i0 + a) * plane_stride + (j0 + b) * row_stride + k0
+                row = flat[start:start + points]
+                s = 0.0
+                t = 0.0
+                for c in range(points):
+                    s += wz[c] * row[c]
+                    t += dz[c] * row[c]
+                wab = wx[a] * wy[b]
+                f0 += wab * s
+                fz += wab * t
+                fx += dx[a] * wy[b] * s
+                fy += wx[a] * dy[b] * s
+        out[j, 0] = f0
+        out[j, 1] = fx
+        out[j, 2] = fy
+        out[j, 3] = fz

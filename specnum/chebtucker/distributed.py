@@ -237,7 +237,7 @@ def _evaluate(run, lr, ps_targets, chunks, pos_sources, qs, rtol, r0, kernel, ka
     """Long- and short-range values at chunks of x-sorted targets: ``(M, 1|4)`` each, sorted order."""
     t0 = time.perf_counter()
     m = ps_targets.shape[0]
-    grid = evaluation_grid(ps_targets.min(axis=0), ps_targets.max(axis=0), r0, rtol, lr.ranks, m) if m else None
+    grid = evaluation_grid(ps_targets.min(axis=0), ps_targets.max(axis=0), r0, rtol, lr.ranks, m, grad) if m else None
     cgrid = column_grid(pos_sources, rc)
     lr_h = run.put(lr)
     targets = run.put_many([ps_targets[a:b] for a, b in chunks])
@@ -295,7 +295,7 @@ def energy_forces(run, pos, q, box, r0, nn, rtol, kernel, kappa, n_max, rc, s0, 
         return lr, vals, vs, fs
     t0 = time.perf_counter()
     m = ps.shape[0]
-    grid = evaluation_grid(ps.min(axis=0), ps.max(axis=0), r0, rtol, lr.ranks, m)
+    grid = evaluation_grid(ps.min(axis=0), ps.max(axis=0), r0, rtol, lr.ranks, m, True)
     lr_h = run.put(lr)
     targets = run.put_many([ps[a:b] for a, b in chunks])
     t1 = time.perf_counter()

@@ -4,13 +4,16 @@ Evaluating a Tucker tensor at one point costs ``O(n r + r1 r2 r3)``; for the pot
 many random charges the ranks grow with the box (``r ~ 2.4 box/r0``), and so does the
 ``r^3``. The long-range potential ``V_L`` is a sum of Gaussians of width at least ``r0``,
 so it can instead be tabulated on a uniform grid and interpolated locally, as the charges
-were spread (particle-mesh style): values and the three derivatives on the grid nodes are
-exact Tucker evaluations (``T(nodes) U_k`` times the core, slab by slab in x), and each
-point gathers them from its ``P^3`` nearest nodes with ``P``-point Lagrange weights.
-``P`` and the spacing follow :func:`~specnum.chebtucker.sourcegrid.spread_step` so that
-each Gaussian is interpolated to ``EVALUATION_SHARE rtol`` of its peak. Points whose
-stencil would leave the box are evaluated directly (a polynomial must not be evaluated
-outside its box). The route is taken when its operation count is the smaller one.
+were spread (particle-mesh style): the values on the grid nodes are exact Tucker
+evaluations (``T(nodes) U_k`` times the core, slab by slab in x), and each point gathers
+them from its ``P^3`` nearest nodes with ``P``-point Lagrange weights; the gradient is the
+gradient of that local interpolant (the derivatives of the weights), so one tabulated field
+serves the value and the three derivatives. ``P`` and the spacing follow
+:func:`~specnum.chebtucker.sourcegrid.spread_step` so that each Gaussian, and with
+gradients its derivative, is interpolated to ``EVALUATION_SHARE rtol`` of its peak (per
+``r0`` for the derivative). Points whose stencil would leave the box are evaluated
+directly (a polynomial must not be evaluated outside its box). The route is taken when its
+operation count is the smaller one.
 """
 
 from __future__ import annotations
@@ -26,21 +29,28 @@ from .tolerances import EVALUATION_SHARE
 
 __all__ = ["evaluation_grid", "stencil_margin", "evaluate_many"]
 
-_GATHER_OP = 60.0  # one gathered node (4 fields) costs about as much as 60 flops of a matrix product (measured)
+# Cost model of the grid route, in flops of a matrix product: tabulating costs ``_TABLE_OP``
+# per node and rank, gathering ``_GATHER_OP`` per stencil node and point (measured pairs, for
+# values alone and for values with gradients, ``benchmarks/bench_chebtucker.py``)
+_TABLE_OP = {False: 8.0, True: 2.0}
+_GATHER_OP = {False: 60.0, True: 80.0}
 
 
-def evaluation_grid(pmin, pmax, r0: float, rtol: float, ranks, n_points: int) -> UniformGrid | None:
-    """The cheapest evaluation grid for points in ``[pmin, pmax]``, or None if direct evaluation is cheaper."""
+def evaluation_grid(pmin, pmax, r0: float, rtol: float, ranks, n_points: int,
+                    grad: bool = False) -> UniformGrid | None:
+    """The cheapest evaluation grid for points in ``[pmin, pmax]`` (values, or values and
+    gradients), or None if direct evaluation is cheaper."""
     tol = EVALUATION_SHARE * rtol
     r1, r2, r3 = ranks
     direct = n_points * 2.0 * 4.0 * (r1 * r2 * r3 + 3.0 * max(ranks) * 100.0)
     best, best_cost = None, direct
     for points in SPREAD_POINTS:
-        grid = uniform_grid(pmin, pmax, r0, tol, points)
+        grid = uniform_grid(pmin, pmax, r0, tol, points, derivative=grad)
         if grid is None:
             continue
         n = np.asarray(grid.n, dtype=np.float64)
-        cost = 4.0 * 2.0 * float(np.prod(n)) * r2 + 2.0 * n[0] * n[2] * r2 * r3 + _GATHER_OP * n_points * points**3
+        cost = (_TABLE_OP[grad] * float(np.prod(n)) * r2 + 2.0 * n[0] * n[2] * r2 * r3
+                + _GATHER_OP[grad] * n_points * points**3)
         if cost < best_cost:
             best, best_cost = grid, cost
     return best
@@ -59,15 +69,13 @@ def _ratio(points: int, tol: float) -> float:
     return spread_step(points, tol)
 
 
-def _factor_values(lr: ChebTucker, grid: UniformGrid, k: int, derivative: bool) -> np.ndarray:
-    """``T(nodes) U_k`` (or of the derivative factors), zero at nodes outside the box: (n_k, r_k)."""
+def _factor_values(lr: ChebTucker, grid: UniformGrid, k: int) -> np.ndarray:
+    """``T(nodes) U_k``, zero at nodes outside the box: (n_k, r_k)."""
     a, b = lr.box[k]
     nodes = grid.nodes(k)
     slack = INSIDE_RTOL * (b - a)
     inside = (nodes >= a - slack) & (nodes <= b + slack)
     u = lr.factors[k]
-    if derivative:
-        u = chebyshev.differentiate(u, 1, axis=0, interval=lr.box[k])
     out = np.zeros((nodes.shape[0], u.shape[1]))
     if np.any(inside):
         out[inside] = chebyshev.evaluate(u.T, np.clip(nodes[inside], a, b), interval=lr.box[k]).T
@@ -106,7 +114,7 @@ def evaluate_many(lr: ChebTucker, pts: np.ndarray, r0: float, rtol: float, grad:
     m = pts.shape[0]
     ncol = 4 if grad else 1
     if isinstance(grid, str):
-        grid = evaluation_grid(pts.min(axis=0), pts.max(axis=0), r0, rtol, lr.ranks, m) if m else None
+        grid = evaluation_grid(pts.min(axis=0), pts.max(axis=0), r0, rtol, lr.ranks, m, grad) if m else None
     if grid is None:
         return _direct(lr, pts, grad)
     out = np.empty((m, ncol))
@@ -118,34 +126,25 @@ def evaluate_many(lr: ChebTucker, pts: np.ndarray, r0: float, rtol: float, grad:
     cell = np.floor((sub - grid.lo) / grid.h).astype(np.int64)
     order = np.argsort((cell[:, 0] * grid.n[1] + cell[:, 1]) * grid.n[2] + cell[:, 2], kind="stable")
     ps = np.ascontiguousarray(sub[order])
-    e = [_factor_values(lr, grid, k, False) for k in range(3)]
-    d = [_factor_values(lr, grid, k, True) for k in range(3)] if grad else None
+    e = [_factor_values(lr, grid, k) for k in range(3)]
     r1, r2, r3 = lr.core.shape
     g12 = lr.core.reshape(r1, r2 * r3)
-    fields = ncol
-    node_bytes = FLOAT_BYTES * (fields + 2.0 * r2 / grid.n[1])
+    node_bytes = FLOAT_BYTES * (1.0 + 2.0 * r2 / grid.n[1])
     h3 = np.full(3, grid.h)
     n = np.asarray(grid.n, dtype=np.int64)
 
     def one(tile: Tile):
         (n0, n1, n2) = tile.shape
         xs, ys, zs = (slice(tile.offset[k], tile.offset[k] + tile.shape[k]) for k in range(3))
-        e2, e3t = e[1][ys], np.ascontiguousarray(e[2][zs].T)
-
-        def along_yz(g1, f2, f3t):  # (n0, r2, r3) -> (n0, n1, n2)
-            return np.matmul(f2, (g1.reshape(-1, r3) @ f3t).reshape(n0, r2, n2))
-
         g1 = (e[0][xs] @ g12).reshape(n0, r2, r3)
-        grids = np.empty(tile.shape + (fields,))  # fields interleaved: one stencil read serves all
-        y3 = (g1.reshape(-1, r3) @ e3t).reshape(n0, r2, n2)
-        grids[..., 0] = np.matmul(e2, y3)
+        y3 = (g1.reshape(-1, r3) @ np.ascontiguousarray(e[2][zs].T)).reshape(n0, r2, n2)
+        values = np.matmul(e[1][ys], y3)  # (n0, n1, n2)
+        pts_tile = np.ascontiguousarray(ps[tile.index])
+        vals = np.empty((tile.index.shape[0], ncol))
         if grad:
-            grids[..., 1] = along_yz((d[0][xs] @ g12).reshape(n0, r2, r3), e2, e3t)
-            grids[..., 2] = np.matmul(d[1][ys], y3)
-            grids[..., 3] = along_yz(g1, e2, np.ascontiguousarray(d[2][zs].T))
-        vals = np.empty((tile.index.shape[0], fields))
-        _grid_kernels.gather_values(np.ascontiguousarray(ps[tile.index]), grid.lo, h3, grid.points, n, tile.offset,
-                                    grids, vals)
+            _grid_kernels.gather_value_gradient(pts_tile, grid.lo, h3, grid.points, n, tile.offset, values, vals)
+        else:
+            _grid_kernels.gather_values(pts_tile, grid.lo, h3, grid.points, n, tile.offset, values[..., None], vals)
         return tile.index, vals
 
     gathered = np.empty((idx.shape[0], ncol))

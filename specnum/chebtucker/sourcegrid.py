@@ -82,11 +82,12 @@ def barycentric_rows(p: np.ndarray, nodes: np.ndarray) -> np.ndarray:
     return s
 
 
-def _local_error(step: float, points: int) -> float:
+def _local_error(step: float, points: int, derivative: bool = False) -> float:
     """Max error of ``points``-point equispaced interpolation (spacing ``step``) of ``exp(-(p - x)^2)``.
 
     The evaluation point ``p`` runs over the central cell of the stencil, the centre
-    ``x`` over the whole stretch where the Gaussian is above rounding.
+    ``x`` over the whole stretch where the Gaussian is above rounding. With ``derivative``,
+    the error of the interpolant's derivative in ``p`` against ``-2 (p - x) exp(-(p - x)^2)``.
     """
     half = points // 2
     s = np.linspace(half - 1, half, 65)  # position in the stencil, units of step
@@ -95,35 +96,40 @@ def _local_error(step: float, points: int) -> float:
     diff = s[:, None] - nodes[None, :]
     weights = np.empty((s.size, points))
     for a in range(points):
-        weights[:, a] = np.prod(np.delete(diff, a, axis=1), axis=1) / denom[a]
+        others = np.delete(diff, a, axis=1)
+        if derivative:  # d/dp of prod_{b != a} (s - b), s = p / step
+            weights[:, a] = sum(np.prod(np.delete(others, c, axis=1), axis=1) for c in range(points - 1))
+            weights[:, a] /= denom[a] * step
+        else:
+            weights[:, a] = np.prod(others, axis=1) / denom[a]
     centres = np.arange(-6.5, 6.5 + points * step, 0.01)  # the error varies on the Gaussian's scale, 1
     g_nodes = np.exp(-((step * nodes[None, :] - centres[:, None]) ** 2))  # (n_centres, P)
-    g_exact = np.exp(-((step * s[None, :] - centres[:, None]) ** 2))  # (n_centres, n_s)
+    u = step * s[None, :] - centres[:, None]
+    g_exact = -2.0 * u * np.exp(-(u**2)) if derivative else np.exp(-(u**2))  # (n_centres, n_s)
     return float(np.max(np.abs(g_nodes @ weights.T - g_exact)))
 
 
 @functools.lru_cache(maxsize=64)
-def spread_step(points: int, tol: float) -> float:
+def spread_step(points: int, tol: float, derivative: bool = False) -> float:
     """Largest spacing ``h / r0`` at which ``points``-point local interpolation of the Gaussians is within ``tol``.
 
     The narrowest Gaussian of the long-range part is ``exp(-(x - p)^2 / r0^2)``; the
-    wider ones interpolate at least as well. Found by bisection in ``log h`` on
-    :func:`_local_error` (the error grows with ``h``).
+    wider ones interpolate at least as well. With ``derivative``, the interpolant's
+    derivative is within ``tol / r0`` of the Gaussian's (both scaled by ``r0``). Found by
+    bisection in ``log h`` on :func:`_local_error` (the error grows with ``h``).
     """
     lo, hi = 1e-4, 2.0
-    if _local_error(lo, points) > tol:
+    if _local_error(lo, points, derivative) > tol:
         return 0.0
     for _ in range(40):
         mid = math.sqrt(lo * hi)
-        if _local_error(mid, points) <= tol:
+        if _local_error(mid, points, derivative) <= tol:
             lo = mid
         else:
             hi = mid
         if hi / lo < 1.01:
             break
     return lo
-
-
 
 
 # ----------------------------------------------------------------------- uniform grids
@@ -145,13 +151,17 @@ class UniformGrid:
         return FLOAT_BYTES * self.n[1] * self.n[2] * (1.0 + extra)
 
 
-def uniform_grid(pmin: np.ndarray, pmax: np.ndarray, r0: float, tol: float, points: int) -> UniformGrid | None:
-    """The uniform grid on which ``points``-point interpolation of Gaussians of width ``r0`` is within ``tol``.
+def uniform_grid(pmin: np.ndarray, pmax: np.ndarray, r0: float, tol: float, points: int,
+                 derivative: bool = False) -> UniformGrid | None:
+    """The uniform grid on which ``points``-point interpolation of Gaussians of width ``r0`` is within ``tol``
+    (with ``derivative``, the interpolant's derivative as well: see :func:`spread_step`).
 
     It covers the box ``[pmin, pmax]`` with every coordinate in the central cell of its
     stencil (one spare node at the top); None if no spacing reaches ``tol``.
     """
     ratio = spread_step(points, tol)
+    if derivative:
+        ratio = min(ratio, spread_step(points, tol, True))
     if ratio <= 0.0:
         return None
     h = ratio * r0
