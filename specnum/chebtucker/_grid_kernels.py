@@ -54,12 +54,15 @@ def spread_charges(pos, q, lo, h, points, n, offset, grid):
     """grid[i0 + a, j0 + b, k0 + c] += q_j w_x[a] w_y[b] w_z[c] for every particle j (block indices).
 
     ``pos`` (N, 3), ``q`` (N,), ``lo``/``h`` (3,) the uniform grid, ``n`` (3,) its nodes per
-    axis, ``grid`` the block starting at node ``offset`` (3,). Serial (scatter-add).
+    axis, ``grid`` the C-contiguous block starting at node ``offset`` (3,). Serial (scatter-add).
     """
     inv = _inverse_denominators(points)
     wx = np.empty(points)
     wy = np.empty(points)
     wz = np.empty(points)
+    row_stride = grid.shape[2]
+    plane_stride = grid.shape[1] * row_stride
+    flat = grid.reshape(-1)
     for j in range(pos.shape[0]):
         i0 = _stencil(pos[j, 0], lo[0], h[0], n[0], points, inv, wx) - offset[0]
         j0 = _stencil(pos[j, 1], lo[1], h[1], n[1], points, inv, wy) - offset[1]
@@ -69,9 +72,10 @@ def spread_charges(pos, q, lo, h, points, n, offset, grid):
             wa = qj * wx[a]
             for b in range(points):
                 wab = wa * wy[b]
-                row = grid[i0 + a, j0 + b]
+                start = (i0 + a) * plane_stride + (j0 + b) * row_stride + k0
+                row = flat[start:start + points]
                 for c in range(points):
-                    row[k0 + c] += wab * wz[c]
+                    row[c] += wab * wz[c]
 
 
 @njit(cache=True, nogil=True)
