@@ -50,6 +50,15 @@ def _stencil(x, lo, h, n, points, inv, w):
 
 
 @njit(cache=True, nogil=True)
+def _flat_rows(grid):
+    """``(flat, plane_stride, row_stride)`` of a C-contiguous block ``(n_x', n_y', n_z'[, G])``:
+    node ``(i, j, k)`` (field ``g``) is ``flat[i * plane_stride + j * row_stride + k G + g]``."""
+    flat = grid.reshape(-1)
+    row_stride = flat.shape[0] // max(grid.shape[0] * grid.shape[1], 1)
+    return flat, grid.shape[1] * row_stride, row_stride
+
+
+@njit(cache=True, nogil=True)
 def spread_charges(pos, q, lo, h, points, n, offset, grid):
     """grid[i0 + a, j0 + b, k0 + c] += q_j w_x[a] w_y[b] w_z[c] for every particle j (block indices).
 
@@ -60,9 +69,7 @@ def spread_charges(pos, q, lo, h, points, n, offset, grid):
     wx = np.empty(points)
     wy = np.empty(points)
     wz = np.empty(points)
-    row_stride = grid.shape[2]
-    plane_stride = grid.shape[1] * row_stride
-    flat = grid.reshape(-1)
+    flat, plane_stride, row_stride = _flat_rows(grid)
     for j in range(pos.shape[0]):
         i0 = _stencil(pos[j, 0], lo[0], h[0], n[0], points, inv, wx) - offset[0]
         j0 = _stencil(pos[j, 1], lo[1], h[1], n[1], points, inv, wy) - offset[1]
@@ -84,19 +91,17 @@ def gather_values(pos, lo, h, points, n, offset, grids, out):
 
     ``grids`` (n_x', n_y', n_z', G), C-contiguous: G fields on the same block (starting at
     node ``offset`` of a grid of ``n`` nodes per axis), interleaved (the field index last),
-    interpolated with the same weights; ``out``
-    (N, G). The ``P`` nodes ``k0 .. k0 + P - 1`` of a stencil row hold ``P G`` consecutive
-    values: the sum over ``(a, b)`` runs as ``P^2`` contiguous updates of length ``P G``
-    (a vectorised loop), then the ``z`` weights reduce them to the G results.
+    interpolated with the same weights; ``out`` (N, G). The ``P`` nodes ``k0 .. k0 + P - 1``
+    of a stencil row hold ``P G`` consecutive values: the sum over ``(a, b)`` runs as ``P^2``
+    contiguous updates of length ``P G`` (a vectorised loop), then the ``z`` weights reduce
+    them to the G results.
     """
     inv = _inverse_denominators(points)
     wx = np.empty(points)
     wy = np.empty(points)
     wz = np.empty(points)
     n_g = grids.shape[3]
-    row_stride = grids.shape[2] * n_g
-    plane_stride = grids.shape[1] * row_stride
-    flat = grids.reshape(-1)
+    flat, plane_stride, row_stride = _flat_rows(grids)
     m = points * n_g
     acc = np.empty(m)
     for j in range(pos.shape[0]):
@@ -152,9 +157,7 @@ def gather_value_gradient(pos, lo, h, points, n, offset, grid, out):
     dx = np.empty(points)
     dy = np.empty(points)
     dz = np.empty(points)
-    row_stride = grid.shape[2]
-    plane_stride = grid.shape[1] * row_stride
-    flat = grid.reshape(-1)
+    flat, plane_stride, row_stride = _flat_rows(grid)
     for j in range(pos.shape[0]):
         i0 = _stencil_derivative(pos[j, 0], lo[0], h[0], n[0], points, inv, wx, dx) - offset[0]
         j0 = _stencil_derivative(pos[j, 1], lo[1], h[1], n[1], points, inv, wy, dy) - offset[1]

@@ -29,9 +29,10 @@ from .tolerances import EVALUATION_SHARE
 
 __all__ = ["evaluation_grid", "stencil_margin", "evaluate_many"]
 
-# Cost model of the grid route, in flops of a matrix product: tabulating costs ``_TABLE_OP``
-# per node and rank, gathering ``_GATHER_OP`` per stencil node and point (measured pairs, for
-# values alone and for values with gradients, ``benchmarks/bench_chebtucker.py``)
+# Cost model of the grid route, in flops of a matrix product, keyed by ``grad``: tabulating
+# the field costs ``_TABLE_OP`` per node and rank (one multiply-add with gradients; the values
+# route keeps the weight it was tuned with), gathering ``_GATHER_OP`` per stencil node and
+# point (the gather kernels timed against a matrix product)
 _TABLE_OP = {False: 8.0, True: 2.0}
 _GATHER_OP = {False: 60.0, True: 80.0}
 
