@@ -6,10 +6,10 @@ Layouts (one block of ``nb`` rows; see :mod:`specnum.bases.spheregrid`):
 * flat coefficients ``c (B, K)``, index ``l*l + l + m``;
 * items: per item ``i`` a ``(nb, kpad[i])`` matrix at ``offset[i] * nb`` in a flat buffer;
   coefficient ``k`` of a row ``b`` sits at ``base[k] + b * stride[k]`` (other slots: padding);
-* folded values ``E (2, nb, nh, nE)`` and ``O (2, nb, nh, nO)``: the parts even (``[0]``)
-  and odd (``[1]``) under ``theta -> pi - theta`` at the ``nh`` northern latitudes, even
-  (``E``) and odd (``O``) under ``phi -> -phi`` at ``phi_j``, ``j = 0..nE-1`` and
-  ``j = 1..nO``: ``f(theta_t, +-phi_j) = (E[0] +- O[0]) + (E[1] +- O[1])`` and
+* folded values ``E`` and ``O``, both ``(2, nb, nh, nE)``: the parts even (``[0]``) and odd
+  (``[1]``) under ``theta -> pi - theta`` at the ``nh`` northern latitudes, even (``E``) and
+  odd (``O``) under ``phi -> -phi`` at ``phi_j``, ``j = 0..nE-1`` (``O`` is zero at ``j = 0``
+  and at ``phi = pi``): ``f(theta_t, +-phi_j) = (E[0] +- O[0]) + (E[1] +- O[1])`` and
   ``f(pi - theta_t, +-phi_j) = (E[0] +- O[0]) - (E[1] +- O[1])``;
 * grid values ``V (nb, nt, nphi)``.
 """
@@ -53,7 +53,7 @@ def unfold_values(E, O, nt, nphi, nbv, V):  # pragma: no cover - compiled
     """Grid values ``V[:nbv] (nbv, nt, nphi)`` from folded values ``E``, ``O``."""
     nh = E.shape[2]
     nE = E.shape[3]
-    nO = O.shape[3]
+    nO = (nphi - 1) // 2
     for b in range(nbv):
         for t in range(nh):
             s = nt - 1 - t
@@ -61,8 +61,8 @@ def unfold_values(E, O, nt, nphi, nbv, V):  # pragma: no cover - compiled
                 en = E[0, b, t, j] + E[1, b, t, j]
                 es = E[0, b, t, j] - E[1, b, t, j]
                 if 1 <= j <= nO:
-                    on = O[0, b, t, j - 1] + O[1, b, t, j - 1]
-                    os_ = O[0, b, t, j - 1] - O[1, b, t, j - 1]
+                    on = O[0, b, t, j] + O[1, b, t, j]
+                    os_ = O[0, b, t, j] - O[1, b, t, j]
                     V[b, t, j] = en + on
                     V[b, t, nphi - j] = en - on
                     if s != t:
@@ -80,7 +80,7 @@ def fold_values(V, row0, nb, nh, E, O):  # pragma: no cover - compiled
     nt = V.shape[1]
     nphi = V.shape[2]
     nE = E.shape[3]
-    nO = O.shape[3]
+    nO = (nphi - 1) // 2
     nbv = min(nb, V.shape[0] - row0)
     for b in range(nb):
         for t in range(nh):
@@ -89,19 +89,20 @@ def fold_values(V, row0, nb, nh, E, O):  # pragma: no cover - compiled
                 if b >= nbv:
                     E[0, b, t, j] = 0.0
                     E[1, b, t, j] = 0.0
-                    if 1 <= j <= nO:
-                        O[0, b, t, j - 1] = 0.0
-                        O[1, b, t, j - 1] = 0.0
+                    O[0, b, t, j] = 0.0
+                    O[1, b, t, j] = 0.0
                     continue
                 if 1 <= j <= nO:
                     vn = 0.5 * (V[row0 + b, t, j] + V[row0 + b, t, nphi - j])
                     wn = 0.5 * (V[row0 + b, t, j] - V[row0 + b, t, nphi - j])
                     vs = 0.5 * (V[row0 + b, s, j] + V[row0 + b, s, nphi - j])
                     ws = 0.5 * (V[row0 + b, s, j] - V[row0 + b, s, nphi - j])
-                    O[0, b, t, j - 1] = 0.5 * (wn + ws)
-                    O[1, b, t, j - 1] = 0.5 * (wn - ws)
+                    O[0, b, t, j] = 0.5 * (wn + ws)
+                    O[1, b, t, j] = 0.5 * (wn - ws)
                 else:
                     vn = V[row0 + b, t, j]
                     vs = V[row0 + b, s, j]
+                    O[0, b, t, j] = 0.0
+                    O[1, b, t, j] = 0.0
                 E[0, b, t, j] = 0.5 * (vn + vs)
                 E[1, b, t, j] = 0.5 * (vn - vs)

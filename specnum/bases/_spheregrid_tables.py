@@ -37,16 +37,18 @@ def _legendre_factors(lmax: int, theta: np.ndarray, equator: bool) -> np.ndarray
 
 
 def _azimuth_tables(lmax: int, n_phi: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """``cos(m phi_j)`` (``j < n_even``), ``sin(m phi_j)`` (``1 <= j <= n_odd``) and the analysis
-    factors ``2 pi / n_phi`` times the fold multiplicity (1 or 2) of node ``j``."""
-    n_even, n_odd = n_phi // 2 + 1, (n_phi - 1) // 2
+    """``cos(m phi_j)`` and ``sin(m phi_j)`` for ``j < n_even`` (the sine exactly zero at
+    ``phi = 0`` and ``phi = pi``), and the analysis factors ``2 pi / n_phi`` times the fold
+    multiplicity (1 or 2) of node ``j``."""
+    n_even = n_phi // 2 + 1
     m = np.arange(lmax + 1)[:, None]
     j = np.arange(n_even)[None, :]
     ang = 2.0 * np.pi * ((m * j) % n_phi) / n_phi  # exact reduction of the angle
     cos = np.cos(ang)
-    sin = np.sin(ang[1:, 1 : n_odd + 1])
+    sin = np.sin(ang[1:])
+    sin[:, (j[0] == 0) | (2 * j[0] == n_phi)] = 0.0
     mult = np.where((j == 0) | (2 * j == n_phi), 1.0, 2.0) * (2.0 * np.pi / n_phi)
-    return cos, sin, cos * mult, sin * mult[:, 1 : n_odd + 1]
+    return cos, sin, cos * mult, sin * mult
 
 
 def _items_separable(lmax: int):
@@ -114,7 +116,7 @@ def build_tables(lmax: int, grid, dtype: np.dtype, dense: bool) -> tuple:
     theta, qw, nh = _north(grid)
     y = _legendre_factors(lmax, theta, grid.n_theta % 2 == 1)
     cos, sin, cos_a, sin_a = _azimuth_tables(lmax, grid.n_phi)
-    n_even, n_odd = cos.shape[1], sin.shape[1]
+    n_even, n_odd = cos.shape[1], (grid.n_phi - 1) // 2
     if dense:
         rows, kpads = _items_dense(lmax)
         l, m = _degree_order_cached(lmax)

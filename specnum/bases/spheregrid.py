@@ -193,15 +193,16 @@ class SphereTransform:
 
     Build with :func:`sphere_transform` (cached). The grid's nodes are symmetric under
     ``theta -> pi - theta`` and ``phi -> -phi``; the folded values of a function ``f`` on
-    ``nb`` rows are two arrays, ``E`` of shape ``(2, nb, n_half, n_even)`` and ``O`` of shape
-    ``(2, nb, n_half, n_odd)``, with, at the northern latitudes ``t < n_half``,
+    ``nb`` rows are two arrays ``E`` and ``O`` of shape ``(2, nb, n_half, n_even)``, with, at
+    the northern latitudes ``t < n_half`` and the azimuths ``j = 0..n_even-1``,
 
     .. math:: f(\\theta_t, \\pm\\phi_j) = (E_0 \\pm O_0) + (E_1 \\pm O_1),\\qquad
-              f(\\pi - \\theta_t, \\pm\\phi_j) = (E_0 \\pm O_0) - (E_1 \\pm O_1),
+              f(\\pi - \\theta_t, \\pm\\phi_j) = (E_0 \\pm O_0) - (E_1 \\pm O_1);
 
-    ``j = 0..n_even-1`` for ``E`` and ``j = 1..n_odd`` for ``O``. Products of functions
-    multiply folded values class by class, which is how pillars use this class; the
-    public :func:`synthesis` and :func:`analysis` unfold and fold around it.
+    ``O`` is zero at ``phi = 0`` and ``phi = pi``, so it has ``n_odd`` nonzero azimuths. With
+    both of one shape, products of functions multiply folded values class by class,
+    elementwise, which is how pillars use this class; the public :func:`synthesis` and
+    :func:`analysis` unfold and fold around it.
 
     Attributes
     ----------
@@ -244,14 +245,14 @@ class SphereTransform:
 
     def block_rows(self) -> int:
         """Rows per block that keep this transform's buffers near ``_BLOCK_BYTES``."""
-        per_row = self.n_half * (self.n_even + self.n_odd) * 6 + 4 * (self.lmax + 1) * self.n_half * 2
+        per_row = self.n_half * 2 * self.n_even * 6 + 4 * (self.lmax + 1) * self.n_half * 2
         nb = _BLOCK_BYTES // max(per_row * self.dtype.itemsize, 1)
         return int(min(256, max(16, 1 << max(int(nb).bit_length() - 1, 0))))
 
     def folded_buffers(self, nb: int) -> tuple[np.ndarray, np.ndarray]:
         """Empty folded values ``(E, O)`` for ``nb`` rows."""
         return (np.empty((2, nb, self.n_half, self.n_even), self.dtype),
-                np.empty((2, nb, self.n_half, self.n_odd), self.dtype))
+                np.empty((2, nb, self.n_half, self.n_even), self.dtype))
 
     def workspace(self, nb: int) -> dict:
         """Scratch buffers of one block of ``nb`` rows (one per thread)."""
@@ -290,8 +291,8 @@ class SphereTransform:
         L = self.lmax
         np.matmul(lat[:, 0].reshape(L + 1, -1).T, Fc, out=E.reshape(-1, self.n_even))
         if L > 0 and self.n_odd > 0:
-            np.matmul(lat[1:, 1].reshape(L, -1).T, Fs, out=O.reshape(-1, self.n_odd))
-        elif self.n_odd > 0:
+            np.matmul(lat[1:, 1].reshape(L, -1).T, Fs, out=O.reshape(-1, self.n_even))
+        else:
             O[...] = 0.0
 
     def folded_analysis(self, E: np.ndarray, O: np.ndarray, out: np.ndarray, start: int, ws: dict) -> None:
@@ -312,7 +313,7 @@ class SphereTransform:
             L = self.lmax
             np.matmul(Fac, E.reshape(-1, self.n_even).T, out=lat[:, 0].reshape(L + 1, -1))
             if L > 0 and self.n_odd > 0:
-                np.matmul(Fas, O.reshape(-1, self.n_odd).T, out=lat[1:, 1].reshape(L, -1))
+                np.matmul(Fas, O.reshape(-1, self.n_even).T, out=lat[1:, 1].reshape(L, -1))
             elif L > 0:
                 lat[1:, 1] = 0.0
             for (m0, m1, kp, i0), Qg in zip(groups, Q):

@@ -33,12 +33,14 @@ def grid_plans(lmaxes: tuple[int, ...], degree: int, dtype: str, transform: str 
 def _mul(t: SphereTransform, a: tuple, b: tuple, out: tuple, ia: int = 0, ib: int = 0) -> None:
     """``out = a * b`` on folded values: ``a``, ``b``, ``out`` are pairs ``(E, O)`` of whole
     (contiguous) block buffers; the factors start at rows ``ia``, ``ib`` of theirs."""
-    nb = out[0].shape[1]
-    shp = (2, -1, t.n_even), (2, -1, t.n_odd)
-    n = nb * t.n_half
-    folded_product(a[0].reshape(shp[0]), a[1].reshape(2, a[1].shape[1] * t.n_half, t.n_odd), ia * t.n_half,
-                   b[0].reshape(shp[0]), b[1].reshape(2, b[1].shape[1] * t.n_half, t.n_odd), ib * t.n_half, n,
-                   out[0].reshape(shp[0]), out[1].reshape(2, n, t.n_odd))
+    size = out[0][0].size
+
+    def parts(pair: tuple, row: int) -> list:
+        start = row * t.n_half * t.n_even
+        return [x[p].reshape(-1)[start:start + size] for x in pair for p in (0, 1)]
+
+    (a0, a1, c0, c1), (b0, b1, d0, d1) = parts(a, ia), parts(b, ib)
+    folded_product(a0, a1, b0, b1, c0, c1, d0, d1, *parts(out, 0))
 
 
 def _run(nrow: int, plans: tuple, per_row_work: float, setup, body) -> None:

@@ -11,51 +11,22 @@ from numba import njit
 __all__ = ["gaunt_pairs_kernel", "gaunt_outputs_kernel", "gaunt_pairs_vjp_kernel", "folded_product", "absmax"]
 
 @njit(cache=True, nogil=True)
-def folded_product(Ea, Oa, ia, Eb, Ob, ib, n, PE, PO):  # pragma: no cover - compiled
+def folded_product(a0, a1, b0, b1, c0, c1, d0, d1, e0, e1, o0, o1):  # pragma: no cover - compiled
     """Folded values of the pointwise product of two functions given by folded values.
 
-    ``Ea``, ``Eb``: ``(2, N, nE)``, ``Oa``, ``Ob``: ``(2, N, nO)`` (parity in ``theta`` first, then
-    latitude x row, then the azimuths ``j = 0..nE-1`` / ``j = 1..nO``; see
-    :class:`specnum.bases.spheregrid.SphereTransform`); the factors are the ``n`` rows starting
-    at ``ia`` and ``ib`` (the same arrays may hold both), the product ``PE (2, n, nE)``,
-    ``PO (2, n, nO)``. With ``a = E_a, b = E_b, c = O_a, d = O_b`` the four symmetry classes
-    multiply like the group Z2 x Z2: ``PE0 = a0 b0 + a1 b1 + c0 d0 + c1 d1``,
-    ``PE1 = a0 b1 + a1 b0 + c0 d1 + c1 d0``, ``PO0 = a0 d0 + a1 d1 + c0 b0 + c1 b1``,
-    ``PO1 = a0 d1 + a1 d0 + c0 b1 + c1 b0``.
+    One flat, contiguous 1-D array per part, all of one length (the folded values of
+    :class:`specnum.bases.spheregrid.SphereTransform` of a block of rows, each part ``E[p]``
+    or ``O[p]`` raveled): the first factor ``a = E_a``, ``c = O_a``, the second ``b = E_b``,
+    ``d = O_b``, the product ``e = E``, ``o = O``. The four symmetry classes multiply like the
+    group Z2 x Z2: ``e0 = a0 b0 + a1 b1 + c0 d0 + c1 d1``, ``e1 = a0 b1 + a1 b0 + c0 d1 + c1 d0``,
+    ``o0 = a0 d0 + a1 d1 + c0 b0 + c1 b1``, ``o1 = a0 d1 + a1 d0 + c0 b1 + c1 b0`` (``O`` is
+    zero where ``phi -> -phi`` fixes the azimuth, and so is the product's).
     """
-    nE = Ea.shape[2]
-    nO = Oa.shape[2]
-    for i in range(n):
-        ea0 = Ea[0, ia + i]
-        ea1 = Ea[1, ia + i]
-        eb0 = Eb[0, ib + i]
-        eb1 = Eb[1, ib + i]
-        oa0 = Oa[0, ia + i]
-        oa1 = Oa[1, ia + i]
-        ob0 = Ob[0, ib + i]
-        ob1 = Ob[1, ib + i]
-        pe0 = PE[0, i]
-        pe1 = PE[1, i]
-        po0 = PO[0, i]
-        po1 = PO[1, i]
-        pe0[0] = ea0[0] * eb0[0] + ea1[0] * eb1[0]
-        pe1[0] = ea0[0] * eb1[0] + ea1[0] * eb0[0]
-        for j in range(nO):
-            a0 = ea0[j + 1]
-            a1 = ea1[j + 1]
-            b0 = eb0[j + 1]
-            b1 = eb1[j + 1]
-            c0 = oa0[j]
-            c1 = oa1[j]
-            d0 = ob0[j]
-            d1 = ob1[j]
-            pe0[j + 1] = (a0 * b0 + a1 * b1) + (c0 * d0 + c1 * d1)
-            pe1[j + 1] = (a0 * b1 + a1 * b0) + (c0 * d1 + c1 * d0)
-            po0[j] = (a0 * d0 + a1 * d1) + (c0 * b0 + c1 * b1)
-            po1[j] = (a0 * d1 + a1 * d0) + (c0 * b1 + c1 * b0)
-        for j in range(nO + 1, nE):  # the azimuth pi of an even n_phi: no odd part
-            pe0[j] = ea0[j] * eb0[j] + ea1[j] * eb1[j]
-            pe1[j] = ea0[j] * eb1[j] + ea1[j] * eb0[j]
+    for k in range(e0.shape[0]):
+        e0[k] = (a0[k] * b0[k] + a1[k] * b1[k]) + (c0[k] * d0[k] + c1[k] * d1[k])
+        e1[k] = (a0[k] * b1[k] + a1[k] * b0[k]) + (c0[k] * d1[k] + c1[k] * d0[k])
+        o0[k] = (a0[k] * d0[k] + a1[k] * d1[k]) + (c0[k] * b0[k] + c1[k] * b1[k])
+        o1[k] = (a0[k] * d1[k] + a1[k] * d0[k]) + (c0[k] * b1[k] + c1[k] * b0[k])
 
 
 @njit(cache=True, nogil=True)

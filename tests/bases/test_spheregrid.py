@@ -79,15 +79,17 @@ def test_plan_is_cached_and_folded_values_reproduce_the_grid():
     t.folded_synthesis(c, 0, E, O, t.workspace(nb))
     f = ref_synthesis_dense(c, g.theta, g.phi)
     # f(theta_t, +-phi_j) = (E0 +- O0) + (E1 +- O1); f(pi - theta_t, .) = (E0 +- O0) - (E1 +- O1)
-    je, jo = np.arange(t.n_even), np.arange(1, t.n_odd + 1)
+    assert E.shape == O.shape == (2, nb, t.n_half, t.n_even)
+    je = np.arange(t.n_even)
     even = 0.5 * (f[..., je] + f[..., (-je) % g.n_phi])  # parts even and odd under phi -> -phi
-    odd = 0.5 * (f[..., jo] - f[..., g.n_phi - jo])
+    odd = 0.5 * (f[..., je] - f[..., (-je) % g.n_phi])  # zero at phi = 0 and phi = pi
     for t_ in range(t.n_half):
         s = g.n_theta - 1 - t_
         np.testing.assert_allclose(even[:, t_], E[0, :3, t_] + E[1, :3, t_], atol=1e-13)
         np.testing.assert_allclose(even[:, s], E[0, :3, t_] - E[1, :3, t_], atol=1e-13)
         np.testing.assert_allclose(odd[:, t_], O[0, :3, t_] + O[1, :3, t_], atol=1e-13)
         np.testing.assert_allclose(odd[:, s], O[0, :3, t_] - O[1, :3, t_], atol=1e-13)
+    assert not np.any(O[..., [0, t.n_even - 1]])  # exactly zero where phi -> -phi fixes the node (n_phi even)
     assert not np.any(E[:, 3:]) and not np.any(O[:, 3:])  # rows past the end are zero
     with pytest.raises(ValueError, match="dtype"):
         sphere_transform(2, g, dtype=np.int32)
