@@ -29,11 +29,11 @@ from .tolerances import EVALUATION_SHARE
 
 __all__ = ["evaluation_grid", "stencil_margin", "evaluate_many"]
 
-# Cost model of the grid route, in flops of a matrix product, keyed by ``grad``: tabulating
-# the field costs ``_TABLE_OP`` per node and rank (one multiply-add with gradients; the values
-# route keeps the weight it was tuned with), gathering ``_GATHER_OP`` per stencil node and
-# point (the gather kernels timed against a matrix product)
-_TABLE_OP = {False: 8.0, True: 2.0}
+# Cost model of the grid route, in flops of a matrix product: tabulating the one field costs
+# ``_TABLE_OP`` per node and rank (a multiply-add), gathering ``_GATHER_OP[grad]`` per stencil
+# node and point (the gather kernels timed against a matrix product; the model's choice of P
+# is the fastest of P = 6..12 in timed runs, benchmarks/RESULTS.md)
+_TABLE_OP = 2.0
 _GATHER_OP = {False: 60.0, True: 80.0}
 
 
@@ -50,7 +50,7 @@ def evaluation_grid(pmin, pmax, r0: float, rtol: float, ranks, n_points: int,
         if grid is None:
             continue
         n = np.asarray(grid.n, dtype=np.float64)
-        cost = (_TABLE_OP[grad] * float(np.prod(n)) * r2 + 2.0 * n[0] * n[2] * r2 * r3
+        cost = (_TABLE_OP * float(np.prod(n)) * r2 + 2.0 * n[0] * n[2] * r2 * r3
                 + _GATHER_OP[grad] * n_points * points**3)
         if cost < best_cost:
             best, best_cost = grid, cost
