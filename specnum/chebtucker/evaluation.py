@@ -50,7 +50,7 @@ def evaluation_grid(pmin, pmax, r0: float, rtol: float, ranks, n_points: int,
         if grid is None:
             continue
         n = np.asarray(grid.n, dtype=np.float64)
-        cost = (_TABLE_OP * float(np.prod(n)) * r2 + 2.0 * n[0] * n[2] * r2 * r3
+        cost = (_TABLE_OP * float(np.prod(n)) * r3 + 2.0 * n[0] * n[1] * r2 * r3
                 + _GATHER_OP[grad] * n_points * points**3)
         if cost < best_cost:
             best, best_cost = grid, cost
@@ -130,7 +130,7 @@ def evaluate_many(lr: ChebTucker, pts: np.ndarray, r0: float, rtol: float, grad:
     e = [_factor_values(lr, grid, k) for k in range(3)]
     r1, r2, r3 = lr.core.shape
     g12 = lr.core.reshape(r1, r2 * r3)
-    node_bytes = FLOAT_BYTES * (1.0 + 2.0 * r2 / grid.n[1])
+    node_bytes = FLOAT_BYTES * (1.0 + 2.0 * r3 / grid.n[2])
     h3 = np.full(3, grid.h)
     n = np.asarray(grid.n, dtype=np.int64)
 
@@ -138,8 +138,8 @@ def evaluate_many(lr: ChebTucker, pts: np.ndarray, r0: float, rtol: float, grad:
         (n0, n1, n2) = tile.shape
         xs, ys, zs = (slice(tile.offset[k], tile.offset[k] + tile.shape[k]) for k in range(3))
         g1 = (e[0][xs] @ g12).reshape(n0, r2, r3)
-        y3 = (g1.reshape(-1, r3) @ np.ascontiguousarray(e[2][zs].T)).reshape(n0, r2, n2)
-        values = np.matmul(e[1][ys], y3)  # (n0, n1, n2)
+        g2 = np.matmul(e[1][ys], g1)  # (n0, n1, r3): y before z, so a tile split in y does only its rows
+        values = (g2.reshape(-1, r3) @ np.ascontiguousarray(e[2][zs].T)).reshape(n0, n1, n2)
         pts_tile = np.ascontiguousarray(ps[tile.index])
         vals = np.empty((tile.index.shape[0], ncol))
         if grad:
