@@ -43,6 +43,14 @@ ERFCX_WIDTH = 0.125  # intervals of the erfcx table (see neighbours.erfcx_table)
 
 
 @njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _split(x):
+    """Dekker's split ``x = hi + lo``: ``hi`` has 26 significant bits, so ``hi * hi`` is exact."""
+    c = 134217729.0 * x
+    hi = c - (c - x)
+    return hi, x - hi
+
+
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
 def _cubic(c, o, x, x2):
     """``c[o] + c[o+1] x + c[o+2] x^2 + c[o+3] x^3`` (one step of Estrin's scheme; ``x2 = x^2``)."""
     return (c[o] + c[o + 1] * x) + (c[o + 2] + c[o + 3] * x) * x2
@@ -65,9 +73,7 @@ def _erfcx(x, ex):
         row = ex[i]
         return _cubic(row, 0, t, t2) + _cubic(row, 4, t, t2) * t4 + (row[8] + row[9] * t) * (t4 * t4)
     if x < 26.0:
-        c = 134217729.0 * x  # Dekker split: xh has 26 significant bits, xh * xh is exact
-        xh = c - (c - x)
-        xl = x - xh
+        xh, xl = _split(x)
         return math.erfc(x) * math.exp(xh * xh) * math.exp(xl * (2.0 * xh + xl))
     # asymptotic series sum_k (-1)^k (2k-1)!! / (2x^2)^k, terms < 2e-17 after k = 7 at x >= 26
     y = 1.0 / (2.0 * x * x)
@@ -280,9 +286,7 @@ def newton_batch(k, fb, ir0):
                  + (_cubic(c, 16, u, u2) + _cubic(c, 20, u, u2) * u4) * (u8 * u8))
         # exp(-s^2) = exp(-n) exp(-f): s^2 = hi + lo exactly (Dekker), n = floor(hi), f = hi - n + lo
         hi = s * s
-        sp = 134217729.0 * s
-        sh = sp - (sp - s)
-        sl = s - sh
+        sh, sl = _split(s)
         lo = ((sh * sh - hi) + 2.0 * sh * sl) + sl * sl
         n = min(int(hi), 63)
         d = ((hi - n) + lo) - 0.5
