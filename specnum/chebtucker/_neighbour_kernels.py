@@ -15,8 +15,10 @@ table ``ex`` of polynomials gives at the cost of a few multiplications (``erfc``
 about three exponentials). A source at distance 0 contributes the value ``s0`` and no force.
 
 Pairs are computed in batches: a particle's (or target's) candidates within the cutoff are
-first collected without branches (index, ``r^2``, offsets), then ``S`` and ``S'/r`` are
-evaluated for the whole batch, and finally added to the sums in the order collected. For the
+first collected without branches (index and ``r^2``), then ``S`` and ``S'/r`` are evaluated
+for the whole batch, and finally added to the sums in the order collected. The batch's
+indices are unsigned, so that the loops index the particle arrays without the test for
+negative indices. For the
 Newton kernel the evaluation is a loop without table lookups or library calls, which the
 compiler vectorizes (see :func:`newton_batch`); pairs at distance 0 or beyond ``8 r0`` (a cutoff
 that large is only ever given explicitly) and the other kernels take the scalar formulas.
@@ -204,7 +206,7 @@ def _cell_index(x, lo, h, dim, reach):
 
 # ---------------------------------------------------------------------------- batches
 
-BATCH = 1024  # candidate pairs per batch: six float arrays of 8 KiB, in the L1/L2 cache
+BATCH = 1024  # candidate pairs per batch: three float arrays and one index array of 8 KiB, in the L1/L2 cache
 
 NEWTON_BATCH_REACH = 8.0  # the batched Newton formulas hold for 0 < r/r0 < 8
 # erfcx(s) on [0, 8] = sum_i c_i u^i, u = 1.5 w + 0.5, w = (s - 4)/(s + 4) in [-1, 1/3]: the degree-23
@@ -243,8 +245,9 @@ _EXP_BITS = np.array([math.exp(-(2.0**b)) for b in range(6)])
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def newton_batch(k, fb, ir0):
-    """``fb[4, m] = S(r_m)`` and ``fb[5, m] = S'(r_m)/r_m`` for ``m < k``, from ``fb[0, m] = r_m^2``.
+def newton_batch(k, fb, ir0, reach2):
+    """``fb[1, m] = S(r_m)`` and ``fb[2, m] = S'(r_m)/r_m`` for ``m < k``, from ``fb[0, m] = r_m^2``;
+    returns the number of ``r_m^2`` outside ``(0, reach2)``.
 
     The Newton kernel for a batch of distances in a loop the compiler vectorizes:
     ``S(r) = erfc(s)/r`` and ``S'(r)/r = (-(2/sqrt(pi)) exp(-s^2)/r0 - S(r))/r^2`` with
@@ -263,15 +266,16 @@ def newton_batch(k, fb, ir0):
     are within a few ulps of their exact values (the tests bound them against mpmath).
 
     Valid for ``0 < r_m < 8 r0``; elsewhere the values are finite or NaN and the caller
-    replaces them. ``fb`` is the (6, BATCH) scratch of the cell-list kernels (rows ``r^2``,
-    ``dx``, ``dy``, ``dz``, ``S``, ``S'/r``).
+    replaces them (with ``reach2 <= (8 r0)^2`` the count tells whether any needs it). ``fb`` is
+    the (3, BATCH) scratch of the cell-list kernels (rows ``r^2``, ``S``, ``S'/r``).
     """
     c = ERFCX_MONOMIALS
     e = _GAUSS_TAYLOR
     xb = _EXP_BITS
     r2a = fb[0]
-    val = fb[4]
-    der = fb[5]
+    val = fb[1]
+    der = fb[2]
+    odd = 0
     for m in range(k):
         r2 = r2a[m]
         rr = math.sqrt(r2)
@@ -301,6 +305,8 @@ def newton_batch(k, fb, ir0):
         v = erfcx * g * ir
         val[m] = v
         der[m] = (-_TWO_OVER_SQRTPI * ir0 * g - v) * ir * ir
+        odd += (r2 <= 0.0) | (r2 >= reach2)
+    return odd
 
 
 _TARGET_BLOCK = 256  # targets per parallel task of cell_short_sum (one scratch batch each)
@@ -313,49 +319,55 @@ def _collect(j0, j1, x, y, z, sx, sy, sz, owned, oi, rc2, ib, fb, k):
     Branch-free: every candidate is written, and the count advances only for the accepted.
     The caller keeps ``k + j1 - j0 <= BATCH``.
     """
-    for j in range(j0, j1):
-        dx = x - sx[j]
-        dy = y - sy[j]
-        dz = z - sz[j]
+    n = j1 - j0
+    xs = sx[j0:j1]
+    ys = sy[j0:j1]
+    zs = sz[j0:j1]
+    ow = owned[j0:j1]
+    ibb = ib[k:]
+    r2b = fb[0, k:]
+    c = 0
+    for m in range(n):
+        dx = x - xs[m]
+        dy = y - ys[m]
+        dz = z - zs[m]
         r2 = dx * dx + dy * dy + dz * dz
-        ib[k] = j
-        fb[0, k] = r2
-        fb[1, k] = dx
-        fb[2, k] = dy
-        fb[3, k] = dz
-        k += (r2 < rc2) & (oi | owned[j])
-    return k
+        ibb[c] = j0 + m
+        r2b[c] = r2
+        c += (r2 < rc2) & (oi | ow[m])
+    return k + c
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
 def _evaluate(k, fb, kernel, ir0, kappa, s0, ex, reach2):
-    """``fb[4] = S``, ``fb[5] = S'/r`` for the batch.
+    """``fb[1] = S``, ``fb[2] = S'/r`` for the batch.
 
     Newton: the vectorized formulas, then the scalar ones at distance 0 and beyond their
     reach; the other kernels: the scalar closed forms.
     """
-    if kernel == 0:
-        newton_batch(k, fb, ir0)
+    if kernel == 0 and newton_batch(k, fb, ir0, reach2) == 0:
+        return
     for m in range(k):
         r2 = fb[0, m]
         if kernel != 0 or not (r2 > 0.0 and r2 < reach2):
             v, d = _short_value_deriv(kernel, math.sqrt(r2), ir0, kappa, s0, ex)
-            fb[4, m] = v
-            fb[5, m] = d
+            fb[1, m] = v
+            fb[2, m] = d
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def _flush_pairs(k, ib, fb, qi, sq, kernel, ir0, kappa, s0, ex, reach2, potential, forces, acc):
+def _flush_pairs(k, ib, fb, x, y, z, sx, sy, sz, qi, sq, kernel, ir0, kappa, s0, ex, reach2, potential, forces,
+                 acc):
     """The batch's pairs (i, j): j's sums updated in place, i's added to ``acc`` (4,) (in the batch's order)."""
     _evaluate(k, fb, kernel, ir0, kappa, s0, ex, reach2)
     vi, fx, fy, fz = acc[0], acc[1], acc[2], acc[3]  # sums in registers (acc might alias the outputs)
     for m in range(k):
         j = ib[m]
-        val = fb[4, m]
-        dr = fb[5, m]
-        dx = fb[1, m]
-        dy = fb[2, m]
-        dz = fb[3, m]
+        val = fb[1, m]
+        dr = fb[2, m]
+        dx = x - sx[j]
+        dy = y - sy[j]
+        dz = z - sz[j]
         qj = sq[j]
         vi += qj * val
         potential[j] += qi * val
@@ -370,18 +382,19 @@ def _flush_pairs(k, ib, fb, qi, sq, kernel, ir0, kappa, s0, ex, reach2, potentia
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def _flush_sum(k, ib, fb, sq, kernel, ir0, kappa, s0, ex, reach2, grad, acc):
+def _flush_sum(k, ib, fb, x, y, z, sx, sy, sz, sq, kernel, ir0, kappa, s0, ex, reach2, grad, acc):
     """The batch's sources added to one target's value (and gradient) in ``acc`` (4,)."""
     _evaluate(k, fb, kernel, ir0, kappa, s0, ex, reach2)
     v, gx, gy, gz = acc[0], acc[1], acc[2], acc[3]
     for m in range(k):
-        qj = sq[ib[m]]
-        v += qj * fb[4, m]
+        j = ib[m]
+        qj = sq[j]
+        v += qj * fb[1, m]
         if grad:
-            qd = qj * fb[5, m]
-            gx += qd * fb[1, m]
-            gy += qd * fb[2, m]
-            gz += qd * fb[3, m]
+            qd = qj * fb[2, m]
+            gx += qd * (x - sx[j])
+            gy += qd * (y - sy[j])
+            gz += qd * (z - sz[j])
     acc[0], acc[1], acc[2], acc[3] = v, gx, gy, gz
 
 
@@ -398,9 +411,10 @@ def _window(j0, j1, x, y, z, qi, pairs, sx, sy, sz, sq, owned, oi, kernel, ir0, 
         j0 = stop
         if j0 < j1:
             if pairs:
-                _flush_pairs(k, ib, fb, qi, sq, kernel, ir0, kappa, s0, ex, reach2, potential, forces, acc)
+                _flush_pairs(k, ib, fb, x, y, z, sx, sy, sz, qi, sq, kernel, ir0, kappa, s0, ex, reach2, potential,
+                             forces, acc)
             else:
-                _flush_sum(k, ib, fb, sq, kernel, ir0, kappa, s0, ex, reach2, grad, acc)
+                _flush_sum(k, ib, fb, x, y, z, sx, sy, sz, sq, kernel, ir0, kappa, s0, ex, reach2, grad, acc)
             k = 0
     return k
 
@@ -424,8 +438,8 @@ def cell_short_sum(sx, sy, sz, sq, keys, starts, bounds, dims, lo, h, reach, tgt
     no_forces = np.empty((0, 3))
     n_blocks = (order.shape[0] + _TARGET_BLOCK - 1) // _TARGET_BLOCK
     for blk in prange(n_blocks):
-        ib = np.empty(BATCH, dtype=np.int64)
-        fb = np.empty((6, BATCH))
+        ib = np.empty(BATCH, dtype=np.uint64)
+        fb = np.empty((3, BATCH))
         acc = np.empty(4)
         for ii in range(blk * _TARGET_BLOCK, min((blk + 1) * _TARGET_BLOCK, order.shape[0])):
             i = order[ii]
@@ -444,7 +458,7 @@ def cell_short_sum(sx, sy, sz, sq, keys, starts, bounds, dims, lo, h, reach, tgt
                         j0, j1 = _z_window(sz, starts[c], starts[c + 1], z, dxy2, rc2)
                         k = _window(j0, j1, x, y, z, 0.0, False, sx, sy, sz, sq, owned, True, kernel, ir0, kappa,
                                     s0, ex, rc2, reach2, grad, ib, fb, k, no_potential, no_forces, acc)
-            _flush_sum(k, ib, fb, sq, kernel, ir0, kappa, s0, ex, reach2, grad, acc)
+            _flush_sum(k, ib, fb, x, y, z, sx, sy, sz, sq, kernel, ir0, kappa, s0, ex, reach2, grad, acc)
             out[i, 0] = acc[0]
             if grad:
                 out[i, 1] = acc[1]
@@ -477,7 +491,8 @@ def _pairs_of_column(c, sx, sy, sz, sq, owned, keys, starts, bounds, d1, reach, 
                     j0, j1 = _z_window(sz, starts[cc], starts[cc + 1], z, dxy2, rc2)
                     k = _window(j0, j1, x, y, z, qi, True, sx, sy, sz, sq, owned, oi, kernel, ir0, kappa, s0, ex,
                                 rc2, reach2, True, ib, fb, k, potential, forces, acc)
-        _flush_pairs(k, ib, fb, qi, sq, kernel, ir0, kappa, s0, ex, reach2, potential, forces, acc)
+        _flush_pairs(k, ib, fb, x, y, z, sx, sy, sz, qi, sq, kernel, ir0, kappa, s0, ex, reach2, potential, forces,
+                     acc)
         potential[i] += acc[0]
         forces[i, 0] += qi * acc[1]
         forces[i, 1] += qi * acc[2]
@@ -507,8 +522,8 @@ def cell_short_pairs(sx, sy, sz, sq, owned, keys, starts, bounds, dims, reach, s
     for phase in range(2):
         for si in prange((n_stripes - phase + 1) // 2):
             s = 2 * si + phase
-            ib = np.empty(BATCH, dtype=np.int64)
-            fb = np.empty((6, BATCH))
+            ib = np.empty(BATCH, dtype=np.uint64)
+            fb = np.empty((3, BATCH))
             acc = np.empty(4)
             for c in range(stripes[s], stripes[s + 1]):
                 _pairs_of_column(c, sx, sy, sz, sq, owned, keys, starts, bounds, d1, reach, kernel, ir0, kappa, s0,

@@ -49,13 +49,13 @@ def test_newton_batch_against_mpmath(r0):
     rng = np.random.default_rng(3)
     s = np.concatenate([rng.uniform(1e-3, 7.999, 1500), np.linspace(1e-6, 7.9999999, 500), [0.6, 1.0, 4.0, 7.0]])
     r = s * r0
-    fb = np.empty((6, sb.BATCH))
+    fb = np.empty((3, sb.BATCH))
     got = np.empty((2, s.size))
     for a in range(0, s.size, sb.BATCH):
         k = min(sb.BATCH, s.size - a)
         fb[0, :k] = r[a:a + k] ** 2
-        sb.newton_batch(k, fb, 1.0 / r0)
-        got[:, a:a + k] = fb[4:6, :k]
+        assert sb.newton_batch(k, fb, 1.0 / r0, (8.0 * r0) ** 2) == 0
+        got[:, a:a + k] = fb[1:3, :k]
     with mpmath.workdps(30):
         ref = np.array([float(mpmath.erfc(mpmath.mpf(x) / r0) / mpmath.mpf(x)) for x in r])
         refd = np.array([float((-2 / mpmath.sqrt(mpmath.pi) / r0 * mpmath.exp(-(mpmath.mpf(x) / r0) ** 2)
@@ -65,6 +65,15 @@ def test_newton_batch_against_mpmath(r0):
     assert np.all(np.abs(got[0] - ref) <= slack * EPS * ref)
     assert np.all(np.abs(got[1] - refd) <= slack * EPS * np.abs(refd))
 
+
+
+def test_newton_batch_counts_distances_outside_its_range():
+    """The count returned is that of r^2 at 0 or at and beyond ``reach2``: the entries the caller must replace."""
+    fb = np.empty((3, sb.BATCH))
+    r2 = np.array([0.0, 0.25, 3.9, 4.0, 4.1, 1e300, 1.0])
+    fb[0, :r2.size] = r2
+    assert sb.newton_batch(r2.size, fb, 1.0, 4.0) == 4
+    assert sb.newton_batch(2, np.ascontiguousarray(fb[:, 1:]), 1.0, 4.0) == 0
 
 def _direct(pos, q, tgt, r0, rc):
     """Direct sums with scipy's erfc at the targets (pairs at distance 0 skipped): value, gradient, and the
