@@ -44,8 +44,10 @@ SAMPLE = 2000
 # peak RSS of fmm3dpy 2.1.0 (pip wheel) per particle, measured here at N = 1e6 with pg = 2:
 # 4.32 GB at eps = 1e-6, 2.25 GB at eps = 1e-12 (the process itself: 0.19 GB)
 # fmm3dpy's peak memory per particle, measured: 4.3 kB at 1e6 and 1.2 kB at 4e6 (eps 1e-6), 2.1 kB at 1e6
-# (eps 1e-12); it falls with N, so the 4e6 value estimates larger runs
+# (eps 1e-12); it does not vary monotonically with N: at 1e7 (eps 1e-6) the out-of-memory killer stopped
+# it at 24.2 GB resident, 2.4 kB per particle at least (FMM_BYTES_FROM)
 FMM_BYTES_PER_PARTICLE = {1e-6: 1.25e3, 1e-12: 2.1e3}
+FMM_BYTES_FROM = {1e7: 2.42e3}  # eps 1e-6: lower bounds per particle from this N on, measured
 MEMORY_SHARE = 0.7  # of the physical memory, for one measurement
 
 
@@ -86,7 +88,10 @@ def sample_index(n: int) -> np.ndarray:
 
 def fmm_fits(n: int, eps: float) -> tuple[bool, float]:
     """Whether fmm3dpy's estimated peak memory at ``n`` particles fits here, and the estimate in bytes."""
-    need = n * FMM_BYTES_PER_PARTICLE[1e-12 if eps < 1e-9 else 1e-6]
+    per = FMM_BYTES_PER_PARTICLE[1e-12 if eps < 1e-9 else 1e-6]
+    if eps >= 1e-9:
+        per = max([per] + [b for start, b in FMM_BYTES_FROM.items() if n >= start])
+    need = n * per
     total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     return need <= MEMORY_SHARE * total, need
 
@@ -315,7 +320,7 @@ def section_scale(sizes, dists, rtols, threads_list, workdir, beta: float, print
                 if fits:
                     fmm = run_case({**base, "kind": "fmm", "eps": 1e-6}, threads, reuse)
                 else:
-                    fmm = {"note": f"not run: about {need / 2**30:.0f} GiB needed (measured per particle at 1e6)"}
+                    fmm = {"note": f"not run: at least {need / 2**30:.0f} GiB needed (measured, see FMM_BYTES_FROM)"}
                 rows.append([dist, n, "fmm3dpy eps=1e-6", threads or "default", fmm.get("time"), fmm.get("rss_mb"),
                              fmm.get("err_v_max"), fmm.get("err_v_l2"), fmm.get("err_g_max"), fmm.get("err_g_l2"),
                              fmm.get("err_v_sample"), fmm.get("err_g_sample"),
