@@ -18,10 +18,10 @@ Pairs are computed in batches: a particle's (or target's) candidates within the 
 first collected without branches (index and ``r^2``), then ``S`` and ``S'/r`` are evaluated
 for the whole batch, and finally added to the sums in the order collected. The batch's
 indices are unsigned, so that the loops index the particle arrays without the test for
-negative indices. For the
-Newton kernel the evaluation is a loop without table lookups or library calls, which the
-compiler vectorizes (see :func:`newton_batch`); pairs at distance 0 or beyond ``8 r0`` (a cutoff
-that large is only ever given explicitly) and the other kernels take the scalar formulas.
+negative indices. For the Newton kernel the evaluation is a loop without table lookups or
+library calls, which the compiler vectorizes (see :func:`newton_batch`); pairs at distance 0 or
+beyond ``8 r0`` (a cutoff that large is only ever given explicitly) and the other kernels take
+the scalar formulas.
 Kernels assume validated input; they are compiled with ``error_model="numpy"`` (no exception
 checks inside the loops: divisions are by a nonzero distance, a positive cell edge or a
 constant, or produce values that the scalar formulas replace).
