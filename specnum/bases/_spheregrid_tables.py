@@ -44,10 +44,10 @@ def _azimuth_tables(lmax: int, n_phi: int) -> tuple[np.ndarray, np.ndarray, np.n
     m = np.arange(lmax + 1)[:, None]
     j = np.arange(n_even)[None, :]
     ang = 2.0 * np.pi * ((m * j) % n_phi) / n_phi  # exact reduction of the angle
+    fixed = (j == 0) | (2 * j == n_phi)  # the azimuths that phi -> -phi maps to themselves
     cos = np.cos(ang)
-    sin = np.sin(ang[1:])
-    sin[:, (j[0] == 0) | (2 * j[0] == n_phi)] = 0.0
-    mult = np.where((j == 0) | (2 * j == n_phi), 1.0, 2.0) * (2.0 * np.pi / n_phi)
+    sin = np.where(fixed, 0.0, np.sin(ang[1:]))
+    mult = np.where(fixed, 1.0, 2.0) * (2.0 * np.pi / n_phi)
     return cos, sin, cos * mult, sin * mult
 
 
