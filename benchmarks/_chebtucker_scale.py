@@ -15,7 +15,10 @@ potential against fmm3dpy at eps 1e-12 (all particles), the same for the gradien
 ``grad V = -F / q``; and, for every run, the maximum errors at the 2000 sampled particles
 against the direct sum (relative to the maximum there). When fmm3dpy's memory (measured
 per particle) would not fit in this machine, fmm3dpy is not run and the sampled direct
-sum is the only reference.
+sum is the only reference. With ``--allow-swap`` the swap space counts too (for a peer that
+needs more memory than the machine has); every case then records its paging (major page
+faults, pages swapped in and out while it ran), so that a time spent waiting for the disk
+is visible next to the time.
 
 Results are stored per case in ``<workdir>/cases`` and reused with ``--reuse``.
 """
@@ -86,14 +89,45 @@ def sample_index(n: int) -> np.ndarray:
     return np.sort(np.random.default_rng(2).choice(n, min(SAMPLE, n), replace=False))
 
 
-def fmm_fits(n: int, eps: float) -> tuple[bool, float]:
-    """Whether fmm3dpy's estimated peak memory at ``n`` particles fits here, and the estimate in bytes."""
+def _meminfo_bytes(field: str) -> float:
+    """A field of ``/proc/meminfo`` in bytes (0 where it is not available)."""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return 1024.0 * float(line.split()[1])
+    return 0.0
+
+
+def fmm_fits(n: int, eps: float, swap: bool = False) -> tuple[bool, float]:
+    """Whether fmm3dpy's estimated peak memory at ``n`` particles fits here, and the estimate in bytes
+    (``swap``: the free swap space counts as memory)."""
     per = FMM_BYTES_PER_PARTICLE[1e-12 if eps < 1e-9 else 1e-6]
     if eps >= 1e-9:
         per = max([per] + [b for start, b in FMM_BYTES_FROM.items() if n >= start])
     need = n * per
     total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    return need <= MEMORY_SHARE * total, need
+    return need <= MEMORY_SHARE * total + (_meminfo_bytes("SwapFree") if swap else 0.0), need
+
+
+def _paging() -> dict:
+    """Major page faults of this process and the pages the system swapped in and out so far."""
+    out = {"majflt": resource.getrusage(resource.RUSAGE_SELF).ru_majflt}
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/vmstat").read_text().splitlines():
+            key, _, value = line.partition(" ")
+            if key in ("pswpin", "pswpout"):
+                out[key] = int(value)
+    return out
+
+
+def _paging_note(res: dict) -> str:
+    """``swap in/out ... MB, ... major faults`` of a case that paged ('' otherwise)."""
+    p = res.get("paging") or {}
+    if not any(p.values()):
+        return ""
+    page = os.sysconf("SC_PAGE_SIZE") / 2**20
+    return (f"paging: swapped in {p.get('pswpin', 0) * page:.0f} MB, out {p.get('pswpout', 0) * page:.0f} MB, "
+            f"{p.get('majflt', 0)} major faults; ")
 
 
 def _rss_mb(who=resource.RUSAGE_SELF) -> float:
@@ -179,6 +213,7 @@ def case_main(spec: dict) -> dict:
     pos, q = particles(spec["dist"], spec["n"])
     tag = f"{spec['dist']}_{spec['n']}"
     out = {"base_rss_mb": _rss_mb()}
+    paging = _paging()
     if spec["kind"] == "direct":
         from specnum.chebtucker import direct_gradient, direct_potential
 
@@ -239,6 +274,7 @@ def case_main(spec: dict) -> dict:
         out["n_cheb"] = ef.long_range.degrees[0] + 1
         out.update(_errors(ef.potential * scale, -ef.forces / q[:, None] * scale ** 2, spec["workdir"], tag))
     out["rss_mb"] = _rss_mb()
+    out["paging"] = {k: v - paging.get(k, 0) for k, v in _paging().items()}
     return out
 
 
@@ -294,11 +330,12 @@ def _timing_note(res: dict) -> str:
 
 
 def section_scale(sizes, dists, rtols, threads_list, workdir, beta: float, print_table, reuse: bool = False,
-                  fmm_reference: bool = True, reuse_references: bool = False) -> None:
+                  fmm_reference: bool = True, reuse_references: bool = False, allow_swap: bool = False) -> None:
     """Every particle of N: ours (rtol 1e-6 and 1e-8) against fmm3dpy (eps 1e-6), reference fmm3dpy 1e-12.
 
     ``reuse`` reuses every stored case; ``reuse_references`` only the references (the timed
-    runs of specnum and fmm3dpy at eps 1e-6 are measured again).
+    runs of specnum and fmm3dpy at eps 1e-6 are measured again); ``allow_swap`` runs fmm3dpy
+    at eps 1e-6 when its memory fits in the physical memory and the free swap together.
     """
     rows = []
     for dist in dists:
@@ -316,7 +353,7 @@ def section_scale(sizes, dists, rtols, threads_list, workdir, beta: float, print
                          None, None, None, ref.get("err_v_sample"), ref.get("err_g_sample"),
                          ref.get("note", ref.get("error", ""))[-120:]])
             for threads in threads_list:
-                fits, need = fmm_fits(n, 1e-6)
+                fits, need = fmm_fits(n, 1e-6, allow_swap)
                 if fits:
                     fmm = run_case({**base, "kind": "fmm", "eps": 1e-6}, threads, reuse)
                 else:
@@ -324,12 +361,13 @@ def section_scale(sizes, dists, rtols, threads_list, workdir, beta: float, print
                 rows.append([dist, n, "fmm3dpy eps=1e-6", threads or "default", fmm.get("time"), fmm.get("rss_mb"),
                              fmm.get("err_v_max"), fmm.get("err_v_l2"), fmm.get("err_g_max"), fmm.get("err_g_l2"),
                              fmm.get("err_v_sample"), fmm.get("err_g_sample"),
-                             fmm.get("note", fmm.get("error", ""))[-120:] or f"load {fmm.get('load')}"])
+                             fmm.get("note", fmm.get("error", ""))[-120:]
+                             or f"{_paging_note(fmm)}load {fmm.get('load')}"])
                 for rtol in rtols:
                     res = run_case({**base, "kind": "ours", "rtol": rtol, "r0": r0}, threads, reuse)
                     speed = (fmm.get("time") / res["time"]) if res.get("time") and fmm.get("time") else None
-                    note = (f"x{speed:.2f} vs fmm; " if speed else "") + _timing_note(res) if res.get("time") \
-                        else res.get("error", "")[-200:]
+                    note = (f"x{speed:.2f} vs fmm; " if speed else "") + _paging_note(res) + _timing_note(res) \
+                        if res.get("time") else res.get("error", "")[-200:]
                     rows.append([dist, n, f"specnum rtol={rtol:g} r0={r0:.3g}", threads or "default", res.get("time"),
                                  res.get("rss_mb"), res.get("err_v_max"), res.get("err_v_l2"), res.get("err_g_max"),
                                  res.get("err_g_l2"), res.get("err_v_sample"), res.get("err_g_sample"), note])

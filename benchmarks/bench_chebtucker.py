@@ -289,6 +289,8 @@ def main(argv=None) -> None:
                         help="thread settings of section 5 (a count or 'default')")
     parser.add_argument("--no-fmm-reference", action="store_true",
                         help="section 5: errors against the sampled direct sum only (no fmm3dpy at eps 1e-12)")
+    parser.add_argument("--allow-swap", action="store_true",
+                        help="section 5: count the free swap space as memory when deciding whether fmm3dpy can run")
     parser.add_argument("--clustered-max", type=float, default=1e6, help="largest N of the clustered runs")
     parser.add_argument("--betas", nargs="*", default=["uniform=1.75", "blobs=4", "shell=3"],
                         help="r0 = beta * (particle-averaged spacing) per distribution (sections 5, 6)")
@@ -324,7 +326,7 @@ def main(argv=None) -> None:
                 if sizes:
                     threads = [None if t == "default" else int(t) for t in args.threads]
                     section_scale(sizes, [dist], args.rtols, threads, args.workdir, betas[dist], print_table,
-                                  args.reuse, not args.no_fmm_reference, args.reuse_references)
+                                  args.reuse, not args.no_fmm_reference, args.reuse_references, args.allow_swap)
         elif k == 6:
             from _chebtucker_scale import section_dask
 
