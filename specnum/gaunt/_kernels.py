@@ -160,25 +160,14 @@ def absmax(a):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
-def _add_pair_gradient(q, t1, t2, a, c, nb, u1, u2):  # pragma: no cover - compiled
-    """``u1[a] += q t2[c]``, ``u2[c] += q t1[a]`` over the first ``nb`` rows of a block."""
-    d1 = u1[a]
-    d2 = u2[c]
-    s1 = t1[a]
-    s2 = t2[c]
-    for b in range(nb):
-        d1[b] += q[b] * s2[b]
-        d2[b] += q[b] * s1[b]
-
-
-@njit(cache=True, nogil=True)
 def gaunt_pairs_vjp_kernel(x1, x2, g, pk1, pk2, psym, runs, k3, values, row0, row1, block, gx1,
                            gx2):  # pragma: no cover - compiled
     """Gradients of ``sum_k3 g[b, k3] out[b, k3]`` for the product of :func:`gaunt_pairs_kernel`.
 
-    One pass over the runs: ``q = sum_i values[i] g[b, k3[i]]`` per run, then
-    ``gx1[k1] += q x2[k2]``, ``gx2[k2] += q x1[k1]`` (and the mirrored pair for symmetric
-    runs); rows ``row0 <= b < row1`` of ``gx1 (B, n1)``, ``gx2 (B, n2)`` are overwritten.
+    One pass over the runs: ``q = sum_i values[i] g[b, k3[i]]`` per run (its terms four at a
+    time, so that ``q`` is stored once per four terms), then ``gx1[k1] += q x2[k2]``,
+    ``gx2[k2] += q x1[k1]`` (and the mirrored pair for symmetric runs); rows
+    ``row0 <= b < row1`` of ``gx1 (B, n1)``, ``gx2 (B, n2)`` are overwritten.
     """
     nrun = pk1.shape[0]
     t1, t2, t3 = _row_buffers(x1, x2, g, block)
@@ -193,18 +182,55 @@ def gaunt_pairs_vjp_kernel(x1, x2, g, pk1, pk2, psym, runs, k3, values, row0, ro
         u1[:, :nb] = 0.0
         u2[:, :nb] = 0.0
         for r in range(nrun):
-            i0 = runs[r]
-            v = values[i0]
-            r3 = t3[k3[i0]]
-            for b in range(nb):
-                q[b] = v * r3[b]
-            for i in range(i0 + 1, runs[r + 1]):
-                v = values[i]
-                r3 = t3[k3[i]]
+            i = runs[r]
+            stop = runs[r + 1]
+            n = min(stop - i, 4)  # the first terms set q
+            j0 = k3[i]
+            v0 = values[i]
+            if n == 4:
+                j1, j2, j3 = k3[i + 1], k3[i + 2], k3[i + 3]
+                v1, v2, v3 = values[i + 1], values[i + 2], values[i + 3]
                 for b in range(nb):
-                    q[b] += v * r3[b]
-            _add_pair_gradient(q, t1, t2, pk1[r], pk2[r], nb, u1, u2)
+                    q[b] = (v0 * t3[j0, b] + v1 * t3[j1, b]) + (v2 * t3[j2, b] + v3 * t3[j3, b])
+            elif n == 3:
+                j1, j2 = k3[i + 1], k3[i + 2]
+                v1, v2 = values[i + 1], values[i + 2]
+                for b in range(nb):
+                    q[b] = (v0 * t3[j0, b] + v1 * t3[j1, b]) + v2 * t3[j2, b]
+            elif n == 2:
+                j1 = k3[i + 1]
+                v1 = values[i + 1]
+                for b in range(nb):
+                    q[b] = v0 * t3[j0, b] + v1 * t3[j1, b]
+            else:
+                for b in range(nb):
+                    q[b] = v0 * t3[j0, b]
+            i += n
+            while i + 4 <= stop:
+                j0, j1, j2, j3 = k3[i], k3[i + 1], k3[i + 2], k3[i + 3]
+                v0, v1, v2, v3 = values[i], values[i + 1], values[i + 2], values[i + 3]
+                for b in range(nb):
+                    q[b] += (v0 * t3[j0, b] + v1 * t3[j1, b]) + (v2 * t3[j2, b] + v3 * t3[j3, b])
+                i += 4
+            while i < stop:
+                j0 = k3[i]
+                v0 = values[i]
+                for b in range(nb):
+                    q[b] += v0 * t3[j0, b]
+                i += 1
+            a = pk1[r]
+            c = pk2[r]
             if psym[r]:
-                _add_pair_gradient(q, t1, t2, pk2[r], pk1[r], nb, u1, u2)
+                for b in range(nb):
+                    qb = q[b]
+                    u1[a, b] += qb * t2[c, b]
+                    u2[c, b] += qb * t1[a, b]
+                    u1[c, b] += qb * t2[a, b]
+                    u2[a, b] += qb * t1[c, b]
+            else:
+                for b in range(nb):
+                    qb = q[b]
+                    u1[a, b] += qb * t2[c, b]
+                    u2[c, b] += qb * t1[a, b]
         _store_rows(u1, start, nb, gx1)
         _store_rows(u2, start, nb, gx2)
