@@ -21,7 +21,6 @@ from typing import Any
 import numpy as np
 
 from specnum._validation import as_choice, check_budget, check_finite, flat_sh_lmax
-from specnum.gaunt._kernels import absmax
 
 __all__ = [
     "METHODS",
@@ -34,6 +33,7 @@ __all__ = [
     "product_scales",
     "product_can_overflow",
     "sh_array_magnitude",
+    "abs_max",
     "apply_scales",
     "check_result_finite",
     "unbroadcast",
@@ -61,9 +61,9 @@ def as_sh_array(x: Any, name: str) -> tuple[np.ndarray, int]:
 
 
 def sh_array_magnitude(x: Any, name: str) -> tuple[np.ndarray, int, float]:
-    """:func:`as_sh_array` plus ``max |x|``, in one pass over the data (NaN/inf raise)."""
+    """:func:`as_sh_array` plus ``max |x|`` (NaN/inf raise)."""
     arr, lmax = sh_array_unchecked(x, name)
-    m = float(absmax(arr.reshape(-1)))
+    m = abs_max(arr)
     if not math.isfinite(m):
         check_finite(arr, name)
     return arr, lmax, m
@@ -180,8 +180,10 @@ def check_lmax_budget(what: str, lmax: int, *, rows: int = 1, per_row: float = 0
 _SAFE_PRODUCT = {np.dtype(np.float64): 2.0**700, np.dtype(np.float32): 2.0**60}
 
 
-def _absmax(a: np.ndarray) -> float:
-    return float(absmax(np.ascontiguousarray(a).reshape(-1)))
+def abs_max(a: np.ndarray) -> float:
+    """``max |a|``: NaN when ``a`` holds a NaN, 0 when it is empty (two vectorised reductions,
+    no temporary array)."""
+    return float(max(a.max(), -a.min())) if a.size else 0.0
 
 
 _HALF_MAX = {4: 0.25 * float(np.finfo(np.float32).max), 8: 0.25 * float(np.finfo(np.float64).max)}
@@ -198,8 +200,8 @@ def product_scales(a1: np.ndarray, a2: np.ndarray, m1: float | None = None, m2: 
     """Row exponents ``(e1, e2)`` that bring every row of ``a1``, ``a2`` to a maximum in
     ``[0.5, 1)``, or ``None`` when the unscaled product cannot overflow or lose its
     smaller rows to underflow (the usual case). ``m1``, ``m2``: the known ``max |a|``."""
-    m1 = _absmax(a1) if m1 is None else m1
-    m2 = _absmax(a2) if m2 is None else m2
+    m1 = abs_max(a1) if m1 is None else m1
+    m2 = abs_max(a2) if m2 is None else m2
     if m1 == 0.0 or m2 == 0.0:
         return None
     tiny = np.finfo(a1.dtype).tiny * 2.0**60

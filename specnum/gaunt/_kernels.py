@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-__all__ = ["gaunt_pairs_kernel", "gaunt_outputs_kernel", "gaunt_pairs_vjp_kernel", "folded_product", "absmax"]
+__all__ = ["gaunt_pairs_kernel", "gaunt_outputs_kernel", "gaunt_pairs_vjp_kernel", "folded_product"]
 
 @njit(cache=True, nogil=True)
 def folded_product(a0, a1, b0, b1, c0, c1, d0, d1, e0, e1, o0, o1):  # pragma: no cover - compiled
@@ -144,19 +144,6 @@ def gaunt_outputs_kernel(x1, x2, pk1, pk2, psym, ostart, orun, ovalues, row0, ro
                     t3[k, b] += v0 * P[r0, b]
                 i += 1
         _store_rows(t3, start, nb, out)
-
-
-@njit(cache=True)
-def absmax(a):  # pragma: no cover - compiled
-    """``max |a|`` over a contiguous 1-D view (NaN if any entry is NaN; 0 when empty)."""
-    m = 0.0
-    for i in range(a.shape[0]):
-        v = abs(a[i])
-        if not v <= m:  # also true for NaN, which then propagates
-            m = v
-            if m != m:
-                return m
-    return m
 
 
 @njit(cache=True, nogil=True)

@@ -33,6 +33,7 @@ from specnum._dask import is_dask_array, map_pair
 from specnum._validation import as_int, check_budget, flat_sh_lmax
 from specnum.gaunt._checks import (
     METHODS,
+    abs_max,
     apply_scales,
     as_method,
     broadcast_pair,
@@ -48,7 +49,6 @@ from specnum.gaunt._crossover import choose_method
 from specnum.gaunt._direct import direct_product, direct_product_vjp
 from specnum.gaunt._fourier_route import fourier_product
 from specnum.gaunt._grid import grid_product, grid_product_vjp
-from specnum.gaunt._kernels import absmax
 from specnum.gaunt.sh_fourier import MAX_TABLE_DEGREE
 
 __all__ = ["gaunt_product", "gaunt_product_vjp", "METHODS"]
@@ -178,8 +178,8 @@ def _product(a1: np.ndarray, a2: np.ndarray, l1: int, l2: int, lo_req: int, meth
     if nrow == 0:
         res = np.zeros((0, (lo + 1) ** 2), dtype=dtype)
     else:
-        m1 = _magnitude(a1) if m1 is None else m1
-        m2 = _magnitude(a2) if m2 is None else m2
+        m1 = abs_max(a1) if m1 is None else m1
+        m2 = abs_max(a2) if m2 is None else m2
         scales = product_scales(a1, a2, m1, m2)
         if scales is None:
             res = _IMPL[method](a1, a2, l1, l2, lo)
@@ -193,10 +193,6 @@ def _product(a1: np.ndarray, a2: np.ndarray, l1: int, l2: int, lo_req: int, meth
     if lo_req > lo:
         res = np.concatenate([res, np.zeros((nrow, (lo_req + 1) ** 2 - (lo + 1) ** 2), dtype=dtype)], axis=1)
     return res
-
-
-def _magnitude(a: np.ndarray) -> float:
-    return float(absmax(a.reshape(-1)))
 
 
 def gaunt_product_vjp(x1: Any, x2: Any, grad_out: Any, *, method: str = "auto") -> tuple[np.ndarray, np.ndarray]:
