@@ -21,7 +21,8 @@ Sections (each prints a Markdown table; peers are timed in the same run, read th
    1e-8 against fmm3dpy ``lfmm3d(eps=1e-6, pg=2)``, both with 1 thread and with the default
    threads, errors against fmm3dpy at eps 1e-12 (itself checked against the direct sum at 2000
    particles) and against that direct sum, peak memory of each run (a subprocess per
-   measurement); fmm3dpy is left out where its memory would not fit in this machine;
+   measurement); fmm3dpy is left out where its memory would not fit in this machine
+   (``--allow-swap`` counts the free swap space too, and each case records its paging);
 6. the same with Dask: N = 1e7 on a LocalCluster of 1 and 2 worker processes, time per stage,
    speed-up against the serial path;
 7. default threads against 1 thread for ``long_range_potential`` (N = 2e4) and
