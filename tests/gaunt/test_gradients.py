@@ -195,3 +195,17 @@ def test_torch_against_e3nn_gradients_on_even_paths():
     (g * out).sum().backward()
     torch.testing.assert_close(a1.grad, e1, atol=1e-12, rtol=0)
     torch.testing.assert_close(a2.grad, e2, atol=1e-12, rtol=0)
+
+
+def test_direct_vjp_equal_degrees_all_run_lengths():
+    # equal degrees: symmetric pairs folded, runs of 1 to 9 terms (every branch of the kernel),
+    # 300 rows = two full blocks and a partial one; against the exact rational table
+    rng = np.random.default_rng(3)
+    L = 4
+    x1, x2 = rng.standard_normal((2, 300, (L + 1) ** 2))
+    g = rng.standard_normal((300, (2 * L + 1) ** 2))
+    G = ref_real_gaunt_exact_dense(L, L, 2 * L)
+    g1, g2 = gaunt_product_vjp(x1, x2, g, method="direct")
+    scale = np.abs(g).max() * np.abs(x1).max()
+    np.testing.assert_allclose(g1, np.einsum("ijk,bj,bk->bi", G, x2, g), rtol=0, atol=1e-14 * scale * G.shape[2])
+    np.testing.assert_allclose(g2, np.einsum("ijk,bi,bk->bj", G, x1, g), rtol=0, atol=1e-14 * scale * G.shape[2])

@@ -4,12 +4,14 @@ spelled out with exact entries and a direct 2D convolution; equivariance and par
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
 from specnum.bases.sphharm import wigner_D_real
 from specnum.gaunt import gaunt_product
-from specnum.gaunt._checks import as_sh_array
+from specnum.gaunt._checks import abs_max, as_sh_array
 from specnum.gaunt._crossover import choose_method
 from specnum.gaunt.products import _IMPL
 from specnum.testing import assert_rotation_equivariant
@@ -256,3 +258,18 @@ def test_scale_invariance_at_extreme_magnitudes(method):
     assert np.abs(f32 / np.float32(2.0**120) - ref).max() <= 2e-6 * np.abs(ref).max()
     with pytest.raises(ValueError, match="overflows"):
         gaunt_product(np.ldexp(x1, 1000), np.ldexp(x2, 1000), method=method)
+
+
+def test_abs_max_matches_numpy_and_propagates_nan():
+    # the magnitude every call scans before it works: max |a|, NaN for any NaN, 0 when empty
+    rng = np.random.default_rng(22)
+    for dtype in (np.float64, np.float32):
+        a = rng.standard_normal((7, 9)).astype(dtype)
+        a[3, 4] = -40.0  # the largest magnitude is negative
+        assert abs_max(a) == 40.0
+        assert abs_max(a[:, ::2]) == float(np.abs(a[:, ::2]).max())
+        a[0, 0] = np.nan
+        assert math.isnan(abs_max(a))
+        a[0, 0] = -np.inf
+        assert abs_max(a) == math.inf
+    assert abs_max(np.zeros((0, 4))) == 0.0
