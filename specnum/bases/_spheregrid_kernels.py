@@ -6,11 +6,12 @@ Layouts (one block of ``nb`` rows; see :mod:`specnum.bases.spheregrid`):
 * flat coefficients ``c (B, K)``, index ``l*l + l + m``;
 * items: per item ``i`` a ``(nb, kpad[i])`` matrix at ``offset[i] * nb`` in a flat buffer;
   coefficient ``k`` of a row ``b`` sits at ``base[k] + b * stride[k]`` (other slots: padding);
-* folded values ``E`` and ``O``, both ``(2, nb, nh, nE)``: the parts even (``[0]``) and odd
-  (``[1]``) under ``theta -> pi - theta`` at the ``nh`` northern latitudes, even (``E``) and
-  odd (``O``) under ``phi -> -phi`` at ``phi_j``, ``j = 0..nE-1`` (``O`` is zero at ``j = 0``
-  and at ``phi = pi``): ``f(theta_t, +-phi_j) = (E[0] +- O[0]) + (E[1] +- O[1])`` and
-  ``f(pi - theta_t, +-phi_j) = (E[0] +- O[0]) - (E[1] +- O[1])``;
+* folded values ``E`` and ``O``, both ``(R, 2, nb, nh, nA)``: the parts with sign ``(-1)^p``
+  under ``theta -> pi - theta`` (``[:, p]``) and ``(-1)^r`` under ``phi -> pi - phi``
+  (``[r]``, only when ``R = 2``), even (``E``) and odd (``O``) under ``phi -> -phi``, at the
+  ``nh`` northern latitudes and the azimuths ``phi_j``, ``j < nA`` (``O`` is zero at
+  ``phi = 0`` and ``phi = pi``): ``f(theta_t, +-phi_j) = sum_{r,p} (E[r,p] +- O[r,p])``,
+  southern latitudes with the sign ``(-1)^p``, azimuths ``pi -+ phi_j`` with ``(-1)^r``;
 * grid values ``V (nb, nt, nphi)``.
 """
 
@@ -49,20 +50,40 @@ def scatter_items(buf, base, stride, nb, row0, out):  # pragma: no cover - compi
 
 
 @njit(cache=True, nogil=True)
+def _half_index(j, nA, nphi):  # pragma: no cover - compiled
+    """Stored azimuth and sign of ``phi -> pi - phi`` of half-plane azimuth ``j <= nphi // 2``
+    (``R = 2``: ``j < nA`` is stored, ``nphi/2 - j`` is its mirror)."""
+    if j < nA:
+        return j, 1.0
+    return nphi // 2 - j, -1.0
+
+
+@njit(cache=True, nogil=True)
 def unfold_values(E, O, nt, nphi, nbv, V):  # pragma: no cover - compiled
     """Grid values ``V[:nbv] (nbv, nt, nphi)`` from folded values ``E``, ``O``."""
-    nh = E.shape[2]
-    nE = E.shape[3]
+    R = E.shape[0]
+    nh = E.shape[3]
+    nA = E.shape[4]
     nO = (nphi - 1) // 2
     for b in range(nbv):
         for t in range(nh):
             s = nt - 1 - t
-            for j in range(nE):
-                en = E[0, b, t, j] + E[1, b, t, j]
-                es = E[0, b, t, j] - E[1, b, t, j]
+            for j in range(nphi // 2 + 1):
+                jj, v = _half_index(j, nA, nphi) if R == 2 else (j, 1.0)
+                e0 = E[0, 0, b, t, jj]
+                e1 = E[0, 1, b, t, jj]
+                o0 = O[0, 0, b, t, jj]
+                o1 = O[0, 1, b, t, jj]
+                if R == 2:
+                    e0 += v * E[1, 0, b, t, jj]
+                    e1 += v * E[1, 1, b, t, jj]
+                    o0 += v * O[1, 0, b, t, jj]
+                    o1 += v * O[1, 1, b, t, jj]
+                en = e0 + e1
+                es = e0 - e1
                 if 1 <= j <= nO:
-                    on = O[0, b, t, j] + O[1, b, t, j]
-                    os_ = O[0, b, t, j] - O[1, b, t, j]
+                    on = o0 + o1
+                    os_ = o0 - o1
                     V[b, t, j] = en + on
                     V[b, t, nphi - j] = en - on
                     if s != t:
@@ -75,34 +96,52 @@ def unfold_values(E, O, nt, nphi, nbv, V):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
+def _half_parts(V, row, t, s, j, nphi, nO):  # pragma: no cover - compiled
+    """Parts ``(e0, e1, o0, o1)`` of grid values at half-plane azimuth ``j`` (see fold_values)."""
+    if 1 <= j <= nO:
+        vn = 0.5 * (V[row, t, j] + V[row, t, nphi - j])
+        wn = 0.5 * (V[row, t, j] - V[row, t, nphi - j])
+        vs = 0.5 * (V[row, s, j] + V[row, s, nphi - j])
+        ws = 0.5 * (V[row, s, j] - V[row, s, nphi - j])
+        return 0.5 * (vn + vs), 0.5 * (vn - vs), 0.5 * (wn + ws), 0.5 * (wn - ws)
+    vn = V[row, t, j]
+    vs = V[row, s, j]
+    return 0.5 * (vn + vs), 0.5 * (vn - vs), 0.0, 0.0
+
+
+@njit(cache=True, nogil=True)
 def fold_values(V, row0, nb, nh, E, O):  # pragma: no cover - compiled
     """Folded values ``E``, ``O`` of grid values ``V[row0 : row0 + nb]`` (zero past the last row)."""
+    R = E.shape[0]
     nt = V.shape[1]
     nphi = V.shape[2]
-    nE = E.shape[3]
+    nA = E.shape[4]
     nO = (nphi - 1) // 2
     nbv = min(nb, V.shape[0] - row0)
     for b in range(nb):
         for t in range(nh):
             s = nt - 1 - t
-            for j in range(nE):
+            for j in range(nA):
                 if b >= nbv:
-                    E[0, b, t, j] = 0.0
-                    E[1, b, t, j] = 0.0
-                    O[0, b, t, j] = 0.0
-                    O[1, b, t, j] = 0.0
+                    for r in range(R):
+                        E[r, 0, b, t, j] = 0.0
+                        E[r, 1, b, t, j] = 0.0
+                        O[r, 0, b, t, j] = 0.0
+                        O[r, 1, b, t, j] = 0.0
                     continue
-                if 1 <= j <= nO:
-                    vn = 0.5 * (V[row0 + b, t, j] + V[row0 + b, t, nphi - j])
-                    wn = 0.5 * (V[row0 + b, t, j] - V[row0 + b, t, nphi - j])
-                    vs = 0.5 * (V[row0 + b, s, j] + V[row0 + b, s, nphi - j])
-                    ws = 0.5 * (V[row0 + b, s, j] - V[row0 + b, s, nphi - j])
-                    O[0, b, t, j] = 0.5 * (wn + ws)
-                    O[1, b, t, j] = 0.5 * (wn - ws)
-                else:
-                    vn = V[row0 + b, t, j]
-                    vs = V[row0 + b, s, j]
-                    O[0, b, t, j] = 0.0
-                    O[1, b, t, j] = 0.0
-                E[0, b, t, j] = 0.5 * (vn + vs)
-                E[1, b, t, j] = 0.5 * (vn - vs)
+                e0, e1, o0, o1 = _half_parts(V, row0 + b, t, s, j, nphi, nO)
+                if R == 1:
+                    E[0, 0, b, t, j] = e0
+                    E[0, 1, b, t, j] = e1
+                    O[0, 0, b, t, j] = o0
+                    O[0, 1, b, t, j] = o1
+                else:  # the mirror azimuth pi - phi_j: even and odd parts under phi -> pi - phi
+                    f0, f1, g0, g1 = _half_parts(V, row0 + b, t, s, nphi // 2 - j, nphi, nO)
+                    E[0, 0, b, t, j] = 0.5 * (e0 + f0)
+                    E[1, 0, b, t, j] = 0.5 * (e0 - f0)
+                    E[0, 1, b, t, j] = 0.5 * (e1 + f1)
+                    E[1, 1, b, t, j] = 0.5 * (e1 - f1)
+                    O[0, 0, b, t, j] = 0.5 * (o0 + g0)
+                    O[1, 0, b, t, j] = 0.5 * (o0 - g0)
+                    O[0, 1, b, t, j] = 0.5 * (o1 + g1)
+                    O[1, 1, b, t, j] = 0.5 * (o1 - g1)

@@ -11,7 +11,7 @@ import numpy as np
 
 from specnum.bases._legendre import _degree_order_cached, _eval_unit
 
-__all__ = ["build_tables"]
+__all__ = ["FOLD_PHI_MIN", "build_tables", "n_reflect", "azimuth_slices"]
 
 
 def _north(grid) -> tuple[np.ndarray, np.ndarray, int]:
@@ -36,45 +36,90 @@ def _legendre_factors(lmax: int, theta: np.ndarray, equator: bool) -> np.ndarray
     return y
 
 
+#: The transforms fold the azimuths under ``phi -> pi - phi`` from this many on (with
+#: ``n_phi = 2 mod 4``); on smaller grids the eight smaller symmetry classes cost more in per-call
+#: overhead than the halved azimuthal work saves (``python benchmarks/bench_gaunt.py --transforms``).
+FOLD_PHI_MIN = 30
+
+
+def n_reflect(n_phi: int) -> int:
+    """2 when ``phi -> pi - phi`` maps the azimuths onto themselves without a fixed node
+    (``n_phi = 2 mod 4``) and the grid is large enough for the fold to pay, else 1."""
+    return 2 if n_phi % 4 == 2 and n_phi >= FOLD_PHI_MIN else 1
+
+
 def _azimuth_tables(lmax: int, n_phi: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """``cos(m phi_j)`` and ``sin(m phi_j)`` for ``j < n_even`` (the sine exactly zero at
-    ``phi = 0`` and ``phi = pi``), and the analysis factors ``2 pi / n_phi`` times the fold
-    multiplicity (1 or 2) of node ``j``."""
-    n_even = n_phi // 2 + 1
+    """``cos(m phi_j)`` and ``sin(m phi_j)`` for ``j < n_az`` (the sine exactly zero at
+    ``phi = 0`` and ``phi = pi``), and the analysis factors ``2 pi / n_phi`` times the number
+    of nodes that the folds map to node ``j`` (1, 2 or 4)."""
+    R = n_reflect(n_phi)
+    n_az = n_phi // 2 + 1 if R == 1 else (n_phi + 2) // 4
     m = np.arange(lmax + 1)[:, None]
-    j = np.arange(n_even)[None, :]
+    j = np.arange(n_az)[None, :]
     ang = 2.0 * np.pi * ((m * j) % n_phi) / n_phi  # exact reduction of the angle
     fixed = (j == 0) | (2 * j == n_phi)  # the azimuths that phi -> -phi maps to themselves
     cos = np.cos(ang)
     sin = np.where(fixed, 0.0, np.sin(ang[1:]))
-    mult = np.where(fixed, 1.0, 2.0) * (2.0 * np.pi / n_phi)
+    mult = R * np.where(fixed, 1.0, 2.0) * (2.0 * np.pi / n_phi)
     return cos, sin, cos * mult, sin * mult
 
 
-def _items_separable(lmax: int):
-    """Items ``(m, cs, p)`` in groups of orders; item block ``k``: ``l = m + p + 2k``."""
-    G = min(lmax + 1, max(1, -(-(lmax + 1) // 4)))  # groups of about 4 orders: padding ~ 1/8
-    bounds = np.unique(np.linspace(0, lmax + 1, G + 1).round().astype(int))
+def _order_positions(lmax: int, R: int) -> np.ndarray:
+    """The orders in the order of the latitude buffer: ``0..lmax``, or (``R = 2``) the even
+    orders, then the odd ones, so that each class of ``phi -> pi - phi`` is one slice."""
+    m = np.arange(lmax + 1)
+    return m if R == 1 else np.concatenate([m[0::2], m[1::2]])
+
+
+def azimuth_slices(lmax: int, R: int) -> tuple[tuple[slice, slice], ...]:
+    """Per class ``r`` of ``phi -> pi - phi`` (``(-1)^r`` its sign), the slices of the latitude
+    buffer's orders that it holds: cosines of orders ``m = r mod R``, sines of orders
+    ``m >= 1`` with ``m + 1 = r mod R`` (``sin(m (pi - phi)) = (-1)^(m+1) sin(m phi)``)."""
+    if R == 1:
+        return ((slice(0, lmax + 1), slice(1, lmax + 1)),)
+    ne = lmax // 2 + 1
+    return ((slice(0, ne), slice(ne, lmax + 1)), (slice(ne, lmax + 1), slice(1, ne)))
+
+
+def _items_separable(lmax: int, R: int):
+    """Items ``(m, cs, p)`` in groups of orders (positions ``q0..q1`` of the latitude buffer,
+    :func:`_order_positions`); item block ``k``: ``l = m + p + 2k``."""
+    order = _order_positions(lmax, R)
+    ne = lmax // 2 + 1 if R == 2 else lmax + 1
     groups, rows, kp_list = [], [], []
-    for m0, m1 in zip(bounds[:-1], bounds[1:]):
-        kp = (lmax - m0) // 2 + 1
-        groups.append((int(m0), int(m1), kp, len(rows)))
-        for m in range(m0, m1):
-            for cs in (0, 1):
-                for p in (0, 1):
-                    ls = np.arange(m + p, lmax + 1, 2)
-                    idx = ls * ls + ls + (m if cs == 0 else -m)
-                    if cs == 1 and m == 0:
-                        idx = idx[:0]
-                    rows.append(np.concatenate([idx, np.full(kp - idx.size, -1)]))
-                    kp_list.append(kp)
+    for lo, hi in ((0, ne), (ne, lmax + 1)):
+        if hi <= lo:
+            continue
+        G = max(1, -(-(hi - lo) // 4))  # groups of about 4 orders: padding ~ 1/8
+        bounds = np.unique(np.linspace(lo, hi, G + 1).round().astype(int))
+        for q0, q1 in zip(bounds[:-1], bounds[1:]):
+            kp = (lmax - int(order[q0])) // 2 + 1
+            groups.append((int(q0), int(q1), kp, len(rows)))
+            for m in order[q0:q1]:
+                for cs in (0, 1):
+                    for p in (0, 1):
+                        ls = np.arange(m + p, lmax + 1, 2)
+                        idx = ls * ls + ls + (m if cs == 0 else -m)
+                        if cs == 1 and m == 0:
+                            idx = idx[:0]
+                        rows.append(np.concatenate([idx, np.full(kp - idx.size, -1)]))
+                        kp_list.append(kp)
     return groups, rows, kp_list
 
 
-def _items_dense(lmax: int):
+def _dense_class(lmax: int, R: int) -> np.ndarray:
+    """Class ``(2 cs + p) R + r`` of each coefficient: ``cs`` odd under ``phi -> -phi``, ``p``
+    under ``theta -> pi - theta``, ``r`` under ``phi -> pi - phi`` (``R = 2``)."""
     l, m = _degree_order_cached(lmax)
-    k = np.arange(l.size)
-    rows = [k[(m >= 0) & ((l - m) % 2 == p)] for p in (0, 1)] + [k[(m < 0) & ((l + m) % 2 == p)] for p in (0, 1)]
+    cs = (m < 0).astype(int)
+    p = (l - np.abs(m)) % 2
+    r = (np.abs(m) + cs) % 2 if R == 2 else np.zeros_like(m)
+    return (2 * cs + p) * R + r
+
+
+def _items_dense(lmax: int, R: int):
+    cls = _dense_class(lmax, R)
+    rows = [np.flatnonzero(cls == c) for c in range(4 * R)]
     return rows, [r.size for r in rows]
 
 
@@ -112,36 +157,46 @@ def _ro(a: np.ndarray, dtype: np.dtype) -> np.ndarray:
 
 
 def build_tables(lmax: int, grid, dtype: np.dtype, dense: bool) -> tuple:
-    """``(n_half, n_even, n_odd, items, synthesis tables, analysis tables)`` of a plan."""
+    """``(n_half, n_reflect, n_az, n_odd, items, synthesis tables, analysis tables)`` of a plan."""
     theta, qw, nh = _north(grid)
     y = _legendre_factors(lmax, theta, grid.n_theta % 2 == 1)
     cos, sin, cos_a, sin_a = _azimuth_tables(lmax, grid.n_phi)
-    n_even, n_odd = cos.shape[1], (grid.n_phi - 1) // 2
+    R = n_reflect(grid.n_phi)
+    n_az, n_odd = cos.shape[1], (grid.n_phi - 1) // 2
+    head = (nh, R, n_az, n_odd)
     if dense:
-        rows, kpads = _items_dense(lmax)
+        rows, kpads = _items_dense(lmax, R)
         l, m = _degree_order_cached(lmax)
         synth, anal = {}, {}
         for cs in (0, 1):
             for p in (0, 1):
-                r = rows[2 * cs + p]
-                mm = np.abs(m[r])
-                trig = cos[mm] if cs == 0 else sin[mm - 1]
-                trig_a = cos_a[mm] if cs == 0 else sin_a[mm - 1]
-                lat = y[:, np.abs(r - l[r] * l[r] - l[r]) + l[r] * l[r] + l[r]]  # Y_{l,|m|}(theta_t, 0)
-                ncol = nh * trig.shape[1]
-                synth[(cs, p)] = _ro(np.einsum("tk,kj->ktj", lat, trig).reshape(r.size, ncol), dtype)
-                anal[(cs, p)] = _ro(np.einsum("tk,kj->tjk", lat * qw[:, None], trig_a).reshape(ncol, r.size), dtype)
-        return nh, n_even, n_odd, _pack_items(rows, kpads, (lmax + 1) ** 2), (synth,), (anal,)
-    groups, rows, kpads = _items_separable(lmax)
+                for r in range(R):
+                    k = rows[(2 * cs + p) * R + r]
+                    mm = np.abs(m[k])
+                    trig = cos[mm] if cs == 0 else sin[mm - 1]
+                    trig_a = cos_a[mm] if cs == 0 else sin_a[mm - 1]
+                    lat = y[:, np.abs(k - l[k] * l[k] - l[k]) + l[k] * l[k] + l[k]]  # Y_{l,|m|}(theta_t, 0)
+                    ncol = nh * n_az
+                    synth[(cs, p, r)] = _ro(np.einsum("tk,kj->ktj", lat, trig).reshape(k.size, ncol), dtype)
+                    anal[(cs, p, r)] = _ro(np.einsum("tk,kj->tjk", lat * qw[:, None], trig_a).reshape(ncol, k.size),
+                                           dtype)
+        return (*head, _pack_items(rows, kpads, (lmax + 1) ** 2), (synth,), (anal,))
+    groups, rows, kpads = _items_separable(lmax, R)
+    order = _order_positions(lmax, R)
     P, Q = [], []
-    for m0, m1, kp, _ in groups:
-        Pg = np.zeros((m1 - m0, 1, 2, kp, nh))
-        for m in range(m0, m1):
+    for q0, q1, kp, _ in groups:
+        Pg = np.zeros((q1 - q0, 1, 2, kp, nh))
+        for i, m in enumerate(order[q0:q1]):
             for p in (0, 1):
                 ls = np.arange(m + p, lmax + 1, 2)
-                Pg[m - m0, 0, p, : ls.size] = y[:, ls * ls + ls + m].T
+                Pg[i, 0, p, : ls.size] = y[:, ls * ls + ls + m].T
         P.append(_ro(Pg, dtype))
         Q.append(_ro(np.swapaxes(Pg, -1, -2) * qw[:, None], dtype))
-    return (nh, n_even, n_odd, _pack_items(rows, kpads, (lmax + 1) ** 2),
-            (groups, tuple(P), _ro(cos, dtype), _ro(sin, dtype)),
-            (groups, tuple(Q), _ro(cos_a, dtype), _ro(sin_a, dtype)))
+    # per class r: (cosine table, sine table) of its orders, (n_k, n_az); analysis: transposed
+    Fs, Fa = [], []
+    for c_sl, s_sl in azimuth_slices(lmax, R):
+        mc, ms = order[c_sl], order[s_sl]
+        Fs.append((_ro(cos[mc], dtype), _ro(sin[ms - 1], dtype)))
+        Fa.append((_ro(cos_a[mc].T, dtype), _ro(sin_a[ms - 1].T, dtype)))
+    return (*head, _pack_items(rows, kpads, (lmax + 1) ** 2), (groups, tuple(P), tuple(Fs)),
+            (groups, tuple(Q), tuple(Fa)))

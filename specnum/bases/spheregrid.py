@@ -5,7 +5,8 @@
 quadrature) and :func:`synthesis` (coefficients -> grid values) are batched (any batch
 shape, float32 or float64, optional ``out=``) and run on a cached
 :class:`SphereTransform` plan (:func:`sphere_transform`), which works with the grid
-values folded by the symmetries of the nodes (``theta -> pi - theta``, ``phi -> -phi``)
+values folded by the symmetries of the nodes (``theta -> pi - theta``, ``phi -> -phi``, and
+``phi -> pi - phi`` on grids of ``n_phi = 2 mod 4`` from 30 on, see ``sphere_grid(fold_phi=True)``)
 and uses either one dense matrix per symmetry class (small sizes) or the separable route
 (Legendre sums per order, then matrix products along ``phi``), chosen by one rule. Pillars
 (Gaunt products, powers, layers) use the plan directly so that their pointwise work
@@ -25,7 +26,7 @@ import numpy as np
 
 import specnum.bases._spheregrid_kernels as _k
 from specnum._validation import as_choice, as_float_array, as_int, check_budget, flat_sh_lmax
-from specnum.bases._spheregrid_tables import build_tables
+from specnum.bases._spheregrid_tables import FOLD_PHI_MIN, azimuth_slices, build_tables
 from specnum.bases._threads import parallel_workers, run_blocks
 from specnum.bases.quadrature import gauss_legendre
 
@@ -128,7 +129,8 @@ def _grid_cached(n_theta: int, n_phi: int) -> SphereGrid:
     return SphereGrid(n_theta, n_phi, theta, phi, w, 2 * math.pi / n_phi)
 
 
-def sphere_grid(degree: int, *, n_theta: int | None = None, n_phi: int | None = None) -> SphereGrid:
+def sphere_grid(degree: int, *, n_theta: int | None = None, n_phi: int | None = None,
+                fold_phi: bool = False) -> SphereGrid:
     """Smallest Gauss-Legendre x uniform grid integrating spherical polynomials of degree ``degree``.
 
     Parameters
@@ -140,6 +142,11 @@ def sphere_grid(degree: int, *, n_theta: int | None = None, n_phi: int | None = 
     n_theta, n_phi : int, optional
         Override the node counts (defaults ``D//2 + 1`` and ``D + 1``); must be at
         least the defaults.
+    fold_phi : bool
+        Round the default ``n_phi`` up to ``2 mod 4`` (at most 3 more nodes) where that
+        lets :class:`SphereTransform` fold the azimuths under ``phi -> pi - phi`` as well
+        (``n_phi >= 30``; smaller grids keep ``D + 1``): half the azimuthal work of the
+        transforms and of products on the grid. A given ``n_phi`` is used as it is.
 
     Returns
     -------
@@ -163,11 +170,18 @@ def sphere_grid(degree: int, *, n_theta: int | None = None, n_phi: int | None = 
     >>> g = sphere_grid(4)
     >>> g.shape, bool(abs(g.weights.sum() - 4 * 3.141592653589793) < 1e-13)
     ((3, 5), True)
+    >>> sphere_grid(32, fold_phi=True).shape    # 34 = 2 mod 4 azimuths instead of 33
+    (17, 34)
     """
     degree = as_int(degree, "degree", minimum=0)
     nt_min, np_min = degree // 2 + 1, degree + 1
     nt = nt_min if n_theta is None else as_int(n_theta, "n_theta", minimum=nt_min)
-    nph = np_min if n_phi is None else as_int(n_phi, "n_phi", minimum=np_min)
+    if n_phi is None:
+        nph = np_min
+        if as_choice(fold_phi, "fold_phi", (False, True)) and np_min + (2 - np_min) % 4 >= FOLD_PHI_MIN:
+            nph = np_min + (2 - np_min) % 4
+    else:
+        nph = as_int(n_phi, "n_phi", minimum=np_min)
     check_budget(f"sphere_grid(degree={degree}) with n_theta = {nt}, n_phi = {nph}",
                  memory=64.0 * (nt + nph), work=100.0 * nt * nt)
     return _grid_cached(nt, nph)
@@ -192,17 +206,24 @@ class SphereTransform:
     """Batched transforms between real SH coefficients and *folded* values on a grid.
 
     Build with :func:`sphere_transform` (cached). The grid's nodes are symmetric under
-    ``theta -> pi - theta`` and ``phi -> -phi``; the folded values of a function ``f`` on
-    ``nb`` rows are two arrays ``E`` and ``O`` of shape ``(2, nb, n_half, n_even)``, with, at
-    the northern latitudes ``t < n_half`` and the azimuths ``j = 0..n_even-1``,
+    ``theta -> pi - theta`` and ``phi -> -phi``, and, when ``n_phi = 2 mod 4``, under
+    ``phi -> pi - phi`` as well, which the plan uses from ``n_phi = 30`` on
+    (``n_reflect = 2``; else 1). The folded values of a function ``f`` on ``nb`` rows are
+    two arrays ``E`` and ``O`` of shape ``(n_reflect, 2, nb, n_half, n_az)``: ``X[r, p]``
+    is the part of ``f`` with sign
+    ``(-1)^p`` under ``theta -> pi - theta`` and ``(-1)^r`` under ``phi -> pi - phi``, even
+    (``E``) or odd (``O``) under ``phi -> -phi``, at the northern latitudes ``t < n_half``
+    and the azimuths ``phi_j``, ``j < n_az``. With signs ``s, v = +-1``,
 
-    .. math:: f(\\theta_t, \\pm\\phi_j) = (E_0 \\pm O_0) + (E_1 \\pm O_1),\\qquad
-              f(\\pi - \\theta_t, \\pm\\phi_j) = (E_0 \\pm O_0) - (E_1 \\pm O_1);
+    .. math:: f(\\theta^s_t, \\pm\\phi^v_j) = \\sum_{r, p} v^r s^p (E_{rp} \\pm O_{rp}),
+              \\qquad \\theta^{+} = \\theta_t,\\ \\theta^{-} = \\pi - \\theta_t,\\
+              \\phi^{+} = \\phi_j,\\ \\phi^{-} = \\pi - \\phi_j
 
-    ``O`` is zero at ``phi = 0`` and ``phi = pi``, so it has ``n_odd`` nonzero azimuths. With
-    both of one shape, products of functions multiply folded values class by class,
-    elementwise, which is how pillars use this class; the public :func:`synthesis` and
-    :func:`analysis` unfold and fold around it.
+    (``v = +1`` only when ``n_reflect = 1``). ``O`` is zero at ``phi = 0`` and ``phi = pi``.
+    With all parts of one shape, products of functions multiply folded values class by
+    class, elementwise (the classes multiply like the group ``Z2^3``, or ``Z2^2``), which is
+    how pillars use this class; the public :func:`synthesis` and :func:`analysis` unfold and
+    fold around it.
 
     Attributes
     ----------
@@ -216,8 +237,10 @@ class SphereTransform:
         One dense matrix per symmetry class (``O(L^2 n_theta n_phi)`` per row) instead of
         the separable route (Legendre sums per order, then matrix products along ``phi``,
         ``O(L (L + n_phi) n_theta)`` per row); chosen by :func:`sphere_transform`.
-    n_half, n_even, n_odd : int
-        ``ceil(n_theta / 2)``, ``n_phi // 2 + 1`` and ``(n_phi - 1) // 2``.
+    n_half, n_reflect, n_az, n_odd : int
+        ``ceil(n_theta / 2)``; 2 if ``n_phi = 2 mod 4`` and ``n_phi >= 30``, else 1; the
+        stored azimuths, ``n_phi // 2 + 1`` (``n_reflect = 1``) or ``(n_phi + 2) // 4``;
+        ``(n_phi - 1) // 2``, the azimuths in ``(0, pi)``.
     """
 
     lmax: int
@@ -225,7 +248,8 @@ class SphereTransform:
     dtype: np.dtype
     dense: bool
     n_half: int
-    n_even: int
+    n_reflect: int
+    n_az: int
     n_odd: int
     _items: tuple = field(repr=False)
     _synth: tuple = field(repr=False)
@@ -245,14 +269,14 @@ class SphereTransform:
 
     def block_rows(self) -> int:
         """Rows per block that keep this transform's buffers near ``_BLOCK_BYTES``."""
-        per_row = self.n_half * 2 * self.n_even * 6 + 4 * (self.lmax + 1) * self.n_half * 2
+        per_row = self.n_half * 2 * self.n_reflect * self.n_az * 6 + 4 * (self.lmax + 1) * self.n_half * 2
         nb = _BLOCK_BYTES // max(per_row * self.dtype.itemsize, 1)
         return int(min(256, max(16, 1 << max(int(nb).bit_length() - 1, 0))))
 
     def folded_buffers(self, nb: int) -> tuple[np.ndarray, np.ndarray]:
         """Empty folded values ``(E, O)`` for ``nb`` rows."""
-        return (np.empty((2, nb, self.n_half, self.n_even), self.dtype),
-                np.empty((2, nb, self.n_half, self.n_even), self.dtype))
+        shape = (self.n_reflect, 2, nb, self.n_half, self.n_az)
+        return np.empty(shape, self.dtype), np.empty(shape, self.dtype)
 
     def workspace(self, nb: int) -> dict:
         """Scratch buffers of one block of ``nb`` rows (one per thread)."""
@@ -279,21 +303,24 @@ class SphereTransform:
         for i, c in enumerate(sources):
             _k.gather_items(c, start, part, i * part, ws["base"], stride, buf)
         if self.dense:
-            for (cs, p), mat in self._synth[0].items():
-                x = buf[offset[2 * cs + p] * nb: offset[2 * cs + p + 1] * nb].reshape(nb, -1)
-                np.matmul(x, mat, out=(E if cs == 0 else O)[p].reshape(nb, -1))
+            for (cs, p, r), mat in self._synth[0].items():
+                c = (2 * cs + p) * self.n_reflect + r
+                x = buf[offset[c] * nb: offset[c + 1] * nb].reshape(nb, -1)
+                np.matmul(x, mat, out=(E if cs == 0 else O)[r, p].reshape(nb, -1))
             return
-        groups, P, Fc, Fs = self._synth
+        groups, P, F = self._synth
         lat = ws["lat"]
-        for (m0, m1, kp, i0), Pg in zip(groups, P):
-            x = buf[offset[i0] * nb: offset[i0 + 4 * (m1 - m0)] * nb].reshape(m1 - m0, 2, 2, nb, kp)
-            np.matmul(x, Pg, out=lat[m0:m1])
-        L = self.lmax
-        np.matmul(lat[:, 0].reshape(L + 1, -1).T, Fc, out=E.reshape(-1, self.n_even))
-        if L > 0 and self.n_odd > 0:
-            np.matmul(lat[1:, 1].reshape(L, -1).T, Fs, out=O.reshape(-1, self.n_even))
-        else:
-            O[...] = 0.0
+        for (q0, q1, kp, i0), Pg in zip(groups, P):
+            x = buf[offset[i0] * nb: offset[i0 + 4 * (q1 - q0)] * nb].reshape(q1 - q0, 2, 2, nb, kp)
+            np.matmul(x, Pg, out=lat[q0:q1])
+        n = self.lmax + 1
+        for r, (c_sl, s_sl) in enumerate(azimuth_slices(self.lmax, self.n_reflect)):
+            for sl, tab, part, cs in ((c_sl, F[r][0], E, 0), (s_sl, F[r][1], O, 1)):
+                y = part[r].reshape(-1, self.n_az)
+                if sl.stop > sl.start:
+                    np.matmul(lat[:, cs].reshape(n, -1)[sl].T, tab, out=y)
+                else:
+                    y[...] = 0.0
 
     def folded_analysis(self, E: np.ndarray, O: np.ndarray, out: np.ndarray, start: int, ws: dict) -> None:
         """Quadrature of folded values into coefficient rows ``out[start : start + nb]``.
@@ -304,21 +331,21 @@ class SphereTransform:
         stride, offset = self._items[2:]
         buf = ws["items_out"]
         if self.dense:
-            for (cs, p), mat in self._anal[0].items():
-                y = buf[offset[2 * cs + p] * nb: offset[2 * cs + p + 1] * nb].reshape(nb, -1)
-                np.matmul((E if cs == 0 else O)[p].reshape(nb, -1), mat, out=y)
+            for (cs, p, r), mat in self._anal[0].items():
+                c = (2 * cs + p) * self.n_reflect + r
+                y = buf[offset[c] * nb: offset[c + 1] * nb].reshape(nb, -1)
+                np.matmul((E if cs == 0 else O)[r, p].reshape(nb, -1), mat, out=y)
         else:
-            groups, Q, Fac, Fas = self._anal
+            groups, Q, F = self._anal
             lat = ws["lat"]
-            L = self.lmax
-            np.matmul(Fac, E.reshape(-1, self.n_even).T, out=lat[:, 0].reshape(L + 1, -1))
-            if L > 0 and self.n_odd > 0:
-                np.matmul(Fas, O.reshape(-1, self.n_even).T, out=lat[1:, 1].reshape(L, -1))
-            elif L > 0:
-                lat[1:, 1] = 0.0
-            for (m0, m1, kp, i0), Qg in zip(groups, Q):
-                y = buf[offset[i0] * nb: offset[i0 + 4 * (m1 - m0)] * nb].reshape(m1 - m0, 2, 2, nb, kp)
-                np.matmul(lat[m0:m1], Qg, out=y)
+            n = self.lmax + 1
+            for r, (c_sl, s_sl) in enumerate(azimuth_slices(self.lmax, self.n_reflect)):
+                for sl, tab, part, cs in ((c_sl, F[r][0], E, 0), (s_sl, F[r][1], O, 1)):
+                    if sl.stop > sl.start:
+                        np.matmul(part[r].reshape(-1, self.n_az), tab, out=lat[:, cs].reshape(n, -1)[sl].T)
+            for (q0, q1, kp, i0), Qg in zip(groups, Q):
+                y = buf[offset[i0] * nb: offset[i0 + 4 * (q1 - q0)] * nb].reshape(q1 - q0, 2, 2, nb, kp)
+                np.matmul(lat[q0:q1], Qg, out=y)
         _k.scatter_items(buf, ws["base"], stride, nb, start, out)
 
 
@@ -367,8 +394,8 @@ def sphere_transform(lmax: int, grid: SphereGrid, *, dtype: Any = "float64", met
     --------
     >>> g = sphere_grid(8)
     >>> t = sphere_transform(4, g)
-    >>> (t.n_half, t.n_even, t.n_odd), t.dense
-    ((3, 5, 4), True)
+    >>> (t.n_half, t.n_reflect, t.n_az, t.n_odd), t.dense
+    ((3, 1, 5, 4), True)
     >>> g = sphere_grid(32)      # the rule depends on the dtype: BLAS gains more from float32
     >>> sphere_transform(16, g).dense, sphere_transform(16, g, dtype="float32").dense
     (False, True)

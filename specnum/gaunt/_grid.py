@@ -17,7 +17,7 @@ import numpy as np
 from specnum.bases._threads import parallel_workers, run_blocks
 from specnum.bases.spheregrid import SphereTransform, sphere_grid, sphere_transform
 from specnum.gaunt._checks import float_name
-from specnum.gaunt._kernels import folded_product
+from specnum.gaunt._kernels import folded_product, folded_product8
 
 __all__ = ["grid_plans", "grid_product", "grid_product_vjp", "grid_powers", "grid_powers_vjp"]
 
@@ -26,19 +26,24 @@ __all__ = ["grid_plans", "grid_product", "grid_product_vjp", "grid_powers", "gri
 def grid_plans(lmaxes: tuple[int, ...], degree: int, dtype: str, transform: str = "auto"):
     """Transform plans of the given degrees on the grid exact for total degree ``degree`` (cached:
     a product of small batches spends its time here otherwise)."""
-    grid = sphere_grid(degree)
+    grid = sphere_grid(degree, fold_phi=True)
     return tuple(sphere_transform(lm, grid, dtype=dtype, method=transform) for lm in lmaxes)
 
 
 def _mul(t: SphereTransform, a: tuple, b: tuple, out: tuple, ia: int = 0, ib: int = 0) -> None:
     """``out = a * b`` on folded values: ``a``, ``b``, ``out`` are pairs ``(E, O)`` of whole
     (contiguous) block buffers; the factors start at rows ``ia``, ``ib`` of theirs."""
-    size = out[0][0].size
+    size = out[0][0, 0].size
 
     def parts(pair: tuple, row: int) -> list:
-        start = row * t.n_half * t.n_even
-        return [x[p].reshape(-1)[start:start + size] for x in pair for p in (0, 1)]
+        start = row * t.n_half * t.n_az
+        return [x[r, p].reshape(-1)[start:start + size] for x in pair for r in range(t.n_reflect) for p in (0, 1)]
 
+    if t.n_reflect == 2:
+        fa, fb, h = parts(a, ia), parts(b, ib), parts(out, 0)
+        folded_product8(*fa, *fb, *h[:4], 0)
+        folded_product8(*fa, *fb, *h[4:], 1)
+        return
     (a0, a1, c0, c1), (b0, b1, d0, d1) = parts(a, ia), parts(b, ib)
     folded_product(a0, a1, b0, b1, c0, c1, d0, d1, *parts(out, 0))
 
@@ -77,7 +82,7 @@ def grid_product(a1: np.ndarray, a2: np.ndarray, l1: int, l2: int, lo: int, tran
         def body(start, bufs):
             f12, p, w12, wo = bufs
             t1.folded_synthesis((a1, a2), start, *f12, w12)
-            _mul(to, f12, f12, p, 0, p[0].shape[1])
+            _mul(to, f12, f12, p, 0, p[0].shape[2])
             to.folded_analysis(*p, out, start, wo)
     else:
 

@@ -16,9 +16,11 @@ EPS = np.finfo(float).eps
 
 @pytest.mark.parametrize("method", ["dense", "separable"])
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-@pytest.mark.parametrize("lmax,degree,n_phi", [(0, 0, None), (3, 6, None), (5, 9, 12), (7, 20, 21), (10, 20, None)])
+@pytest.mark.parametrize("lmax,degree,n_phi", [(0, 0, None), (3, 6, None), (5, 9, 12), (7, 20, 21), (10, 20, None),
+                                              (4, 9, None), (6, 13, 30), (9, 33, None), (12, 40, 46), (1, 1, 2)])
 def test_batched_transforms_match_dense_twins(method, dtype, lmax, degree, n_phi):
-    # any batch shape, odd and even n_phi; float32 computed in float32 (~1e-6 relative)
+    # any batch shape, n_phi of every residue mod 4 (2 mod 4 from 30 on: folded under phi -> pi - phi too);
+    # float32 computed in float32 (~1e-6 relative)
     g = sphere_grid(degree, n_phi=n_phi)
     rng = np.random.default_rng(lmax)
     c = rng.standard_normal((2, 3, (lmax + 1) ** 2))
@@ -67,32 +69,50 @@ def test_dense_and_separable_are_one_map_at_high_degree():
     np.testing.assert_allclose(analysis(fa, g, 24, method="separable"), c, atol=1e-12)
 
 
-def test_plan_is_cached_and_folded_values_reproduce_the_grid():
-    g = sphere_grid(12, n_phi=14)
+@pytest.mark.parametrize("n_phi,R,n_az", [(16, 1, 9), (15, 1, 8), (14, 1, 8), (30, 2, 8), (34, 2, 9)])
+def test_plan_is_cached_and_folded_values_reproduce_the_grid(n_phi, R, n_az):
+    # the folded representation of the SphereTransform docstring, against scipy grid values
+    g = sphere_grid(12, n_phi=n_phi)
     t = sphere_transform(6, g)
     assert t is sphere_transform(6, g) and isinstance(t, SphereTransform)
-    assert (t.n_half, t.n_even, t.n_odd) == (4, 8, 6)
+    assert (t.n_half, t.n_reflect, t.n_az, t.n_odd) == (4, R, n_az, (n_phi - 1) // 2)
     rng = np.random.default_rng(3)
     c = rng.standard_normal((3, 49))
     nb = 4
     E, O = t.folded_buffers(nb)
     t.folded_synthesis(c, 0, E, O, t.workspace(nb))
     f = ref_synthesis_dense(c, g.theta, g.phi)
-    # f(theta_t, +-phi_j) = (E0 +- O0) + (E1 +- O1); f(pi - theta_t, .) = (E0 +- O0) - (E1 +- O1)
-    assert E.shape == O.shape == (2, nb, t.n_half, t.n_even)
-    je = np.arange(t.n_even)
-    even = 0.5 * (f[..., je] + f[..., (-je) % g.n_phi])  # parts even and odd under phi -> -phi
-    odd = 0.5 * (f[..., je] - f[..., (-je) % g.n_phi])  # zero at phi = 0 and phi = pi
-    for t_ in range(t.n_half):
-        s = g.n_theta - 1 - t_
-        np.testing.assert_allclose(even[:, t_], E[0, :3, t_] + E[1, :3, t_], atol=1e-13)
-        np.testing.assert_allclose(even[:, s], E[0, :3, t_] - E[1, :3, t_], atol=1e-13)
-        np.testing.assert_allclose(odd[:, t_], O[0, :3, t_] + O[1, :3, t_], atol=1e-13)
-        np.testing.assert_allclose(odd[:, s], O[0, :3, t_] - O[1, :3, t_], atol=1e-13)
-    assert not np.any(O[..., [0, t.n_even - 1]])  # exactly zero where phi -> -phi fixes the node (n_phi even)
-    assert not np.any(E[:, 3:]) and not np.any(O[:, 3:])  # rows past the end are zero
+    assert E.shape == O.shape == (R, 2, nb, t.n_half, n_az)
+    # f(theta^s, +-phi^v_j) = sum_{r,p} v^r s^p (E[r,p] +- O[r,p]), phi^+ = phi_j, phi^- = pi - phi_j
+    j = np.arange(n_az)
+    for v in (1, -1) if R == 2 else (1,):
+        jv = j if v == 1 else n_phi // 2 - j
+        for pm in (1, -1):
+            for t_ in range(t.n_half):
+                for s in (1, -1):
+                    row = t_ if s == 1 else g.n_theta - 1 - t_
+                    want = f[:, row, (pm * jv) % n_phi]
+                    got = sum(v**r * s**p * (E[r, p, :3, t_] + pm * O[r, p, :3, t_]) for r in range(R) for p in (0, 1))
+                    np.testing.assert_allclose(got, want, atol=1e-13)
+    assert not np.any(O[..., 0])  # exactly zero where phi -> -phi fixes the node
+    if R == 1 and n_phi % 2 == 0:
+        assert not np.any(O[..., n_az - 1])  # phi = pi
+    assert not np.any(E[:, :, 3:]) and not np.any(O[:, :, 3:])  # rows past the end are zero
     with pytest.raises(ValueError, match="dtype"):
         sphere_transform(2, g, dtype=np.int32)
+
+
+def test_fold_phi_rounds_the_azimuths_to_two_mod_four():
+    for degree in range(64):
+        g = sphere_grid(degree, fold_phi=True)
+        if g.n_phi >= 30:  # the transforms fold these grids under phi -> pi - phi as well
+            assert g.n_phi % 4 == 2 and degree + 1 <= g.n_phi <= degree + 4
+            assert sphere_transform(1, g).n_reflect == 2
+        else:
+            assert g.n_phi == degree + 1 and sphere_transform(1, g).n_reflect == 1
+    assert sphere_grid(5, fold_phi=True, n_phi=8).n_phi == 8  # a given n_phi is kept
+    with pytest.raises(ValueError, match="fold_phi"):
+        sphere_grid(5, fold_phi="yes")
 
 
 def test_results_do_not_depend_on_threads():

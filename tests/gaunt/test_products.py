@@ -13,6 +13,7 @@ from specnum.bases.sphharm import wigner_D_real
 from specnum.gaunt import gaunt_product
 from specnum.gaunt._checks import abs_max, as_sh_array
 from specnum.gaunt._crossover import choose_method
+from specnum.gaunt._grid import grid_plans
 from specnum.gaunt.products import _IMPL
 from specnum.testing import assert_rotation_equivariant
 from tests.reference.ref_gaunt import (
@@ -106,13 +107,18 @@ def test_methods_agree_high_degree(L):
 
 
 def test_grid_variants_agree():
-    # the dense (small L) and separable (O(L^3)) grid implementations are the same map
+    # the dense (small L) and separable (O(L^3)) grid implementations are the same map, on grids
+    # folded by two reflections (total degree < 26) and by three (>= 26: azimuths also under
+    # phi -> pi - phi), and both equal the direct contraction with the exact table
     rng = np.random.default_rng(8)
-    for l1, l2, lo in [(3, 4, 7), (6, 2, 3), (5, 5, 10)]:
+    for l1, l2, lo in [(3, 4, 7), (6, 2, 3), (5, 5, 10), (7, 7, 14), (9, 6, 13), (8, 3, 17)]:
+        assert grid_plans((l1, l2, lo), l1 + l2 + lo, "float64")[0].n_reflect == (2 if l1 + l2 + lo >= 26 else 1)
         x1, x2 = _pair(rng, l1, l2)
         a = _IMPL["grid_dense"](x1, x2, l1, l2, lo)
         b = _IMPL["grid_separable"](x1, x2, l1, l2, lo)
         assert np.abs(a - b).max() <= 1e-13 * np.abs(b).max()
+        ref = gaunt_product(x1, x2, lmax_out=lo, method="direct")
+        assert np.abs(b - ref).max() <= 1e-13 * np.abs(ref).max()
 
 
 @pytest.mark.parametrize("method", METHODS + ["auto"])
