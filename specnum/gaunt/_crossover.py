@@ -20,21 +20,23 @@ from specnum._validation import as_choice, as_int
 
 __all__ = ["choose_method"]
 
-_DEGREES = (1, 2, 4, 6, 8, 12, 16, 24, 32)
+_DEGREES = (1, 2, 4, 6, 7, 8, 12, 16, 24, 32)
 
 _BEST = {
     # measured 2026-12-03 (2-core Xeon, shared, 1 and 2 threads); see benchmarks/RESULTS.md.
-    # Where the two runs differ (float64 at L = 6 and float32 at L = 8 for 4096 products) the
-    # two methods are within 1% of each other at 2 threads; the 1-thread winner is kept.
+    # L = 7 and 8 re-measured after the grids of degree >= 26 fold their azimuths under
+    # phi -> pi - phi. Where the two thread counts disagree (float32 at L = 7 for 4096 products,
+    # at L = 8 for 64) the two methods are within 2-17%; the 1-thread winner is kept, except
+    # float32 / 64 / L = 8 where grid (faster at 2 threads) is within 17% at one.
     "float32": {
-        1: (("direct", 6), ("grid", 999)),
-        64: (("direct", 6), ("grid", 999)),
+        1: (("direct", 8), ("grid", 999)),
+        64: (("direct", 7), ("grid", 999)),
         4096: (("direct", 6), ("grid", 999)),
     },
     "float64": {
-        1: (("direct", 6), ("grid", 999)),
-        64: (("direct", 6), ("grid", 999)),
-        4096: (("direct", 6), ("grid", 999)),
+        1: (("direct", 7), ("grid", 999)),
+        64: (("direct", 7), ("grid", 999)),
+        4096: (("direct", 7), ("grid", 999)),
     },
 }
 

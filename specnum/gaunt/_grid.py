@@ -66,8 +66,12 @@ def _round_up(n: int, k: int) -> int:
 
 
 def _work(t: SphereTransform) -> float:
+    """Operations per row of one transform, in float64-equivalents (the thread decision): the
+    azimuthal part shrinks with the fold under ``phi -> pi - phi``, float32 runs at twice the rate."""
     g = t.grid
-    return float(t.ncoef) * g.n_theta * (4 if t.dense else 1) + 4.0 * g.n_theta * g.n_phi * (t.lmax + 1)
+    per_row = float(t.ncoef) * g.n_theta * (4 if t.dense else 1) / t.n_reflect \
+        + 4.0 * g.n_theta * g.n_phi * (t.lmax + 1) / t.n_reflect
+    return per_row * t.dtype.itemsize / 8
 
 
 def grid_product(a1: np.ndarray, a2: np.ndarray, l1: int, l2: int, lo: int, transform: str = "auto") -> np.ndarray:
