@@ -38,7 +38,7 @@ def _legendre_factors(lmax: int, theta: np.ndarray, equator: bool) -> np.ndarray
 
 #: The transforms fold the azimuths under ``phi -> pi - phi`` from this many on (with
 #: ``n_phi = 2 mod 4``); on smaller grids the eight smaller symmetry classes cost more in per-call
-#: overhead than the halved azimuthal work saves (Gaunt products at L = 5 and 6 folded: 0.8-1.2x;
+#: overhead than the halved azimuthal work saves (Gaunt products at L = 5 and 6 folded: 0.7-1.3x;
 #: benchmarks/RESULTS.md, "Azimuths folded under phi -> pi - phi").
 FOLD_PHI_MIN = 30
 
