@@ -49,11 +49,10 @@ def n_reflect(n_phi: int) -> int:
     return 2 if n_phi % 4 == 2 and n_phi >= FOLD_PHI_MIN else 1
 
 
-def _azimuth_tables(lmax: int, n_phi: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _azimuth_tables(lmax: int, n_phi: int, R: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """``cos(m phi_j)`` and ``sin(m phi_j)`` for ``j < n_az`` (the sine exactly zero at
     ``phi = 0`` and ``phi = pi``), and the analysis factors ``2 pi / n_phi`` times the number
-    of nodes that the folds map to node ``j`` (1, 2 or 4)."""
-    R = n_reflect(n_phi)
+    of nodes that the folds map to node ``j`` (1, 2 or 4; ``R = n_reflect(n_phi)``)."""
     n_az = n_phi // 2 + 1 if R == 1 else (n_phi + 2) // 4
     m = np.arange(lmax + 1)[:, None]
     j = np.arange(n_az)[None, :]
@@ -161,14 +160,15 @@ def build_tables(lmax: int, grid, dtype: np.dtype, dense: bool) -> tuple:
     """``(n_half, n_reflect, n_az, n_odd, items, synthesis tables, analysis tables)`` of a plan."""
     theta, qw, nh = _north(grid)
     y = _legendre_factors(lmax, theta, grid.n_theta % 2 == 1)
-    cos, sin, cos_a, sin_a = _azimuth_tables(lmax, grid.n_phi)
     R = n_reflect(grid.n_phi)
+    cos, sin, cos_a, sin_a = _azimuth_tables(lmax, grid.n_phi, R)
     n_az, n_odd = cos.shape[1], (grid.n_phi - 1) // 2
     head = (nh, R, n_az, n_odd)
     if dense:
         rows, kpads = _items_dense(lmax, R)
         l, m = _degree_order_cached(lmax)
         synth, anal = {}, {}
+        ncol = nh * n_az
         for cs in (0, 1):
             for p in (0, 1):
                 for r in range(R):
@@ -177,7 +177,6 @@ def build_tables(lmax: int, grid, dtype: np.dtype, dense: bool) -> tuple:
                     trig = cos[mm] if cs == 0 else sin[mm - 1]
                     trig_a = cos_a[mm] if cs == 0 else sin_a[mm - 1]
                     lat = y[:, np.abs(k - l[k] * l[k] - l[k]) + l[k] * l[k] + l[k]]  # Y_{l,|m|}(theta_t, 0)
-                    ncol = nh * n_az
                     synth[(cs, p, r)] = _ro(np.einsum("tk,kj->ktj", lat, trig).reshape(k.size, ncol), dtype)
                     anal[(cs, p, r)] = _ro(np.einsum("tk,kj->tjk", lat * qw[:, None], trig_a).reshape(ncol, k.size),
                                            dtype)

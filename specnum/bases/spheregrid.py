@@ -26,7 +26,7 @@ import numpy as np
 
 import specnum.bases._spheregrid_kernels as _k
 from specnum._validation import as_choice, as_float_array, as_int, check_budget, flat_sh_lmax
-from specnum.bases._spheregrid_tables import FOLD_PHI_MIN, azimuth_slices, build_tables
+from specnum.bases._spheregrid_tables import azimuth_slices, build_tables, n_reflect
 from specnum.bases._threads import parallel_workers, run_blocks
 from specnum.bases.quadrature import gauss_legendre
 
@@ -177,9 +177,8 @@ def sphere_grid(degree: int, *, n_theta: int | None = None, n_phi: int | None = 
     nt_min, np_min = degree // 2 + 1, degree + 1
     nt = nt_min if n_theta is None else as_int(n_theta, "n_theta", minimum=nt_min)
     if n_phi is None:
-        nph = np_min
-        if as_choice(fold_phi, "fold_phi", (False, True)) and np_min + (2 - np_min) % 4 >= FOLD_PHI_MIN:
-            nph = np_min + (2 - np_min) % 4
+        up = np_min + (2 - np_min) % 4  # the next n_phi = 2 mod 4
+        nph = up if as_choice(fold_phi, "fold_phi", (False, True)) and n_reflect(up) == 2 else np_min
     else:
         nph = as_int(n_phi, "n_phi", minimum=np_min)
     check_budget(f"sphere_grid(degree={degree}) with n_theta = {nt}, n_phi = {nph}",
