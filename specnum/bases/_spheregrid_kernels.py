@@ -5,7 +5,10 @@ Layouts (one block of ``nb`` rows; see :mod:`specnum.bases.spheregrid`):
 
 * flat coefficients ``c (B, K)``, index ``l*l + l + m``;
 * items: per item ``i`` a ``(nb, kpad[i])`` matrix at ``offset[i] * nb`` in a flat buffer;
-  coefficient ``k`` of a row ``b`` sits at ``base[k] + b * stride[k]`` (other slots: padding);
+  coefficient ``k`` of a row ``b`` sits at ``item_off[k] * nb + col[k] + b * stride[k]``
+  (other slots: padding);
+* latitude sums (separable route) ``lat (2, lmax + 1, 2, nb, nh)``, flat: ``[cs, q, p]`` holds
+  the cosine (``cs = 0``) or sine part of the order at position ``q`` of the buffer, parity ``p``;
 * folded values ``E`` and ``O``, both ``(R, 2, nb, nh, nA)``: the parts with sign ``(-1)^p``
   under ``theta -> pi - theta`` (``[:, p]``) and ``(-1)^r`` under ``phi -> pi - phi``
   (``[r]``, only when ``R = 2``), even (``E``) and odd (``O``) under ``phi -> -phi``, at the
@@ -17,36 +20,116 @@ Layouts (one block of ``nb`` rows; see :mod:`specnum.bases.spheregrid`):
 
 from __future__ import annotations
 
+import numpy as np
 from numba import njit
 
-__all__ = ["gather_items", "scatter_items", "unfold_values", "fold_values"]
+__all__ = ["synthesis_block", "analysis_block", "unfold_values", "fold_values"]
 
 
 @njit(cache=True, nogil=True)
-def gather_items(c, row0, nb, b0, base, stride, buf):  # pragma: no cover - compiled
-    """``buf[base[k] + (b0 + b) * stride[k]] = c[row0 + b, k]`` for ``b < nb`` (past the end of ``c``: 0).
-
-    Coefficient ``k`` lands in its item's ``(rows, kpad)`` block (``base`` holds the block's
-    offset plus the column, ``stride`` its ``kpad``); padding slots are never written.
-    """
+def _gather(c, row0, nb, b0, nbt, item_off, col, stride, buf):  # pragma: no cover - compiled
+    """``buf[item_off[k] nbt + col[k] + (b0 + b) stride[k]] = c[row0 + b, k]`` for ``b < nb``
+    (past the end of ``c``: 0): coefficient ``k`` lands in its item's ``(nbt, kpad)`` block of a
+    buffer of ``nbt`` rows; padding slots are never written."""
     K = c.shape[1]
     nbv = max(0, min(nb, c.shape[0] - row0))
     for b in range(nbv):
         for k in range(K):
-            buf[base[k] + (b0 + b) * stride[k]] = c[row0 + b, k]
+            buf[item_off[k] * nbt + col[k] + (b0 + b) * stride[k]] = c[row0 + b, k]
     for b in range(nbv, nb):
         for k in range(K):
-            buf[base[k] + (b0 + b) * stride[k]] = 0.0
+            buf[item_off[k] * nbt + col[k] + (b0 + b) * stride[k]] = 0.0
 
 
 @njit(cache=True, nogil=True)
-def scatter_items(buf, base, stride, nb, row0, out):  # pragma: no cover - compiled
-    """Inverse of :func:`gather_items`: ``out[row0 + b, k] = buf[base[k] + b * stride[k]]``."""
+def _scatter(buf, nbt, item_off, col, stride, row0, out):  # pragma: no cover - compiled
+    """Inverse of :func:`_gather`: ``out[row0 + b, k]`` from the block buffer (rows past ``out``: dropped)."""
     K = out.shape[1]
-    nbv = min(nb, out.shape[0] - row0)
-    for b in range(nbv):
+    for b in range(min(nbt, out.shape[0] - row0)):
         for k in range(K):
-            out[row0 + b, k] = buf[base[k] + b * stride[k]]
+            out[row0 + b, k] = buf[item_off[k] * nbt + col[k] + b * stride[k]]
+
+
+@njit(cache=True, nogil=True)
+def _mat(flat, off, rows, cols):  # pragma: no cover - compiled
+    """The ``(rows, cols)`` C-ordered matrix stored at ``flat[off:]``."""
+    return flat[off:off + rows * cols].reshape((rows, cols))
+
+
+@njit(cache=True, nogil=True)
+def synthesis_block(plan, c1, c2, nsrc, start, nb, E, O, buf, lat):  # pragma: no cover - compiled
+    """Folded values ``E``, ``O`` (``(R, 2, nb, nh, nA)``) of a block of ``nb`` coefficient rows.
+
+    ``plan`` is the table tuple of :func:`specnum.bases._spheregrid_tables.build_tables`.
+    The block holds rows ``start .. start + nb / nsrc`` of ``c1`` and, with ``nsrc = 2``, the
+    same rows of ``c2`` after them. ``buf`` (zeroed once: padding slots stay zero) and ``lat``
+    are the block's item and latitude buffers.
+    """
+    ints, item_off, col, stride, offset, groups, toff, S, A, az, foff, Fs, Fa = plan
+    n, nh, R, nA = ints[1] + 1, ints[2], ints[3], ints[4]
+    part = nb // nsrc
+    for s in range(nsrc):
+        _gather(c1 if s == 0 else c2, start, part, s * part, nb, item_off, col, stride, buf)
+    if ints[0]:  # one matrix per class c = (2 cs + p) R + r
+        for c in range(4 * R):
+            cs, p, r = c // (2 * R), (c // R) % 2, c % R
+            kc = offset[c + 1] - offset[c]
+            dst = (E if cs == 0 else O)[r, p].reshape((nb, nh * nA))
+            if kc == 0:
+                dst[:] = 0.0
+            else:
+                np.dot(_mat(buf, offset[c] * nb, nb, kc), _mat(S, toff[c], kc, nh * nA), dst)
+        return
+    NB = nb * nh
+    for g in range(groups.shape[0]):  # Legendre sums: lat[cs, q, p] (nb, nh), q the order's position
+        q0, q1, kp, i0 = groups[g, 0], groups[g, 1], groups[g, 2], groups[g, 3]
+        for qi in range(q1 - q0):
+            for cs in range(2):
+                for p in range(2):
+                    it = i0 + (2 * qi + cs) * 2 + p
+                    np.dot(_mat(buf, offset[it] * nb, nb, kp), _mat(S, toff[g] + (2 * qi + p) * kp * nh, kp, nh),
+                           _mat(lat, ((cs * n + q0 + qi) * 2 + p) * NB, nb, nh))
+    for r in range(R):  # sums over the orders of each class: cos (E) and sin (O) tables
+        for cs in range(2):
+            s0, s1 = az[r, cs, 0], az[r, cs, 1]
+            dst = (E if cs == 0 else O)[r].reshape((2 * NB, nA))
+            if s1 <= s0:
+                dst[:] = 0.0
+            else:
+                np.dot(_mat(lat, (cs * n + s0) * 2 * NB, s1 - s0, 2 * NB).T, _mat(Fs, foff[r, cs], s1 - s0, nA), dst)
+
+
+@njit(cache=True, nogil=True)
+def analysis_block(plan, E, O, out, start, nb, buf, lat):  # pragma: no cover - compiled
+    """Quadrature of folded values ``E``, ``O`` of a block into rows ``out[start : start + nb]``
+    (rows past the end of ``out`` dropped); the inverse steps of :func:`synthesis_block`."""
+    ints, item_off, col, stride, offset, groups, toff, S, A, az, foff, Fs, Fa = plan
+    n, nh, R, nA = ints[1] + 1, ints[2], ints[3], ints[4]
+    if ints[0]:
+        for c in range(4 * R):
+            cs, p, r = c // (2 * R), (c // R) % 2, c % R
+            kc = offset[c + 1] - offset[c]
+            if kc > 0:
+                src = (E if cs == 0 else O)[r, p].reshape((nb, nh * nA))
+                np.dot(src, _mat(A, toff[c], nh * nA, kc), _mat(buf, offset[c] * nb, nb, kc))
+    else:
+        NB = nb * nh
+        for r in range(R):
+            for cs in range(2):
+                s0, s1 = az[r, cs, 0], az[r, cs, 1]
+                if s1 > s0:
+                    src = (E if cs == 0 else O)[r].reshape((2 * NB, nA))
+                    dst = _mat(lat, (cs * n + s0) * 2 * NB, s1 - s0, 2 * NB)
+                    np.dot(_mat(Fa, foff[r, cs], s1 - s0, nA), src.T, dst)
+        for g in range(groups.shape[0]):
+            q0, q1, kp, i0 = groups[g, 0], groups[g, 1], groups[g, 2], groups[g, 3]
+            for qi in range(q1 - q0):
+                for cs in range(2):
+                    for p in range(2):
+                        it = i0 + (2 * qi + cs) * 2 + p
+                        np.dot(_mat(lat, ((cs * n + q0 + qi) * 2 + p) * NB, nb, nh),
+                               _mat(A, toff[g] + (2 * qi + p) * nh * kp, nh, kp), _mat(buf, offset[it] * nb, nb, kp))
+    _scatter(buf, nb, item_off, col, stride, start, out)
 
 
 @njit(cache=True, nogil=True)

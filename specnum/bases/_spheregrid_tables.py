@@ -156,47 +156,80 @@ def _ro(a: np.ndarray, dtype: np.dtype) -> np.ndarray:
     return a
 
 
+def _flat(mats: list, dtype: np.dtype) -> tuple[np.ndarray, np.ndarray]:
+    """The matrices raveled one after the other, and their offsets (one more than matrices)."""
+    off = np.concatenate([[0], np.cumsum([m.size for m in mats])]).astype(np.int64)
+    flat = _ro(np.concatenate([np.ravel(m) for m in mats]) if mats else np.zeros(0), dtype)
+    off.setflags(write=False)
+    return flat, off
+
+
 def build_tables(lmax: int, grid, dtype: np.dtype, dense: bool) -> tuple:
-    """``(n_half, n_reflect, n_az, n_odd, items, synthesis tables, analysis tables)`` of a plan."""
+    """``(n_half, n_reflect, n_az, n_odd, items, plan)`` of a transform plan.
+
+    ``plan`` is the tuple of arrays that the block kernels of
+    :mod:`specnum.bases._spheregrid_kernels` read: ``(ints, item_off, col, stride, offset,
+    groups, toff, S, A, az, foff, Fs, Fa)`` with ``ints = (dense, lmax, n_half, R, n_az)``,
+    the item layout (:func:`_pack_items`), and
+
+    * dense: ``S``, ``A`` the synthesis ``(k_c, n_half n_az)`` and analysis ``(n_half n_az, k_c)``
+      matrices of the classes ``c = (2 cs + p) R + r`` at offsets ``toff[c]``;
+    * separable: per group ``g`` of orders (``groups[g] = (q0, q1, kp, i0)``) at ``toff[g]``,
+      per order position and parity the Legendre factors ``(kp, n_half)`` in ``S`` and their
+      weighted transposes ``(n_half, kp)`` in ``A``; per class ``r`` and ``cs`` the order
+      positions ``az[r, cs] = (start, stop)`` and the azimuth tables ``(stop - start, n_az)``
+      at ``foff[r, cs]``: ``cos``/``sin`` for synthesis (``Fs``), times the quadrature
+      factors for analysis (``Fa``).
+    """
     theta, qw, nh = _north(grid)
     y = _legendre_factors(lmax, theta, grid.n_theta % 2 == 1)
     R = n_reflect(grid.n_phi)
     cos, sin, cos_a, sin_a = _azimuth_tables(lmax, grid.n_phi, R)
     n_az, n_odd = cos.shape[1], (grid.n_phi - 1) // 2
-    head = (nh, R, n_az, n_odd)
+    ints = np.array([int(dense), lmax, nh, R, n_az], dtype=np.int64)
     if dense:
         rows, kpads = _items_dense(lmax, R)
         l, m = _degree_order_cached(lmax)
-        synth, anal = {}, {}
-        ncol = nh * n_az
-        for cs in (0, 1):
-            for p in (0, 1):
-                for r in range(R):
-                    k = rows[(2 * cs + p) * R + r]
-                    mm = np.abs(m[k])
-                    trig = cos[mm] if cs == 0 else sin[mm - 1]
-                    trig_a = cos_a[mm] if cs == 0 else sin_a[mm - 1]
-                    lat = y[:, np.abs(k - l[k] * l[k] - l[k]) + l[k] * l[k] + l[k]]  # Y_{l,|m|}(theta_t, 0)
-                    synth[(cs, p, r)] = _ro(np.einsum("tk,kj->ktj", lat, trig).reshape(k.size, ncol), dtype)
-                    anal[(cs, p, r)] = _ro(np.einsum("tk,kj->tjk", lat * qw[:, None], trig_a).reshape(ncol, k.size),
-                                           dtype)
-        return (*head, _pack_items(rows, kpads, (lmax + 1) ** 2), (synth,), (anal,))
-    groups, rows, kpads = _items_separable(lmax, R)
-    order = _order_positions(lmax, R)
-    P, Q = [], []
-    for q0, q1, kp, _ in groups:
-        Pg = np.zeros((q1 - q0, 1, 2, kp, nh))
-        for i, m in enumerate(order[q0:q1]):
-            for p in (0, 1):
-                ls = np.arange(m + p, lmax + 1, 2)
-                Pg[i, 0, p, : ls.size] = y[:, ls * ls + ls + m].T
-        P.append(_ro(Pg, dtype))
-        Q.append(_ro(np.swapaxes(Pg, -1, -2) * qw[:, None], dtype))
-    # per class r: (cosine table, sine table) of its orders, (n_k, n_az); analysis: transposed
-    Fs, Fa = [], []
-    for c_sl, s_sl in azimuth_slices(lmax, R):
-        mc, ms = order[c_sl], order[s_sl]
-        Fs.append((_ro(cos[mc], dtype), _ro(sin[ms - 1], dtype)))
-        Fa.append((_ro(cos_a[mc].T, dtype), _ro(sin_a[ms - 1].T, dtype)))
-    return (*head, _pack_items(rows, kpads, (lmax + 1) ** 2), (groups, tuple(P), tuple(Fs)),
-            (groups, tuple(Q), tuple(Fa)))
+        synth, anal = [], []
+        for c in range(4 * R):
+            cs, p = divmod(c // R, 2)
+            k = rows[c]
+            mm = np.abs(m[k])
+            trig = cos[mm] if cs == 0 else sin[mm - 1]
+            trig_a = cos_a[mm] if cs == 0 else sin_a[mm - 1]
+            lat = y[:, np.abs(k - l[k] * l[k] - l[k]) + l[k] * l[k] + l[k]]  # Y_{l,|m|}(theta_t, 0)
+            synth.append(np.einsum("tk,kj->ktj", lat, trig))
+            anal.append(np.einsum("tk,kj->tjk", lat * qw[:, None], trig_a))
+        S, toff = _flat(synth, dtype)
+        A, _ = _flat(anal, dtype)
+        groups, az, foff = np.zeros((0, 4), np.int64), np.zeros((R, 2, 2), np.int64), np.zeros((R, 2), np.int64)
+        Fs = Fa = _ro(np.zeros(0), dtype)
+    else:
+        group_list, rows, kpads = _items_separable(lmax, R)
+        order = _order_positions(lmax, R)
+        P, Q = [], []
+        for q0, q1, kp, _ in group_list:
+            Pg = np.zeros((q1 - q0, 2, kp, nh))
+            for i, m in enumerate(order[q0:q1]):
+                for p in (0, 1):
+                    ls = np.arange(m + p, lmax + 1, 2)
+                    Pg[i, p, : ls.size] = y[:, ls * ls + ls + m].T
+            P.append(Pg)
+            Q.append(np.swapaxes(Pg, -1, -2) * qw[:, None])
+        S, toff = _flat(P, dtype)
+        A, _ = _flat(Q, dtype)
+        groups = np.array(group_list, dtype=np.int64).reshape(-1, 4)
+        az = np.array([[[sl.start, sl.stop] for sl in pair] for pair in azimuth_slices(lmax, R)], dtype=np.int64)
+        fs, fa = [], []
+        for r in range(R):
+            for cs, (tab, tab_a, shift) in enumerate(((cos, cos_a, 0), (sin, sin_a, 1))):
+                ms = order[az[r, cs, 0]:az[r, cs, 1]]
+                fs.append(tab[ms - shift])
+                fa.append(tab_a[ms - shift])
+        Fs, fo = _flat(fs, dtype)
+        Fa, _ = _flat(fa, dtype)
+        foff = fo[:-1].reshape(R, 2)
+    for a in (ints, groups, az, foff):
+        a.setflags(write=False)
+    plan = (ints, *_pack_items(rows, kpads, (lmax + 1) ** 2), groups, toff, S, A, az, foff, Fs, Fa)
+    return nh, R, n_az, n_odd, plan[1:5], plan

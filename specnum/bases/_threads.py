@@ -18,10 +18,11 @@ from functools import lru_cache
 
 __all__ = ["worker_count", "parallel_workers", "single_threaded_blas", "run_blocks"]
 
-#: Work (floating-point operations) below which a call stays on one thread. On a busy machine
-#: a second thread can be descheduled for a time slice (several milliseconds), which the
-#: call then waits for; about 0.1 s of single-threaded work keeps that delay small.
-PARALLEL_MIN_WORK = 3e8
+#: Work (floating-point operations) below which a call stays on one thread: about 12 ms of one
+#: thread. On a busy machine a second thread can be descheduled for a time slice (a few
+#: milliseconds), which the call then waits for; below this the wait costs more than the second
+#: thread saves (``benchmarks/bench_gaunt.py --thread-ratio``, with and without a competing process).
+PARALLEL_MIN_WORK = 1.2e8
 
 
 @lru_cache(maxsize=1)
@@ -33,7 +34,10 @@ def _controller():
 
 @lru_cache(maxsize=1)
 def _blas_libs() -> tuple:
-    """threadpoolctl's controllers of the BLAS libraries loaded in the process."""
+    """threadpoolctl's controllers of the BLAS libraries loaded in the process, including scipy's,
+    which numba's ``np.dot`` calls (loaded first, so that the list holds it)."""
+    import scipy.linalg.cython_blas  # noqa: F401
+
     return tuple(_controller().select(user_api="blas").lib_controllers)
 
 

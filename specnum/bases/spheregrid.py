@@ -26,7 +26,7 @@ import numpy as np
 
 import specnum.bases._spheregrid_kernels as _k
 from specnum._validation import as_choice, as_float_array, as_int, check_budget, flat_sh_lmax
-from specnum.bases._spheregrid_tables import azimuth_slices, build_tables, n_reflect
+from specnum.bases._spheregrid_tables import build_tables, n_reflect
 from specnum.bases._threads import parallel_workers, run_blocks
 from specnum.bases.quadrature import gauss_legendre
 
@@ -251,14 +251,13 @@ class SphereTransform:
     n_az: int
     n_odd: int
     _items: tuple = field(repr=False)
-    _synth: tuple = field(repr=False)
-    _anal: tuple = field(repr=False)
+    _plan: tuple = field(repr=False)
 
     def __post_init__(self) -> None:
         as_int(self.lmax, "lmax", minimum=0)
         _check_grid(self.grid)
         _as_dtype(self.dtype)
-        if len(self._items) != 4:
+        if len(self._items) != 4 or len(self._plan) != 13:
             raise ValueError("SphereTransform must be built by sphere_transform (tables missing)")
 
     @property
@@ -279,73 +278,28 @@ class SphereTransform:
 
     def workspace(self, nb: int) -> dict:
         """Scratch buffers of one block of ``nb`` rows (one per thread)."""
-        item_off, col, stride, offset = self._items
-        size = int(offset[-1]) * nb
-        ws = {"nb": nb, "base": item_off * nb + col, "items_in": np.zeros(size, self.dtype),
-              "items_out": np.empty(size, self.dtype)}
-        if not self.dense:
-            ws["lat"] = np.zeros((self.lmax + 1, 2, 2, nb, self.n_half), self.dtype)
-        return ws
+        size = int(self._items[3][-1]) * nb
+        lat = 1 if self.dense else 4 * (self.lmax + 1) * nb * self.n_half
+        return {"nb": nb, "items_in": np.zeros(size, self.dtype), "items_out": np.empty(size, self.dtype),
+                "lat": np.zeros(lat, self.dtype)}
 
     def folded_synthesis(self, coeffs: Any, start: int, E: np.ndarray, O: np.ndarray, ws: dict) -> None:
         """Folded values of rows ``coeffs[start : start + nb]`` into ``E``, ``O`` (rows past the end: 0).
 
         ``coeffs`` is C-contiguous ``(B, (lmax+1)**2)`` of this transform's dtype (unchecked), or a
-        tuple of ``s`` such arrays: then each fills ``nb / s`` consecutive rows of the block (one
-        pass of matrix products for all of them).
+        pair of such arrays: then each fills ``nb / 2`` consecutive rows of the block (one
+        pass of matrix products for both).
         """
-        nb = ws["nb"]
-        stride, offset = self._items[2:]
-        buf = ws["items_in"]  # padding slots stay zero
-        sources = coeffs if isinstance(coeffs, tuple) else (coeffs,)
-        part = nb // len(sources)
-        for i, c in enumerate(sources):
-            _k.gather_items(c, start, part, i * part, ws["base"], stride, buf)
-        if self.dense:
-            for (cs, p, r), mat in self._synth[0].items():
-                c = (2 * cs + p) * self.n_reflect + r
-                x = buf[offset[c] * nb: offset[c + 1] * nb].reshape(nb, -1)
-                np.matmul(x, mat, out=(E if cs == 0 else O)[r, p].reshape(nb, -1))
-            return
-        groups, P, F = self._synth
-        lat = ws["lat"]
-        for (q0, q1, kp, i0), Pg in zip(groups, P):
-            x = buf[offset[i0] * nb: offset[i0 + 4 * (q1 - q0)] * nb].reshape(q1 - q0, 2, 2, nb, kp)
-            np.matmul(x, Pg, out=lat[q0:q1])
-        n = self.lmax + 1
-        for r, (c_sl, s_sl) in enumerate(azimuth_slices(self.lmax, self.n_reflect)):
-            for sl, tab, part, cs in ((c_sl, F[r][0], E, 0), (s_sl, F[r][1], O, 1)):
-                y = part[r].reshape(-1, self.n_az)
-                if sl.stop > sl.start:
-                    np.matmul(lat[:, cs].reshape(n, -1)[sl].T, tab, out=y)
-                else:
-                    y[...] = 0.0
+        pair = isinstance(coeffs, tuple)
+        c1, c2 = coeffs if pair else (coeffs, coeffs)
+        _k.synthesis_block(self._plan, c1, c2, 1 + pair, start, ws["nb"], E, O, ws["items_in"], ws["lat"])
 
     def folded_analysis(self, E: np.ndarray, O: np.ndarray, out: np.ndarray, start: int, ws: dict) -> None:
         """Quadrature of folded values into coefficient rows ``out[start : start + nb]``.
 
         ``out`` is C-contiguous ``(B, (lmax+1)**2)``; rows past its end are dropped.
         """
-        nb = ws["nb"]
-        stride, offset = self._items[2:]
-        buf = ws["items_out"]
-        if self.dense:
-            for (cs, p, r), mat in self._anal[0].items():
-                c = (2 * cs + p) * self.n_reflect + r
-                y = buf[offset[c] * nb: offset[c + 1] * nb].reshape(nb, -1)
-                np.matmul((E if cs == 0 else O)[r, p].reshape(nb, -1), mat, out=y)
-        else:
-            groups, Q, F = self._anal
-            lat = ws["lat"]
-            n = self.lmax + 1
-            for r, (c_sl, s_sl) in enumerate(azimuth_slices(self.lmax, self.n_reflect)):
-                for sl, tab, part, cs in ((c_sl, F[r][0], E, 0), (s_sl, F[r][1], O, 1)):
-                    if sl.stop > sl.start:
-                        np.matmul(part[r].reshape(-1, self.n_az), tab, out=lat[:, cs].reshape(n, -1)[sl].T)
-            for (q0, q1, kp, i0), Qg in zip(groups, Q):
-                y = buf[offset[i0] * nb: offset[i0 + 4 * (q1 - q0)] * nb].reshape(q1 - q0, 2, 2, nb, kp)
-                np.matmul(lat[q0:q1], Qg, out=y)
-        _k.scatter_items(buf, ws["base"], stride, nb, start, out)
+        _k.analysis_block(self._plan, E, O, out, start, ws["nb"], ws["items_out"], ws["lat"])
 
 
 @lru_cache(maxsize=32)

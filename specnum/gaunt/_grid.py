@@ -5,7 +5,9 @@ the integrand, multiplied pointwise and projected by quadrature; all of it happe
 *folded* grid values (:class:`specnum.bases.spheregrid.SphereTransform`), block by
 block of rows, so that the values stay in cache. The transforms (dense or separable by
 the rule of :func:`specnum.bases.spheregrid.sphere_transform`) are those of the shared
-layer; this module only adds the pointwise products (:func:`folded_product` kernel).
+layer; this module only adds the pointwise products (:mod:`specnum.gaunt._grid_kernels`,
+where the products and their vector-Jacobian products run block after block in one call per
+worker thread).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import numpy as np
 from specnum.bases._threads import parallel_workers, run_blocks
 from specnum.bases.spheregrid import SphereTransform, sphere_grid, sphere_transform
 from specnum.gaunt._checks import float_name
-from specnum.gaunt._kernels import folded_product, folded_product8
+from specnum.gaunt._grid_kernels import folded_mul, product_rows, product_vjp_rows
 
 __all__ = ["grid_plans", "grid_product", "grid_product_vjp", "grid_powers", "grid_powers_vjp"]
 
@@ -30,35 +32,48 @@ def grid_plans(lmaxes: tuple[int, ...], degree: int, dtype: str, transform: str 
     return tuple(sphere_transform(lm, grid, dtype=dtype, method=transform) for lm in lmaxes)
 
 
-def _mul(t: SphereTransform, a: tuple, b: tuple, out: tuple, ia: int = 0, ib: int = 0) -> None:
-    """``out = a * b`` on folded values: ``a``, ``b``, ``out`` are pairs ``(E, O)`` of whole
-    (contiguous) block buffers; the factors start at rows ``ia``, ``ib`` of theirs."""
-    size = out[0][0, 0].size
-
-    def parts(pair: tuple, row: int) -> list:
-        start = row * t.n_half * t.n_az
-        return [x[r, p].reshape(-1)[start:start + size] for x in pair for r in range(t.n_reflect) for p in (0, 1)]
-
-    if t.n_reflect == 2:
-        fa, fb, h = parts(a, ia), parts(b, ib), parts(out, 0)
-        folded_product8(*fa, *fb, *h[:4], 0)
-        folded_product8(*fa, *fb, *h[4:], 1)
-        return
-    (a0, a1, c0, c1), (b0, b1, d0, d1) = parts(a, ia), parts(b, ib)
-    folded_product(a0, a1, b0, b1, c0, c1, d0, d1, *parts(out, 0))
+def _mul(a: tuple, b: tuple, out: tuple, ia: int = 0, ib: int = 0) -> None:
+    """``out = a * b`` on folded values ``(E, O)`` of whole block buffers; the factors start at
+    rows ``ia``, ``ib`` of theirs."""
+    folded_mul(a[0], a[1], ia, b[0], b[1], ib, out[0], out[1])
 
 
-def _run(nrow: int, plans: tuple, per_row_work: float, setup, body) -> None:
-    """Blockwise driver: ``setup(nb)`` makes one thread's buffers, ``body(start, bufs)`` a block."""
-    nb = min(min(t.block_rows() for t in plans), _round_up(max(nrow, 1), 4))
+def _block_rows(nrow: int, plans: tuple) -> int:
+    return min(min(t.block_rows() for t in plans), _round_up(max(nrow, 1), 4))
+
+
+def _run(nrow: int, plans: tuple, per_row_work: float, setup, kernel) -> None:
+    """Blockwise driver: ``setup(nb)`` makes one thread's buffers, ``kernel(start, stop, nb, bufs)``
+    runs the blocks of ``nb`` rows in ``[start, stop)``. One worker gets all rows in one call;
+    several get chunks of several blocks (about eight per worker, so that a descheduled thread
+    delays the call little)."""
+    nb = _block_rows(nrow, plans)
+    workers = parallel_workers(nrow * per_row_work)
+    nblock = -(-max(nrow, 1) // nb)
+    chunk = nb * (nblock if workers == 1 else max(1, nblock // (8 * workers)))
     bufs: dict = {}
 
-    def block(start: int, stop: int, w: int) -> None:
+    def run(start: int, stop: int, w: int) -> None:
         if w not in bufs:
             bufs[w] = setup(nb)
-        body(start, bufs[w])
+        kernel(start, stop, nb, bufs[w])
 
-    run_blocks(nrow, nb, block, workers=parallel_workers(nrow * per_row_work))
+    run_blocks(nrow, chunk, run, workers=workers)
+
+
+def _blockwise(body):
+    """A chunk kernel for :func:`_run` from a Python ``body(start, bufs)`` of one block."""
+
+    def kernel(start, stop, nb, bufs):
+        for s in range(start, stop, nb):
+            body(s, bufs)
+
+    return kernel
+
+
+def _ws(t: SphereTransform, nb: int) -> tuple:
+    ws = t.workspace(nb)
+    return ws["items_in"], ws["items_out"], ws["lat"]
 
 
 def _round_up(n: int, k: int) -> int:
@@ -78,30 +93,17 @@ def grid_product(a1: np.ndarray, a2: np.ndarray, l1: int, l2: int, lo: int, tran
     """Gaunt products of the rows of ``a1 (B, n1)`` and ``a2 (B, n2)`` (C-contiguous, one dtype)."""
     t1, t2, to = grid_plans((l1, l2, lo), l1 + l2 + lo, float_name(a1.dtype), transform)
     out = np.empty((a1.shape[0], to.ncoef), a1.dtype)
-    if t1 is t2:  # equal degrees: both factors in one pass of the transform (twice the rows)
+    same = t1 is t2  # equal degrees: both factors in one pass of the transform (twice the rows)
 
-        def setup(nb):
-            return t1.folded_buffers(2 * nb), to.folded_buffers(nb), t1.workspace(2 * nb), to.workspace(nb)
+    def setup(nb):
+        f1, w1 = t1.folded_buffers(2 * nb if same else nb), _ws(t1, 2 * nb if same else nb)
+        f2, w2 = (f1, w1) if same else (t2.folded_buffers(nb), _ws(t2, nb))
+        return f1, f2, to.folded_buffers(nb), w1, w2, _ws(to, nb)
 
-        def body(start, bufs):
-            f12, p, w12, wo = bufs
-            t1.folded_synthesis((a1, a2), start, *f12, w12)
-            _mul(to, f12, f12, p, 0, p[0].shape[2])
-            to.folded_analysis(*p, out, start, wo)
-    else:
+    def kernel(start, stop, nb, bufs):
+        product_rows(t1._plan, t2._plan, to._plan, a1, a2, out, start, stop, nb, same, *bufs)
 
-        def setup(nb):
-            return (t1.folded_buffers(nb), t2.folded_buffers(nb), None, to.folded_buffers(nb),
-                    t1.workspace(nb), to.workspace(nb), t2.workspace(nb))
-
-        def body(start, bufs):
-            f1, f2, _, p, w1, wo, w2 = bufs
-            t1.folded_synthesis(a1, start, *f1, w1)
-            t2.folded_synthesis(a2, start, *f2, w2)
-            _mul(to, f1, f2, p)
-            to.folded_analysis(*p, out, start, wo)
-
-    _run(a1.shape[0], (t1, t2, to), _work(t1) + _work(t2) + _work(to), setup, body)
+    _run(a1.shape[0], (t1, t2, to), _work(t1) + _work(t2) + _work(to), setup, kernel)
     return out
 
 
@@ -115,19 +117,12 @@ def grid_product_vjp(a1: np.ndarray, a2: np.ndarray, g: np.ndarray, l1: int, l2:
 
     def setup(nb):
         return (t1.folded_buffers(nb), t2.folded_buffers(nb), tg.folded_buffers(nb), tg.folded_buffers(nb),
-                t1.workspace(nb), t2.workspace(nb), tg.workspace(nb))
+                _ws(t1, nb), _ws(t2, nb), _ws(tg, nb))
 
-    def body(start, bufs):
-        f1, f2, fg, p, w1, w2, wg = bufs
-        t1.folded_synthesis(a1, start, *f1, w1)
-        t2.folded_synthesis(a2, start, *f2, w2)
-        tg.folded_synthesis(g, start, *fg, wg)
-        _mul(tg, f2, fg, p)
-        t1.folded_analysis(*p, out1, start, w1)
-        _mul(tg, f1, fg, p)
-        t2.folded_analysis(*p, out2, start, w2)
+    def kernel(start, stop, nb, bufs):
+        product_vjp_rows(t1._plan, t2._plan, tg._plan, a1, a2, g, out1, out2, start, stop, nb, *bufs)
 
-    _run(a1.shape[0], (t1, t2, tg), 2 * (_work(t1) + _work(t2)) + _work(tg), setup, body)
+    _run(a1.shape[0], (t1, t2, tg), 2 * (_work(t1) + _work(t2)) + _work(tg), setup, kernel)
     return out1, out2
 
 
@@ -144,12 +139,13 @@ def grid_powers(a: np.ndarray, lm: int, nu: int, lo: int) -> np.ndarray:
         tx.folded_synthesis(a, start, *f, wx)
         prev = f
         for k in range(2, nu + 1):
-            _mul(to, f, prev, p)
+            _mul(f, prev, p)
             to.folded_analysis(*p, out[k - 2], start, wo)
             p, q = q, p
             prev = q
 
-    _run(a.shape[0], (tx, to), _work(tx) + nu * (_work(to) + 4.0 * tx.n_half * tx.grid.n_phi), setup, body)
+    work = _work(tx) + nu * (_work(to) + 4.0 * tx.n_half * tx.grid.n_phi)
+    _run(a.shape[0], (tx, to), work, setup, _blockwise(body))
     return out
 
 
@@ -171,13 +167,14 @@ def grid_powers_vjp(a: np.ndarray, g: np.ndarray, lm: int, nu: int, lo: int) -> 
         for part in s:
             part *= nu
         for k in range(nu - 1, 1, -1):  # s = k h_k + f s
-            _mul(to, f, s, tmp)
+            _mul(f, s, tmp)
             to.folded_synthesis(g[k - 2], start, *h, wo)
             for ps, pt, ph in zip(s, tmp, h):
                 np.multiply(ph, k, out=ps)
                 ps += pt
-        _mul(to, f, s, tmp)
+        _mul(f, s, tmp)
         tx.folded_analysis(*tmp, out, start, wx)
 
-    _run(a.shape[0], (tx, to), _work(tx) + 2 * nu * (_work(to) + 4.0 * tx.n_half * tx.grid.n_phi), setup, body)
+    work = _work(tx) + 2 * nu * (_work(to) + 4.0 * tx.n_half * tx.grid.n_phi)
+    _run(a.shape[0], (tx, to), work, setup, _blockwise(body))
     return out

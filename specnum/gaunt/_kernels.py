@@ -8,60 +8,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-__all__ = ["gaunt_pairs_kernel", "gaunt_outputs_kernel", "gaunt_pairs_vjp_kernel", "folded_product",
-           "folded_product8"]
-
-@njit(cache=True, nogil=True)
-def folded_product(a0, a1, b0, b1, c0, c1, d0, d1, e0, e1, o0, o1):  # pragma: no cover - compiled
-    """Folded values of the pointwise product of two functions given by folded values.
-
-    One flat, contiguous 1-D array per part, all of one length (the folded values of
-    :class:`specnum.bases.spheregrid.SphereTransform` of a block of rows, each part ``E[p]``
-    or ``O[p]`` raveled): the first factor ``a = E_a``, ``c = O_a``, the second ``b = E_b``,
-    ``d = O_b``, the product ``e = E``, ``o = O``. The four symmetry classes multiply like the
-    group Z2 x Z2: ``e0 = a0 b0 + a1 b1 + c0 d0 + c1 d1``, ``e1 = a0 b1 + a1 b0 + c0 d1 + c1 d0``,
-    ``o0 = a0 d0 + a1 d1 + c0 b0 + c1 b1``, ``o1 = a0 d1 + a1 d0 + c0 b1 + c1 b0`` (``O`` is
-    zero where ``phi -> -phi`` fixes the azimuth, and so is the product's).
-    """
-    for k in range(e0.shape[0]):
-        e0[k] = (a0[k] * b0[k] + a1[k] * b1[k]) + (c0[k] * d0[k] + c1[k] * d1[k])
-        e1[k] = (a0[k] * b1[k] + a1[k] * b0[k]) + (c0[k] * d1[k] + c1[k] * d0[k])
-        o0[k] = (a0[k] * d0[k] + a1[k] * d1[k]) + (c0[k] * b0[k] + c1[k] * b1[k])
-        o1[k] = (a0[k] * d1[k] + a1[k] * d0[k]) + (c0[k] * b1[k] + c1[k] * b0[k])
-
-
-@njit(cache=True, nogil=True)
-def folded_product8(a0, a1, a2, a3, a4, a5, a6, a7, b0, b1, b2, b3, b4, b5, b6, b7,
-                    h0, h1, h2, h3, cs):  # pragma: no cover - compiled
-    """Part ``cs`` (``0``: ``E``, ``1``: ``O``) of the folded values of a pointwise product on
-    grids folded by three reflections.
-
-    Part ``4 c + 2 r + p`` of each factor is ``E[r, p]`` (``c = 0``) or ``O[r, p]`` (``c = 1``)
-    of :class:`specnum.bases.spheregrid.SphereTransform` with ``n_reflect = 2``, one flat
-    contiguous array per part, all of one length; ``h0..h3`` receive the product's parts
-    ``(r, p) = (0, 0), (0, 1), (1, 0), (1, 1)`` of class ``cs``. The classes multiply like the
-    group ``Z2^3``: with ``F+- = f_{r=0} +- f_{r=1}`` (the values at ``phi_j`` and at
-    ``pi - phi_j``) and likewise ``G+-``, ``H+- = F+- G+-`` by the rule of
-    :func:`folded_product`, and ``h_{r=0} = (H+ + H-) / 2``, ``h_{r=1} = (H+ - H-) / 2``.
-    One class per call keeps the loop's arrays few enough for the compiler's vector loop.
-    """
-    for k in range(h0.shape[0]):
-        # values at phi_j (sums) and at pi - phi_j (differences), per (cs, p) class
-        p0, p1, p4, p5 = a0[k] + a2[k], a1[k] + a3[k], a4[k] + a6[k], a5[k] + a7[k]
-        q0, q1, q4, q5 = a0[k] - a2[k], a1[k] - a3[k], a4[k] - a6[k], a5[k] - a7[k]
-        s0, s1, s4, s5 = b0[k] + b2[k], b1[k] + b3[k], b4[k] + b6[k], b5[k] + b7[k]
-        t0, t1, t4, t5 = b0[k] - b2[k], b1[k] - b3[k], b4[k] - b6[k], b5[k] - b7[k]
-        if cs == 1:  # the odd class pairs E with O: the same sums with the second factor's classes swapped
-            s0, s1, s4, s5 = s4, s5, s0, s1
-            t0, t1, t4, t5 = t4, t5, t0, t1
-        e0 = (p0 * s0 + p1 * s1) + (p4 * s4 + p5 * s5)
-        e1 = (p0 * s1 + p1 * s0) + (p4 * s5 + p5 * s4)
-        f0 = (q0 * t0 + q1 * t1) + (q4 * t4 + q5 * t5)
-        f1 = (q0 * t1 + q1 * t0) + (q4 * t5 + q5 * t4)
-        h0[k] = 0.5 * (e0 + f0)
-        h1[k] = 0.5 * (e1 + f1)
-        h2[k] = 0.5 * (e0 - f0)
-        h3[k] = 0.5 * (e1 - f1)
+__all__ = ["gaunt_pairs_kernel", "gaunt_outputs_kernel", "gaunt_pairs_vjp_kernel"]
 
 
 @njit(cache=True, nogil=True)

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from specnum.bases.sphharm import wigner_D_real
-from specnum.gaunt import gaunt_product
+from specnum.gaunt import gaunt_product, gaunt_product_vjp
 from specnum.gaunt._checks import abs_max, as_sh_array
 from specnum.gaunt._crossover import choose_method
 from specnum.gaunt._grid import grid_plans
@@ -119,6 +119,30 @@ def test_grid_variants_agree():
         assert np.abs(a - b).max() <= 1e-13 * np.abs(b).max()
         ref = gaunt_product(x1, x2, lmax_out=lo, method="direct")
         assert np.abs(b - ref).max() <= 1e-13 * np.abs(ref).max()
+
+
+@pytest.mark.parametrize("l1,l2", [(5, 5), (6, 3), (9, 9)])
+def test_grid_rows_do_not_depend_on_the_workers(monkeypatch, l1, l2):
+    # the grid product and its vjp run chunks of row blocks, one compiled call per worker thread:
+    # 2 or 3 workers give every row bitwise the result of one worker (a partial last block
+    # included), which equals the direct contraction with the exact table
+    import specnum.gaunt._grid as grid
+
+    rng = np.random.default_rng(9)
+    lo = l1 + l2
+    x1, x2 = rng.standard_normal((1001, (l1 + 1) ** 2)), rng.standard_normal((1001, (l2 + 1) ** 2))
+    g = rng.standard_normal((1001, (lo + 1) ** 2))
+    res = {}
+    for w in (1, 2, 3):
+        monkeypatch.setattr(grid, "parallel_workers", lambda work, w=w: w)
+        res[w] = (grid.grid_product(x1, x2, l1, l2, lo), *grid.grid_product_vjp(x1, x2, g, l1, l2, lo))
+    for w in (2, 3):
+        for a, b in zip(res[1], res[w]):
+            np.testing.assert_array_equal(a, b)
+    refs = (gaunt_product(x1, x2, lmax_out=lo, method="direct"),
+            *gaunt_product_vjp(x1, x2, g, method="direct"))
+    for a, ref in zip(res[1], refs):
+        assert np.abs(a - ref).max() <= 1e-13 * np.abs(ref).max()
 
 
 @pytest.mark.parametrize("method", METHODS + ["auto"])

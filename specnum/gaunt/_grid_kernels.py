@@ -1,0 +1,136 @@
+"""Numba kernels of the grid route of Gaunt products (internal; imports only numpy, numba and the
+block kernels of :mod:`specnum.bases._spheregrid_kernels`).
+
+Pointwise products of folded grid values (the layouts of
+:class:`specnum.bases.spheregrid.SphereTransform`) and the blockwise pipelines (synthesis of
+the factors, product, analysis) over a range of rows, run as one call per worker thread so
+that the threads never wait for each other between the steps of a block.
+"""
+
+from __future__ import annotations
+
+from numba import njit
+
+from specnum.bases._spheregrid_kernels import analysis_block, synthesis_block
+
+__all__ = ["folded_product", "folded_product8", "folded_mul", "product_rows", "product_vjp_rows"]
+
+
+@njit(cache=True, nogil=True)
+def folded_product(a0, a1, b0, b1, c0, c1, d0, d1, e0, e1, o0, o1):  # pragma: no cover - compiled
+    """Folded values of the pointwise product of two functions given by folded values.
+
+    One flat, contiguous 1-D array per part, all of one length (the folded values of
+    :class:`specnum.bases.spheregrid.SphereTransform` of a block of rows, each part ``E[p]``
+    or ``O[p]`` raveled): the first factor ``a = E_a``, ``c = O_a``, the second ``b = E_b``,
+    ``d = O_b``, the product ``e = E``, ``o = O``. The four symmetry classes multiply like the
+    group Z2 x Z2: ``e0 = a0 b0 + a1 b1 + c0 d0 + c1 d1``, ``e1 = a0 b1 + a1 b0 + c0 d1 + c1 d0``,
+    ``o0 = a0 d0 + a1 d1 + c0 b0 + c1 b1``, ``o1 = a0 d1 + a1 d0 + c0 b1 + c1 b0`` (``O`` is
+    zero where ``phi -> -phi`` fixes the azimuth, and so is the product's).
+    """
+    for k in range(e0.shape[0]):
+        e0[k] = (a0[k] * b0[k] + a1[k] * b1[k]) + (c0[k] * d0[k] + c1[k] * d1[k])
+        e1[k] = (a0[k] * b1[k] + a1[k] * b0[k]) + (c0[k] * d1[k] + c1[k] * d0[k])
+        o0[k] = (a0[k] * d0[k] + a1[k] * d1[k]) + (c0[k] * b0[k] + c1[k] * b1[k])
+        o1[k] = (a0[k] * d1[k] + a1[k] * d0[k]) + (c0[k] * b1[k] + c1[k] * b0[k])
+
+
+@njit(cache=True, nogil=True)
+def folded_product8(a0, a1, a2, a3, a4, a5, a6, a7, b0, b1, b2, b3, b4, b5, b6, b7,
+                    h0, h1, h2, h3, cs):  # pragma: no cover - compiled
+    """Part ``cs`` (``0``: ``E``, ``1``: ``O``) of the folded values of a pointwise product on
+    grids folded by three reflections.
+
+    Part ``4 c + 2 r + p`` of each factor is ``E[r, p]`` (``c = 0``) or ``O[r, p]`` (``c = 1``)
+    of :class:`specnum.bases.spheregrid.SphereTransform` with ``n_reflect = 2``, one flat
+    contiguous array per part, all of one length; ``h0..h3`` receive the product's parts
+    ``(r, p) = (0, 0), (0, 1), (1, 0), (1, 1)`` of class ``cs``. The classes multiply like the
+    group ``Z2^3``: with ``F+- = f_{r=0} +- f_{r=1}`` (the values at ``phi_j`` and at
+    ``pi - phi_j``) and likewise ``G+-``, ``H+- = F+- G+-`` by the rule of
+    :func:`folded_product`, and ``h_{r=0} = (H+ + H-) / 2``, ``h_{r=1} = (H+ - H-) / 2``.
+    One class per call keeps the loop's arrays few enough for the compiler's vector loop.
+    """
+    for k in range(h0.shape[0]):
+        # values at phi_j (sums) and at pi - phi_j (differences), per (cs, p) class
+        p0, p1, p4, p5 = a0[k] + a2[k], a1[k] + a3[k], a4[k] + a6[k], a5[k] + a7[k]
+        q0, q1, q4, q5 = a0[k] - a2[k], a1[k] - a3[k], a4[k] - a6[k], a5[k] - a7[k]
+        s0, s1, s4, s5 = b0[k] + b2[k], b1[k] + b3[k], b4[k] + b6[k], b5[k] + b7[k]
+        t0, t1, t4, t5 = b0[k] - b2[k], b1[k] - b3[k], b4[k] - b6[k], b5[k] - b7[k]
+        if cs == 1:  # the odd class pairs E with O: the same sums with the second factor's classes swapped
+            s0, s1, s4, s5 = s4, s5, s0, s1
+            t0, t1, t4, t5 = t4, t5, t0, t1
+        e0 = (p0 * s0 + p1 * s1) + (p4 * s4 + p5 * s5)
+        e1 = (p0 * s1 + p1 * s0) + (p4 * s5 + p5 * s4)
+        f0 = (q0 * t0 + q1 * t1) + (q4 * t4 + q5 * t5)
+        f1 = (q0 * t1 + q1 * t0) + (q4 * t5 + q5 * t4)
+        h0[k] = 0.5 * (e0 + f0)
+        h1[k] = 0.5 * (e1 + f1)
+        h2[k] = 0.5 * (e0 - f0)
+        h3[k] = 0.5 * (e1 - f1)
+
+
+@njit(cache=True, nogil=True)
+def _part(X, r, p, row, size):  # pragma: no cover - compiled
+    """Part ``X[r, p]`` raveled, from block row ``row`` on, ``size`` values."""
+    start = row * X.shape[3] * X.shape[4]
+    return X[r, p].reshape(-1)[start:start + size]
+
+
+@njit(cache=True, nogil=True)
+def folded_mul(XE, XO, ix, YE, YO, iy, HE, HO):  # pragma: no cover - compiled
+    """Folded values ``(HE, HO)`` of the product of the functions given by ``(XE, XO)`` from block
+    row ``ix`` on and ``(YE, YO)`` from row ``iy`` on (all of one ``(R, 2, ., nh, nA)`` layout)."""
+    size = HE.shape[2] * HE.shape[3] * HE.shape[4]
+    if HE.shape[0] == 2:
+        a0, a1, a2, a3 = _part(XE, 0, 0, ix, size), _part(XE, 0, 1, ix, size), _part(XE, 1, 0, ix, size), \
+            _part(XE, 1, 1, ix, size)
+        a4, a5, a6, a7 = _part(XO, 0, 0, ix, size), _part(XO, 0, 1, ix, size), _part(XO, 1, 0, ix, size), \
+            _part(XO, 1, 1, ix, size)
+        b0, b1, b2, b3 = _part(YE, 0, 0, iy, size), _part(YE, 0, 1, iy, size), _part(YE, 1, 0, iy, size), \
+            _part(YE, 1, 1, iy, size)
+        b4, b5, b6, b7 = _part(YO, 0, 0, iy, size), _part(YO, 0, 1, iy, size), _part(YO, 1, 0, iy, size), \
+            _part(YO, 1, 1, iy, size)
+        for cs in range(2):
+            H = HE if cs == 0 else HO
+            folded_product8(a0, a1, a2, a3, a4, a5, a6, a7, b0, b1, b2, b3, b4, b5, b6, b7,
+                            _part(H, 0, 0, 0, size), _part(H, 0, 1, 0, size), _part(H, 1, 0, 0, size),
+                            _part(H, 1, 1, 0, size), cs)
+        return
+    folded_product(_part(XE, 0, 0, ix, size), _part(XE, 0, 1, ix, size), _part(YE, 0, 0, iy, size),
+                   _part(YE, 0, 1, iy, size), _part(XO, 0, 0, ix, size), _part(XO, 0, 1, ix, size),
+                   _part(YO, 0, 0, iy, size), _part(YO, 0, 1, iy, size), _part(HE, 0, 0, 0, size),
+                   _part(HE, 0, 1, 0, size), _part(HO, 0, 0, 0, size), _part(HO, 0, 1, 0, size))
+
+
+@njit(cache=True, nogil=True)
+def product_rows(p1, p2, po, a1, a2, out, start, stop, nb, same, f1, f2, h, w1, w2, wo):  # pragma: no cover
+    """Gaunt products ``out[b] = P_lo(f1 f2)`` of the rows ``start <= b < stop`` of ``a1``, ``a2``, in
+    blocks of ``nb`` rows.
+
+    ``p1``, ``p2``, ``po``: the plans' table tuples; ``f1``, ``f2``, ``h``: folded buffers
+    ``(E, O)``; ``w1``, ``w2``, ``wo``: ``(items_in, items_out, lat)`` workspaces. With
+    ``same`` (equal plans ``p1``, ``p2``) pass ``f2 = f1`` and ``w2 = w1`` of ``2 nb`` rows: both
+    factors go through one synthesis (the block's first half ``a1``, its second half ``a2``).
+    """
+    for s in range(start, stop, nb):
+        if same:
+            synthesis_block(p1, a1, a2, 2, s, 2 * nb, f1[0], f1[1], w1[0], w1[2])
+        else:
+            synthesis_block(p1, a1, a1, 1, s, nb, f1[0], f1[1], w1[0], w1[2])
+            synthesis_block(p2, a2, a2, 1, s, nb, f2[0], f2[1], w2[0], w2[2])
+        folded_mul(f1[0], f1[1], 0, f2[0], f2[1], nb if same else 0, h[0], h[1])
+        analysis_block(po, h[0], h[1], out, s, nb, wo[1], wo[2])
+
+
+@njit(cache=True, nogil=True)
+def product_vjp_rows(p1, p2, pg, a1, a2, g, out1, out2, start, stop, nb, f1, f2, fg, h, w1, w2, wg):  # pragma: no cover
+    """``out1 = P_l1(f2 g)`` and ``out2 = P_l2(f1 g)`` for the rows ``start <= b < stop`` (the
+    gradients of ``sum g * product``), in blocks of ``nb`` rows; buffers as in :func:`product_rows`."""
+    for s in range(start, stop, nb):
+        synthesis_block(p1, a1, a1, 1, s, nb, f1[0], f1[1], w1[0], w1[2])
+        synthesis_block(p2, a2, a2, 1, s, nb, f2[0], f2[1], w2[0], w2[2])
+        synthesis_block(pg, g, g, 1, s, nb, fg[0], fg[1], wg[0], wg[2])
+        folded_mul(f2[0], f2[1], 0, fg[0], fg[1], 0, h[0], h[1])
+        analysis_block(p1, h[0], h[1], out1, s, nb, w1[1], w1[2])
+        folded_mul(f1[0], f1[1], 0, fg[0], fg[1], 0, h[0], h[1])
+        analysis_block(p2, h[0], h[1], out2, s, nb, w2[1], w2[2])
