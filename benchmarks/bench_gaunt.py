@@ -40,6 +40,7 @@ Usage (from the repository root; record under the shared lock)::
     python benchmarks/bench_gaunt.py --transforms                       # dense/separable rule
     python benchmarks/bench_gaunt.py --thread-ratio --L 2 4 8 16        # default threads / 1 thread
     python benchmarks/bench_gaunt.py --direct-kernels --L 2 4 6 8       # the two orders of "direct"
+    python benchmarks/bench_gaunt.py --dtype-ratio --L 8 16 32          # float32 / float64, interleaved
 """
 
 from __future__ import annotations
@@ -366,6 +367,29 @@ def run_thread_ratio(args) -> None:
     print_table(rows, ["L", "dtype", "auto, 1 thread", f"auto, {default} threads", "ratio"])
 
 
+def run_dtype_ratio(args) -> None:
+    """auto in float32 against float64 on the same inputs, interleaved round by round in one process
+    (the ratio of the main table compares minima taken minutes apart on a shared machine)."""
+    import numpy as np
+
+    from specnum.gaunt import gaunt_product
+
+    rows = []
+    for threads in args.threads:
+        _set(threads)
+        for L in args.L:
+            rng = np.random.default_rng(L)
+            n = (L + 1) ** 2
+            x = rng.standard_normal((2, args.batch * args.channels, n))
+            fns = {dt: partial(gaunt_product, *x.astype(dt)) for dt in ("float64", "float32")}
+            t = interleaved(fns, rounds=7 if L < 32 else 3)
+            rows.append([threads, L, fmt_seconds(t["float64"]), fmt_seconds(t["float32"]),
+                         f"{t['float64'] / t['float32']:.2f}"])
+            print(f"  done L={L} threads={threads} dtype ratio", flush=True)
+    print(f"\n### auto in float32 against float64, interleaved, {args.batch * args.channels} products\n")
+    print_table(rows, ["threads", "L", "float64", "float32", "float32 speed-up"])
+
+
 def run_direct_kernels(args) -> None:
     """The two kernels of the direct route on the same tables, interleaved, 1 thread: pair by
     pair (``gaunt_pairs_kernel``) and output by output (``gaunt_outputs_kernel`` through
@@ -454,6 +478,8 @@ def main(argv=None):
     ap.add_argument("--direct-kernels", action="store_true", help="the two kernel orders of the direct route")
     ap.add_argument("--thread-ratio", action="store_true",
                     help="auto at the default threads against 1 thread, interleaved in one process")
+    ap.add_argument("--dtype-ratio", action="store_true",
+                    help="auto in float32 against float64, interleaved in one process")
     args = ap.parse_args(argv)
     print(machine_info(), f"load average {os.getloadavg()[0]:.2f}", flush=True)
     import specnum
@@ -469,6 +495,9 @@ def _run_all(args) -> None:
         return
     if args.direct_kernels:
         run_direct_kernels(args)
+        return
+    if args.dtype_ratio:
+        run_dtype_ratio(args)
         return
     per_threads = {}
     for threads in args.threads:
