@@ -269,7 +269,7 @@ class SphereTransform:
         """Rows per block that keep this transform's buffers near ``_BLOCK_BYTES``."""
         per_row = self.n_half * 2 * self.n_reflect * self.n_az * 6 + 4 * (self.lmax + 1) * self.n_half * 2
         nb = _BLOCK_BYTES // max(per_row * self.dtype.itemsize, 1)
-        return int(min(256, max(16, 1 << max(int(nb).bit_length() - 1, 0))))
+        return int(min(256, max(8, 1 << max(int(nb).bit_length() - 1, 0))))
 
     def folded_buffers(self, nb: int) -> tuple[np.ndarray, np.ndarray]:
         """Empty folded values ``(E, O)`` for ``nb`` rows."""

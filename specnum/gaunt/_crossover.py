@@ -23,14 +23,12 @@ __all__ = ["choose_method"]
 _DEGREES = (1, 2, 4, 6, 7, 8, 12, 16, 24, 32)
 
 _BEST = {
-    # measured 2026-12-03 (2-core Xeon, shared, 1 and 2 threads); see benchmarks/RESULTS.md.
-    # L = 7 and 8 re-measured after the grids of degree >= 26 fold their azimuths under
-    # phi -> pi - phi. Where the two thread counts disagree (float32 at L = 7 for 4096 products,
-    # at L = 8 for 64) the two methods are within 2-17%; the 1-thread winner is kept, except
-    # float32 / 64 / L = 8 where grid (faster at 2 threads) is within 17% at one.
+    # measured 2026-12-03 (the 2-core machine of benchmarks/RESULTS.md, shared, 1 and 2 threads).
+    # Where the two thread counts disagree (float64 at L = 7 for 1 and 4096 products) the two
+    # methods are within 2-10% and direct, the winner at one of them, is kept.
     "float32": {
-        1: (("direct", 8), ("grid", 999)),
-        64: (("direct", 7), ("grid", 999)),
+        1: (("direct", 6), ("grid", 999)),
+        64: (("direct", 6), ("grid", 999)),
         4096: (("direct", 6), ("grid", 999)),
     },
     "float64": {
