@@ -276,30 +276,37 @@ class SphereTransform:
         shape = (self.n_reflect, 2, nb, self.n_half, self.n_az)
         return np.empty(shape, self.dtype), np.empty(shape, self.dtype)
 
-    def workspace(self, nb: int) -> dict:
-        """Scratch buffers of one block of ``nb`` rows (one per thread)."""
+    def workspace(self, nb: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Scratch buffers of one block of ``nb`` rows (one set per thread): the block's items in
+        and out, and its latitude sums."""
         size = int(self._items[3][-1]) * nb
         lat = 1 if self.dense else 4 * (self.lmax + 1) * nb * self.n_half
-        return {"nb": nb, "items_in": np.zeros(size, self.dtype), "items_out": np.empty(size, self.dtype),
-                "lat": np.zeros(lat, self.dtype)}
+        return np.zeros(size, self.dtype), np.empty(size, self.dtype), np.zeros(lat, self.dtype)
 
-    def folded_synthesis(self, coeffs: Any, start: int, E: np.ndarray, O: np.ndarray, ws: dict) -> None:
+    @property
+    def kernel_tables(self) -> tuple:
+        """The plan's tables as the block kernels (``specnum.bases._spheregrid_kernels``) read them,
+        for compiled pipelines that call those kernels themselves."""
+        return self._plan
+
+    def folded_synthesis(self, coeffs: Any, start: int, E: np.ndarray, O: np.ndarray, ws: tuple) -> None:
         """Folded values of rows ``coeffs[start : start + nb]`` into ``E``, ``O`` (rows past the end: 0).
 
+        ``nb`` is the block's row count (``E.shape[2]``), ``ws`` a :meth:`workspace` of ``nb`` rows.
         ``coeffs`` is C-contiguous ``(B, (lmax+1)**2)`` of this transform's dtype (unchecked), or a
         pair of such arrays: then each fills ``nb / 2`` consecutive rows of the block (one
         pass of matrix products for both).
         """
         pair = isinstance(coeffs, tuple)
         c1, c2 = coeffs if pair else (coeffs, coeffs)
-        _k.synthesis_block(self._plan, c1, c2, 1 + pair, start, ws["nb"], E, O, ws["items_in"], ws["lat"])
+        _k.synthesis_block(self._plan, c1, c2, 1 + pair, start, E.shape[2], E, O, ws[0], ws[2])
 
-    def folded_analysis(self, E: np.ndarray, O: np.ndarray, out: np.ndarray, start: int, ws: dict) -> None:
+    def folded_analysis(self, E: np.ndarray, O: np.ndarray, out: np.ndarray, start: int, ws: tuple) -> None:
         """Quadrature of folded values into coefficient rows ``out[start : start + nb]``.
 
         ``out`` is C-contiguous ``(B, (lmax+1)**2)``; rows past its end are dropped.
         """
-        _k.analysis_block(self._plan, E, O, out, start, ws["nb"], ws["items_out"], ws["lat"])
+        _k.analysis_block(self._plan, E, O, out, start, E.shape[2], ws[1], ws[2])
 
 
 @lru_cache(maxsize=32)

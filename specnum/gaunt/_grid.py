@@ -71,11 +71,6 @@ def _blockwise(body):
     return kernel
 
 
-def _ws(t: SphereTransform, nb: int) -> tuple:
-    ws = t.workspace(nb)
-    return ws["items_in"], ws["items_out"], ws["lat"]
-
-
 def _round_up(n: int, k: int) -> int:
     return -(-n // k) * k
 
@@ -96,12 +91,13 @@ def grid_product(a1: np.ndarray, a2: np.ndarray, l1: int, l2: int, lo: int, tran
     same = t1 is t2  # equal degrees: both factors in one pass of the transform (twice the rows)
 
     def setup(nb):
-        f1, w1 = t1.folded_buffers(2 * nb if same else nb), _ws(t1, 2 * nb if same else nb)
-        f2, w2 = (f1, w1) if same else (t2.folded_buffers(nb), _ws(t2, nb))
-        return f1, f2, to.folded_buffers(nb), w1, w2, _ws(to, nb)
+        f1, w1 = t1.folded_buffers(2 * nb if same else nb), t1.workspace(2 * nb if same else nb)
+        f2, w2 = (f1, w1) if same else (t2.folded_buffers(nb), t2.workspace(nb))
+        return f1, f2, to.folded_buffers(nb), w1, w2, to.workspace(nb)
 
     def kernel(start, stop, nb, bufs):
-        product_rows(t1._plan, t2._plan, to._plan, a1, a2, out, start, stop, nb, same, *bufs)
+        product_rows(t1.kernel_tables, t2.kernel_tables, to.kernel_tables, a1, a2, out, start, stop, nb, same,
+                     *bufs)
 
     _run(a1.shape[0], (t1, t2, to), _work(t1) + _work(t2) + _work(to), setup, kernel)
     return out
@@ -117,10 +113,11 @@ def grid_product_vjp(a1: np.ndarray, a2: np.ndarray, g: np.ndarray, l1: int, l2:
 
     def setup(nb):
         return (t1.folded_buffers(nb), t2.folded_buffers(nb), tg.folded_buffers(nb), tg.folded_buffers(nb),
-                _ws(t1, nb), _ws(t2, nb), _ws(tg, nb))
+                t1.workspace(nb), t2.workspace(nb), tg.workspace(nb))
 
     def kernel(start, stop, nb, bufs):
-        product_vjp_rows(t1._plan, t2._plan, tg._plan, a1, a2, g, out1, out2, start, stop, nb, *bufs)
+        product_vjp_rows(t1.kernel_tables, t2.kernel_tables, tg.kernel_tables, a1, a2, g, out1, out2, start, stop,
+                         nb, *bufs)
 
     _run(a1.shape[0], (t1, t2, tg), 2 * (_work(t1) + _work(t2)) + _work(tg), setup, kernel)
     return out1, out2
