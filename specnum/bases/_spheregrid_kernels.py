@@ -27,27 +27,27 @@ __all__ = ["synthesis_block", "analysis_block", "unfold_values", "fold_values"]
 
 
 @njit(cache=True, nogil=True)
-def _gather(c, row0, nb, b0, nbt, item_off, col, stride, buf):  # pragma: no cover - compiled
-    """``buf[item_off[k] nbt + col[k] + (b0 + b) stride[k]] = c[row0 + b, k]`` for ``b < nb``
-    (past the end of ``c``: 0): coefficient ``k`` lands in its item's ``(nbt, kpad)`` block of a
-    buffer of ``nbt`` rows; padding slots are never written."""
+def _gather(c, row0, nb, b0, base, stride, buf):  # pragma: no cover - compiled
+    """``buf[base[k] + (b0 + b) stride[k]] = c[row0 + b, k]`` for ``b < nb`` (past the end of ``c``:
+    0): coefficient ``k`` lands in its item's ``(nbt, kpad)`` block of a buffer of ``nbt`` rows
+    (``base = item_off nbt + col``); padding slots are never written."""
     K = c.shape[1]
     nbv = max(0, min(nb, c.shape[0] - row0))
     for b in range(nbv):
         for k in range(K):
-            buf[item_off[k] * nbt + col[k] + (b0 + b) * stride[k]] = c[row0 + b, k]
+            buf[base[k] + (b0 + b) * stride[k]] = c[row0 + b, k]
     for b in range(nbv, nb):
         for k in range(K):
-            buf[item_off[k] * nbt + col[k] + (b0 + b) * stride[k]] = 0.0
+            buf[base[k] + (b0 + b) * stride[k]] = 0.0
 
 
 @njit(cache=True, nogil=True)
-def _scatter(buf, nbt, item_off, col, stride, row0, out):  # pragma: no cover - compiled
+def _scatter(buf, nbt, base, stride, row0, out):  # pragma: no cover - compiled
     """Inverse of :func:`_gather`: ``out[row0 + b, k]`` from the block buffer (rows past ``out``: dropped)."""
     K = out.shape[1]
     for b in range(min(nbt, out.shape[0] - row0)):
         for k in range(K):
-            out[row0 + b, k] = buf[item_off[k] * nbt + col[k] + b * stride[k]]
+            out[row0 + b, k] = buf[base[k] + b * stride[k]]
 
 
 @njit(cache=True, nogil=True)
@@ -57,19 +57,20 @@ def _mat(flat, off, rows, cols):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
-def synthesis_block(plan, c1, c2, nsrc, start, nb, E, O, buf, lat):  # pragma: no cover - compiled
+def synthesis_block(plan, c1, c2, nsrc, start, nb, E, O, buf, base, lat):  # pragma: no cover - compiled
     """Folded values ``E``, ``O`` (``(R, 2, nb, nh, nA)``) of a block of ``nb`` coefficient rows.
 
     ``plan`` is the table tuple of :func:`specnum.bases._spheregrid_tables.build_tables`.
     The block holds rows ``start .. start + nb / nsrc`` of ``c1`` and, with ``nsrc = 2``, the
     same rows of ``c2`` after them. ``buf`` (zeroed once: padding slots stay zero) and ``lat``
-    are the block's item and latitude buffers.
+    are the block's item and latitude buffers, ``base = item_off * nb + col`` the coefficients'
+    slots in row 0 of ``buf``.
     """
     ints, item_off, col, stride, offset, groups, toff, S, A, az, foff, Fs, Fa = plan
     n, nh, R, nA = ints[1] + 1, ints[2], ints[3], ints[4]
     part = nb // nsrc
     for s in range(nsrc):
-        _gather(c1 if s == 0 else c2, start, part, s * part, nb, item_off, col, stride, buf)
+        _gather(c1 if s == 0 else c2, start, part, s * part, base, stride, buf)
     if ints[0]:  # one matrix per class c = (2 cs + p) R + r
         for c in range(4 * R):
             cs, p, r = c // (2 * R), (c // R) % 2, c % R
@@ -100,7 +101,7 @@ def synthesis_block(plan, c1, c2, nsrc, start, nb, E, O, buf, lat):  # pragma: n
 
 
 @njit(cache=True, nogil=True)
-def analysis_block(plan, E, O, out, start, nb, buf, lat):  # pragma: no cover - compiled
+def analysis_block(plan, E, O, out, start, nb, buf, base, lat):  # pragma: no cover - compiled
     """Quadrature of folded values ``E``, ``O`` of a block into rows ``out[start : start + nb]``
     (rows past the end of ``out`` dropped); the inverse steps of :func:`synthesis_block`."""
     ints, item_off, col, stride, offset, groups, toff, S, A, az, foff, Fs, Fa = plan
@@ -129,7 +130,7 @@ def analysis_block(plan, E, O, out, start, nb, buf, lat):  # pragma: no cover - 
                         it = i0 + (2 * qi + cs) * 2 + p
                         np.dot(_mat(lat, ((cs * n + q0 + qi) * 2 + p) * NB, nb, nh),
                                _mat(A, toff[g] + (2 * qi + p) * nh * kp, nh, kp), _mat(buf, offset[it] * nb, nb, kp))
-    _scatter(buf, nb, item_off, col, stride, start, out)
+    _scatter(buf, nb, base, stride, start, out)
 
 
 @njit(cache=True, nogil=True)

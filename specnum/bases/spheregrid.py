@@ -276,12 +276,14 @@ class SphereTransform:
         shape = (self.n_reflect, 2, nb, self.n_half, self.n_az)
         return np.empty(shape, self.dtype), np.empty(shape, self.dtype)
 
-    def workspace(self, nb: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def workspace(self, nb: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Scratch buffers of one block of ``nb`` rows (one set per thread): the block's items in
-        and out, and its latitude sums."""
-        size = int(self._items[3][-1]) * nb
+        and out, the coefficients' slots in them, and the latitude sums."""
+        item_off, col, _, offset = self._items
+        size = int(offset[-1]) * nb
         lat = 1 if self.dense else 4 * (self.lmax + 1) * nb * self.n_half
-        return np.zeros(size, self.dtype), np.empty(size, self.dtype), np.zeros(lat, self.dtype)
+        return (np.zeros(size, self.dtype), np.empty(size, self.dtype), item_off * nb + col,
+                np.zeros(lat, self.dtype))
 
     @property
     def kernel_tables(self) -> tuple:
@@ -299,14 +301,14 @@ class SphereTransform:
         """
         pair = isinstance(coeffs, tuple)
         c1, c2 = coeffs if pair else (coeffs, coeffs)
-        _k.synthesis_block(self._plan, c1, c2, 1 + pair, start, E.shape[2], E, O, ws[0], ws[2])
+        _k.synthesis_block(self._plan, c1, c2, 1 + pair, start, E.shape[2], E, O, ws[0], ws[2], ws[3])
 
     def folded_analysis(self, E: np.ndarray, O: np.ndarray, out: np.ndarray, start: int, ws: tuple) -> None:
         """Quadrature of folded values into coefficient rows ``out[start : start + nb]``.
 
         ``out`` is C-contiguous ``(B, (lmax+1)**2)``; rows past its end are dropped.
         """
-        _k.analysis_block(self._plan, E, O, out, start, E.shape[2], ws[1], ws[2])
+        _k.analysis_block(self._plan, E, O, out, start, E.shape[2], ws[1], ws[2], ws[3])
 
 
 @lru_cache(maxsize=32)

@@ -108,18 +108,18 @@ def product_rows(p1, p2, po, a1, a2, out, start, stop, nb, same, f1, f2, h, w1, 
     blocks of ``nb`` rows.
 
     ``p1``, ``p2``, ``po``: the plans' table tuples; ``f1``, ``f2``, ``h``: folded buffers
-    ``(E, O)``; ``w1``, ``w2``, ``wo``: ``(items_in, items_out, lat)`` workspaces. With
+    ``(E, O)``; ``w1``, ``w2``, ``wo``: ``SphereTransform.workspace`` tuples. With
     ``same`` (equal plans ``p1``, ``p2``) pass ``f2 = f1`` and ``w2 = w1`` of ``2 nb`` rows: both
     factors go through one synthesis (the block's first half ``a1``, its second half ``a2``).
     """
     for s in range(start, stop, nb):
         if same:
-            synthesis_block(p1, a1, a2, 2, s, 2 * nb, f1[0], f1[1], w1[0], w1[2])
+            synthesis_block(p1, a1, a2, 2, s, 2 * nb, f1[0], f1[1], w1[0], w1[2], w1[3])
         else:
-            synthesis_block(p1, a1, a1, 1, s, nb, f1[0], f1[1], w1[0], w1[2])
-            synthesis_block(p2, a2, a2, 1, s, nb, f2[0], f2[1], w2[0], w2[2])
+            synthesis_block(p1, a1, a1, 1, s, nb, f1[0], f1[1], w1[0], w1[2], w1[3])
+            synthesis_block(p2, a2, a2, 1, s, nb, f2[0], f2[1], w2[0], w2[2], w2[3])
         folded_mul(f1[0], f1[1], 0, f2[0], f2[1], nb if same else 0, h[0], h[1])
-        analysis_block(po, h[0], h[1], out, s, nb, wo[1], wo[2])
+        analysis_block(po, h[0], h[1], out, s, nb, wo[1], wo[2], wo[3])
 
 
 @njit(cache=True, nogil=True)
@@ -127,10 +127,10 @@ def product_vjp_rows(p1, p2, pg, a1, a2, g, out1, out2, start, stop, nb, f1, f2,
     """``out1 = P_l1(f2 g)`` and ``out2 = P_l2(f1 g)`` for the rows ``start <= b < stop`` (the
     gradients of ``sum g * product``), in blocks of ``nb`` rows; buffers as in :func:`product_rows`."""
     for s in range(start, stop, nb):
-        synthesis_block(p1, a1, a1, 1, s, nb, f1[0], f1[1], w1[0], w1[2])
-        synthesis_block(p2, a2, a2, 1, s, nb, f2[0], f2[1], w2[0], w2[2])
-        synthesis_block(pg, g, g, 1, s, nb, fg[0], fg[1], wg[0], wg[2])
+        synthesis_block(p1, a1, a1, 1, s, nb, f1[0], f1[1], w1[0], w1[2], w1[3])
+        synthesis_block(p2, a2, a2, 1, s, nb, f2[0], f2[1], w2[0], w2[2], w2[3])
+        synthesis_block(pg, g, g, 1, s, nb, fg[0], fg[1], wg[0], wg[2], wg[3])
         folded_mul(f2[0], f2[1], 0, fg[0], fg[1], 0, h[0], h[1])
-        analysis_block(p1, h[0], h[1], out1, s, nb, w1[1], w1[2])
+        analysis_block(p1, h[0], h[1], out1, s, nb, w1[1], w1[2], w1[3])
         folded_mul(f1[0], f1[1], 0, fg[0], fg[1], 0, h[0], h[1])
-        analysis_block(p2, h[0], h[1], out2, s, nb, w2[1], w2[2])
+        analysis_block(p2, h[0], h[1], out2, s, nb, w2[1], w2[2], w2[3])
