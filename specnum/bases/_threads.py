@@ -18,11 +18,13 @@ from functools import lru_cache
 
 __all__ = ["worker_count", "parallel_workers", "single_threaded_blas", "run_blocks"]
 
-#: Work (floating-point operations) below which a call stays on one thread: about 12 ms of one
+#: Work (floating-point operations) below which a call stays on one thread: about 10 ms of one
 #: thread. On a busy machine a second thread can be descheduled for a time slice (a few
-#: milliseconds), which the call then waits for; below this the wait costs more than the second
-#: thread saves (``benchmarks/bench_gaunt.py --thread-ratio``, with and without a competing process).
-PARALLEL_MIN_WORK = 1.2e8
+#: milliseconds), which the call then waits for, and starting the workers costs a fraction of a
+#: millisecond; below this the second thread saves less than that (Gaunt products of 4096 rows:
+#: L = 7 in float64, 1.6e8 operations in about 7 ms, ran 1.14x slower on two threads, L = 8, 2e8
+#: in about 10 ms, 1.4x faster; ``benchmarks/bench_gaunt.py --thread-ratio``).
+PARALLEL_MIN_WORK = 1.8e8
 
 
 @lru_cache(maxsize=1)
