@@ -24,8 +24,9 @@ _DEGREES = (1, 2, 4, 6, 7, 8, 12, 16, 24, 32)
 
 _BEST = {
     # measured 2026-12-03 (the 2-core machine of benchmarks/RESULTS.md, shared, 1 and 2 threads).
-    # float64 at L = 7: for 4096 products grid won all four crossover runs (two per thread count,
-    # up to 1.5x); for 1 and 64 products the two methods are within 2-10% either way, direct is kept.
+    # float64 at L = 7: for 4096 products grid won three of four crossover runs (two per thread
+    # count, up to 1.5x) and tied the fourth; for 1 and 64 products the two methods are within
+    # 2-10% either way, direct is kept.
     "float32": {
         1: (("direct", 6), ("grid", 999)),
         64: (("direct", 6), ("grid", 999)),
