@@ -1,7 +1,7 @@
 """Tables of the sphere-grid transform plans (internal; see :mod:`specnum.bases.spheregrid`).
 
 Latitude factors at the northern Gauss-Legendre nodes (parity gives the southern ones),
-cosine and sine tables of the azimuths, the grouping of orders into batched matrix products,
+cosine and sine tables of the azimuths, the grouping of orders (a common padded length per group),
 the item layout of the block buffers, and the dense matrices per symmetry class.
 """
 
