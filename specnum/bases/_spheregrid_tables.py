@@ -165,7 +165,7 @@ def _flat(mats: list, dtype: np.dtype) -> tuple[np.ndarray, np.ndarray]:
 
 
 def build_tables(lmax: int, grid, dtype: np.dtype, dense: bool) -> tuple:
-    """``(n_half, n_reflect, n_az, n_odd, items, plan)`` of a transform plan.
+    """``(n_half, n_reflect, n_az, n_odd, plan)`` of a transform plan.
 
     ``plan`` is the tuple of arrays that the block kernels of
     :mod:`specnum.bases._spheregrid_kernels` read: ``(ints, item_off, col, stride, offset,
@@ -232,4 +232,4 @@ def build_tables(lmax: int, grid, dtype: np.dtype, dense: bool) -> tuple:
     for a in (ints, groups, az, foff):
         a.setflags(write=False)
     plan = (ints, *_pack_items(rows, kpads, (lmax + 1) ** 2), groups, toff, S, A, az, foff, Fs, Fa)
-    return nh, R, n_az, n_odd, plan[1:5], plan
+    return nh, R, n_az, n_odd, plan

@@ -250,14 +250,13 @@ class SphereTransform:
     n_reflect: int
     n_az: int
     n_odd: int
-    _items: tuple = field(repr=False)
     _plan: tuple = field(repr=False)
 
     def __post_init__(self) -> None:
         as_int(self.lmax, "lmax", minimum=0)
         _check_grid(self.grid)
         _as_dtype(self.dtype)
-        if len(self._items) != 4 or len(self._plan) != 13:
+        if len(self._plan) != 13:
             raise ValueError("SphereTransform must be built by sphere_transform (tables missing)")
 
     @property
@@ -279,7 +278,7 @@ class SphereTransform:
     def workspace(self, nb: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Scratch buffers of one block of ``nb`` rows (one set per thread): the block's items in
         and out, the coefficients' slots in them, and the latitude sums."""
-        item_off, col, _, offset = self._items
+        item_off, col, offset = self._plan[1], self._plan[2], self._plan[4]
         size = int(offset[-1]) * nb
         lat = 1 if self.dense else 4 * (self.lmax + 1) * nb * self.n_half
         return (np.zeros(size, self.dtype), np.empty(size, self.dtype), item_off * nb + col,
