@@ -21,9 +21,17 @@ def _load_rows(x, start, nb, t):  # pragma: no cover - compiled
 
 @njit(cache=True, nogil=True)
 def _store_rows(t, start, nb, out):  # pragma: no cover - compiled
-    """``out[start + b, k] = t[k, b]`` for ``b < nb``."""
-    for b in range(nb):
-        for k in range(out.shape[1]):
+    """``out[start + b, k] = t[k, b]`` for ``b < nb``, eight rows at a time (each read of ``t``
+    takes a run of eight contiguous values instead of one value per row)."""
+    n = out.shape[1]
+    b0 = 0
+    while b0 + 8 <= nb:
+        for k in range(n):
+            for b in range(8):
+                out[start + b0 + b, k] = t[k, b0 + b]
+        b0 += 8
+    for b in range(b0, nb):
+        for k in range(n):
             out[start + b, k] = t[k, b]
 
 
