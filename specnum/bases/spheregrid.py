@@ -192,9 +192,10 @@ def sphere_grid(degree: int, *, n_theta: int | None = None, n_phi: int | None = 
 #: Dense transforms while ``(lmax+1)**2 * n_theta * n_phi`` stays at or below this, per working
 #: dtype (one BLAS product per symmetry class beats the separable route's several smaller ones;
 #: BLAS doubles its rate in float32, the separable route's small products and loops gain less,
-#: so the float32 crossover lies at about twice the work); measured crossovers,
-#: ``python benchmarks/bench_gaunt.py --transforms``.
-_DENSE_MAX_WORK = {"float64": 120_000, "float32": 240_000}
+#: so the float32 crossover lies at a larger work); measured crossovers in the Gaunt products'
+#: pipeline (degree-12 inputs in float32 run 1.15-1.25x faster separable, the degree-16 output
+#: of degree-8 factors dense), ``python benchmarks/bench_gaunt.py --transforms``.
+_DENSE_MAX_WORK = {"float64": 120_000, "float32": 200_000}
 #: Target bytes of one row block's buffers: large enough to amortise the per-block calls, small
 #: enough to stay in the caches (measured, ``benchmarks/bench_gaunt.py``).
 _BLOCK_BYTES = 1 << 22
@@ -336,7 +337,7 @@ def sphere_transform(lmax: int, grid: SphereGrid, *, dtype: Any = "float64", met
         Precision of the tables and of the data the plan transforms.
     method : {"auto", "separable", "dense"}
         ``"auto"``: dense while ``(lmax+1)**2 * n_theta * n_phi`` is at most 120000 in
-        float64 and 240000 in float32 (the measured crossovers), separable beyond; the one
+        float64 and 200000 in float32 (the measured crossovers), separable beyond; the one
         rule of every sphere-grid computation.
 
     Returns
