@@ -34,6 +34,11 @@ _PAIR_PRODUCTS_BYTES = 3 << 19
 _SHORT_BLOCK_BYTES = 512
 _SHORT_BLOCK_PAIRS = (100, 1500)
 _MIN_OUTPUT_BLOCK = 64
+# the thread decision (parallel_workers) counts work as operations at the rate of the grid route;
+# the direct kernels do their 2 (terms + 2 pairs) operations per row at about 1/1.75 of that rate
+# in float64 and 1/0.875 in float32, so their work is weighted by _DIRECT_COST * itemsize / 2
+# (L = 6, 4096 float64 products: 6-8.6 ms on one thread, 1.2-1.8x faster on two)
+_DIRECT_COST = 0.4375
 
 
 class PairTable(NamedTuple):
@@ -124,7 +129,7 @@ def direct_product(a1: np.ndarray, a2: np.ndarray, l1: int, l2: int, lo: int) ->
     nrow = a1.shape[0]
     out = np.empty((nrow, (lo + 1) ** 2), dtype=a1.dtype)
     block = block_rows(a1.dtype.itemsize)
-    work = 2.0 * nrow * (tables.values.size + 2 * tables.pk1.size)  # multiply-adds of the pairs and nonzeros
+    work = _DIRECT_COST * a1.itemsize * nrow * (tables.values.size + 2 * tables.pk1.size)
     chunk = max(block, -(-nrow // (8 * block)) * block)  # about 8 chunks per call for the workers to share
     run_blocks(nrow, chunk, lambda s, e, w: contract(a1, a2, tables, s, e, block, out),
                workers=parallel_workers(work), blas=False)
@@ -140,7 +145,7 @@ def direct_product_vjp(a1: np.ndarray, a2: np.ndarray, g: np.ndarray, l1: int, l
     gx1 = np.empty_like(a1)
     gx2 = np.empty_like(a2)
     block = block_rows(a1.dtype.itemsize)
-    work = 2.0 * nrow * (tables.values.size + 4 * tables.pk1.size)
+    work = _DIRECT_COST * a1.itemsize * nrow * (tables.values.size + 4 * tables.pk1.size)
     chunk = max(block, -(-nrow // (8 * block)) * block)
     run_blocks(nrow, chunk, lambda s, e, w: gaunt_pairs_vjp_kernel(a1, a2, g, *tables.pairs(), s, e, block, gx1, gx2),
                workers=parallel_workers(work), blas=False)
