@@ -18,14 +18,15 @@ from functools import lru_cache
 
 __all__ = ["worker_count", "parallel_workers", "single_threaded_blas", "run_blocks"]
 
-#: Work (floating-point operations) below which a call stays on one thread: about 6 ms of one
+#: Work (floating-point operations) below which a call stays on one thread: about 10 ms of one
 #: thread. On a busy machine a second thread can be descheduled for a time slice (a few
 #: milliseconds), which the call then waits for, and starting the workers costs a fraction of a
 #: millisecond; below this the second thread saves less than that (Gaunt products of 4096 rows:
-#: L = 7 in float32, 7.9e7 operations in about 5.5 ms, ran 0.88-1.05x as fast on two threads,
-#: L = 8 in float32, 1.1e8 in about 6-7 ms, 1.1-1.35x faster; ``benchmarks/bench_gaunt.py
-#: --thread-ratio``).
-PARALLEL_MIN_WORK = 1.0e8
+#: L = 7 in float64, 1.6e8 operations in about 7 ms, ran 1.14x slower on two threads, L = 8, 2e8
+#: in about 10 ms, 1.4x faster; a threshold of 1e8 sent L = 8 in float32, about 6 ms, to two
+#: threads, 1.34x slower than one with a busy process on the other core;
+#: ``benchmarks/bench_gaunt.py --thread-ratio``).
+PARALLEL_MIN_WORK = 1.8e8
 
 
 @lru_cache(maxsize=1)
