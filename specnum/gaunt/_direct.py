@@ -3,7 +3,8 @@
 ``c[b, k3] += G[k1, k2, k3] x1[b, k1] x2[b, k2]`` over the nonzeros of
 :func:`specnum.bases.coupling.real_gaunt_sparse`, ``O(L^5)`` per product, in the numba
 kernels :func:`specnum.gaunt._kernels.gaunt_outputs_kernel` (the products of all index
-pairs of a block of rows first, then each output's terms four at a time) and, when those
+pairs of a block of rows first, then each output's terms four at a time; for mid-sized tables
+its forms with a constant block length) and, when those
 pair products would not fit in the L2 cache, :func:`~specnum.gaunt._kernels.gaunt_pairs_kernel`
 (pair by pair); pairs are folded by the symmetry of the table for inputs of equal degree.
 Fastest for small degrees.
@@ -19,7 +20,13 @@ import numpy as np
 from specnum.bases._threads import parallel_workers, run_blocks
 from specnum.bases.coupling import real_gaunt_sparse
 from specnum.gaunt._checks import float_name
-from specnum.gaunt._kernels import gaunt_outputs_kernel, gaunt_pairs_kernel, gaunt_pairs_vjp_kernel
+from specnum.gaunt._kernels import (
+    gaunt_outputs64_kernel,
+    gaunt_outputs128_kernel,
+    gaunt_outputs_kernel,
+    gaunt_pairs_kernel,
+    gaunt_pairs_vjp_kernel,
+)
 
 __all__ = ["direct_product", "direct_product_vjp", "pair_arrays", "pair_tables", "block_rows", "contract", "PairTable"]
 
@@ -101,14 +108,20 @@ def contract(a1: np.ndarray, a2: np.ndarray, table: PairTable, row0: int, row1: 
 
     The output-ordered kernel writes the ``table.ostart.size - 1`` columns of the table; an
     ``out`` of another width, or a table whose pair products do not fit the scratch limit with
-    at least ``_MIN_OUTPUT_BLOCK`` rows, runs pair by pair (which writes every column)."""
+    at least ``_MIN_OUTPUT_BLOCK`` rows, runs pair by pair (which writes every column). Tables
+    of ``_SHORT_BLOCK_PAIRS`` pairs over at least four short blocks of rows run in blocks of a
+    constant ``_SHORT_BLOCK_BYTES`` per pair (64 or 128 rows, whatever ``block``)."""
     size, npair = out.dtype.itemsize, table.pk1.size
-    rows = min(block, _SHORT_BLOCK_BYTES // size) if _SHORT_BLOCK_PAIRS[0] <= npair <= _SHORT_BLOCK_PAIRS[1] else block
+    short = _SHORT_BLOCK_PAIRS[0] <= npair <= _SHORT_BLOCK_PAIRS[1]
+    rows = min(block, _SHORT_BLOCK_BYTES // size) if short else block
     fit = min(rows, _PAIR_PRODUCTS_BYTES // max(npair * size, 1) // 16 * 16)
-    if fit >= min(_MIN_OUTPUT_BLOCK, block) and table.ostart.size - 1 == out.shape[1]:
-        gaunt_outputs_kernel(a1, a2, *table.outputs(), row0, row1, fit, out)
-    else:
+    if table.ostart.size - 1 != out.shape[1] or fit < min(_MIN_OUTPUT_BLOCK, block):
         gaunt_pairs_kernel(a1, a2, *table.pairs(), row0, row1, block, out)
+    elif short and row1 - row0 >= 4 * _SHORT_BLOCK_BYTES // size:  # blocks of a constant length
+        fixed = gaunt_outputs64_kernel if size == 8 else gaunt_outputs128_kernel
+        fixed(a1, a2, *table.outputs(), row0, row1, out)
+    else:
+        gaunt_outputs_kernel(a1, a2, *table.outputs(), row0, row1, fit, out)
 
 
 @lru_cache(maxsize=32)

@@ -8,7 +8,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-__all__ = ["gaunt_pairs_kernel", "gaunt_outputs_kernel", "gaunt_pairs_vjp_kernel"]
+__all__ = ["gaunt_pairs_kernel", "gaunt_outputs_kernel", "gaunt_outputs64_kernel", "gaunt_outputs128_kernel",
+           "gaunt_pairs_vjp_kernel"]
 
 
 @njit(cache=True, nogil=True)
@@ -93,25 +94,52 @@ def gaunt_outputs_kernel(x1, x2, pk1, pk2, psym, ostart, orun, ovalues, row0, ro
     once per term). Needs ``npairs x block`` values of scratch: for tables whose pair
     products fit in the L2 cache.
     """
+    _outputs_rows(x1, x2, pk1, pk2, psym, ostart, orun, ovalues, row0, row1, block, False, out)
+
+
+@njit(cache=True, nogil=True)
+def gaunt_outputs64_kernel(x1, x2, pk1, pk2, psym, ostart, orun, ovalues, row0, row1,
+                           out):  # pragma: no cover - compiled
+    """:func:`gaunt_outputs_kernel` in blocks of exactly 64 rows (the last one padded): loops of
+    a length known to the compiler, which unrolls them without a remainder."""
+    _outputs_rows(x1, x2, pk1, pk2, psym, ostart, orun, ovalues, row0, row1, 64, True, out)
+
+
+@njit(cache=True, nogil=True)
+def gaunt_outputs128_kernel(x1, x2, pk1, pk2, psym, ostart, orun, ovalues, row0, row1,
+                            out):  # pragma: no cover - compiled
+    """:func:`gaunt_outputs_kernel` in blocks of exactly 128 rows (see :func:`gaunt_outputs64_kernel`)."""
+    _outputs_rows(x1, x2, pk1, pk2, psym, ostart, orun, ovalues, row0, row1, 128, True, out)
+
+
+@njit(inline="always")
+def _outputs_rows(x1, x2, pk1, pk2, psym, ostart, orun, ovalues, row0, row1, block, pad,
+                  out):  # pragma: no cover - compiled
+    """Body of the output-ordered kernels: with ``pad``, every block runs all ``block`` rows (the
+    rows past the end of the last block hold zeros or the previous block's values and are not
+    stored); inlined, so that a constant ``block`` reaches the compiler as such."""
     nrun = pk1.shape[0]
     n3 = ostart.shape[0] - 1
-    t1, t2, t3 = _row_buffers(x1, x2, out, block)
+    t1 = np.zeros((x1.shape[1], block), dtype=x1.dtype)
+    t2 = np.zeros((x2.shape[1], block), dtype=x2.dtype)
+    t3 = np.empty((n3, block), dtype=out.dtype)
     P = np.empty((nrun, block), dtype=out.dtype)
     for start in range(row0, row1, block):
         nb = min(block, row1 - start)
+        n = block if pad else nb
         _load_rows(x1, start, nb, t1)
         _load_rows(x2, start, nb, t2)
         for r in range(nrun):
             i1 = pk1[r]
             i2 = pk2[r]
             if psym[r]:
-                for b in range(nb):
+                for b in range(n):
                     P[r, b] = t1[i1, b] * t2[i2, b] + t1[i2, b] * t2[i1, b]
             else:
-                for b in range(nb):
+                for b in range(n):
                     P[r, b] = t1[i1, b] * t2[i2, b]
         for k in range(n3):
-            for b in range(nb):
+            for b in range(n):
                 t3[k, b] = 0.0
             i = ostart[k]
             stop = ostart[k + 1]
@@ -124,13 +152,13 @@ def gaunt_outputs_kernel(x1, x2, pk1, pk2, psym, ostart, orun, ovalues, row0, ro
                 r1 = orun[i + 1]
                 r2 = orun[i + 2]
                 r3 = orun[i + 3]
-                for b in range(nb):
+                for b in range(n):
                     t3[k, b] += (v0 * P[r0, b] + v1 * P[r1, b]) + (v2 * P[r2, b] + v3 * P[r3, b])
                 i += 4
             while i < stop:
                 v0 = ovalues[i]
                 r0 = orun[i]
-                for b in range(nb):
+                for b in range(n):
                     t3[k, b] += v0 * P[r0, b]
                 i += 1
         _store_rows(t3, start, nb, out)
