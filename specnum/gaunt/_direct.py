@@ -43,8 +43,9 @@ _SHORT_BLOCK_PAIRS = (100, 1500)
 _MIN_OUTPUT_BLOCK = 64
 # the thread decision (parallel_workers) counts work as operations at the rate of the grid route;
 # the direct kernels do their 2 (terms + 2 pairs) operations per row at about 1/1.75 of that rate
-# in float64 and 1/0.875 in float32 (4096 products at L = 6: 6-8.6 ms in float64, 3.5 ms in
-# float32, one thread), so their work is weighted by _DIRECT_COST * itemsize / 2
+# in float64 and about 1/0.875 or faster in float32 (4096 products, one thread: the direct
+# route's 7.2e7 at L = 6 in 5.8 ms (float64) and 2.5 ms (float32), the grid route's 1.6e8 at
+# L = 7 in 7.4 ms (float64)), so their work is weighted by _DIRECT_COST * itemsize / 2
 _DIRECT_COST = 0.4375
 
 

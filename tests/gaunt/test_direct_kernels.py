@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from specnum.bases.coupling import real_gaunt_sparse
-from specnum.gaunt._direct import pair_arrays
+from specnum.gaunt._direct import _SHORT_BLOCK_PAIRS, contract, pair_arrays, pair_tables
 from specnum.gaunt._kernels import (
     gaunt_outputs64_kernel,
     gaunt_outputs128_kernel,
@@ -61,3 +61,20 @@ def test_output_order_lists_every_term_once_by_output():
     a = sorted(zip(run_of_term.tolist(), t.k3.tolist(), t.values.tolist()))
     b = sorted(zip(t.orun.tolist(), k_of_term.tolist(), t.ovalues.tolist()))
     assert a == b
+
+
+@pytest.mark.parametrize("dtype, tol", [("float64", 1e-13), ("float32", 1e-5)])
+def test_contract_on_constant_blocks_matches_the_dense_contraction(dtype, tol):
+    # 325 pairs (L = 4) over 600 rows: contract takes the constant-block kernel of the dtype
+    # (64 or 128 rows, the last block padded); a partial range starting mid-array as a worker's chunk
+    sp, g = _dense(4, 4, 8)
+    table = pair_tables(4, 4, 8, dtype)
+    assert _SHORT_BLOCK_PAIRS[0] <= table.pk1.size <= _SHORT_BLOCK_PAIRS[1]
+    rng = np.random.default_rng(7)
+    x1, x2 = (rng.standard_normal((700, 25)).astype(dtype) for _ in range(2))
+    ref = np.einsum("bi,bj,ijk->bk", x1.astype(np.float64), x2.astype(np.float64), g)
+    out = np.full((700, 81), np.nan, dtype=dtype)
+    contract(x1, x2, table, 0, 37, 128, out)
+    contract(x1, x2, table, 37, 637, 128, out)
+    contract(x1, x2, table, 637, 700, 128, out)
+    assert np.max(np.abs(out - ref)) <= tol * np.max(np.abs(ref))
