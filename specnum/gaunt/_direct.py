@@ -3,8 +3,8 @@
 ``c[b, k3] += G[k1, k2, k3] x1[b, k1] x2[b, k2]`` over the nonzeros of
 :func:`specnum.bases.coupling.real_gaunt_sparse`, ``O(L^5)`` per product, in the numba
 kernels :func:`specnum.gaunt._kernels.gaunt_outputs_kernel` (the products of all index
-pairs of a block of rows first, then each output's terms four at a time; for mid-sized tables
-its forms with a constant block length) and, when those
+pairs of a block of rows first, then each output's terms four at a time; mid-sized tables run
+in its forms with a constant block length) and, when those
 pair products would not fit in the L2 cache, :func:`~specnum.gaunt._kernels.gaunt_pairs_kernel`
 (pair by pair); pairs are folded by the symmetry of the table for inputs of equal degree.
 Fastest for small degrees.
@@ -47,6 +47,9 @@ _MIN_OUTPUT_BLOCK = 64
 # route's 7.2e7 at L = 6 in 5.8 ms (float64) and 2.5 ms (float32), the grid route's 1.6e8 at
 # L = 7 in 7.4 ms (float64)), so their work is weighted by _DIRECT_COST * itemsize / 2
 _DIRECT_COST = 0.4375
+# the constant-block forms of the output-ordered kernel, by rows per block (_SHORT_BLOCK_BYTES
+# per pair in float64 and in float32)
+_FIXED_BLOCK_KERNELS = {64: gaunt_outputs64_kernel, 128: gaunt_outputs128_kernel}
 
 
 class PairTable(NamedTuple):
@@ -114,13 +117,13 @@ def contract(a1: np.ndarray, a2: np.ndarray, table: PairTable, row0: int, row1: 
     constant ``_SHORT_BLOCK_BYTES`` per pair (64 or 128 rows, whatever ``block``)."""
     size, npair = out.dtype.itemsize, table.pk1.size
     short = _SHORT_BLOCK_PAIRS[0] <= npair <= _SHORT_BLOCK_PAIRS[1]
-    rows = min(block, _SHORT_BLOCK_BYTES // size) if short else block
+    short_rows = _SHORT_BLOCK_BYTES // size
+    rows = min(block, short_rows) if short else block
     fit = min(rows, _PAIR_PRODUCTS_BYTES // max(npair * size, 1) // 16 * 16)
     if table.ostart.size - 1 != out.shape[1] or fit < min(_MIN_OUTPUT_BLOCK, block):
         gaunt_pairs_kernel(a1, a2, *table.pairs(), row0, row1, block, out)
-    elif short and row1 - row0 >= 4 * _SHORT_BLOCK_BYTES // size:  # blocks of a constant length
-        fixed = gaunt_outputs64_kernel if size == 8 else gaunt_outputs128_kernel
-        fixed(a1, a2, *table.outputs(), row0, row1, out)
+    elif short and row1 - row0 >= 4 * short_rows:  # blocks of a constant length
+        _FIXED_BLOCK_KERNELS[short_rows](a1, a2, *table.outputs(), row0, row1, out)
     else:
         gaunt_outputs_kernel(a1, a2, *table.outputs(), row0, row1, fit, out)
 
