@@ -9,7 +9,9 @@ Layouts (one block of ``nb`` rows; see :mod:`specnum.bases.spheregrid`):
   (other slots: padding);
 * latitude sums (separable route) ``lat (2, lmax + 1, 2, nb, nh)``, flat: ``[cs, q, p]`` holds
   the cosine (``cs = 0``) or sine part of the order at position ``q`` of the buffer, parity ``p``;
-* folded values ``E`` and ``O``, both ``(R, 2, nb, nh, nA)``: the parts with sign ``(-1)^p``
+* folded values ``E`` and ``O``, both ``(R, 2, nb, nh, nA)`` (or, azimuth-major, ``(R, 2, nA, nb, nh)``:
+  separable plans only, where both azimuthal matrix products read their operands unstrided):
+  the parts with sign ``(-1)^p``
   under ``theta -> pi - theta`` (``[:, p]``) and ``(-1)^r`` under ``phi -> pi - phi``
   (``[r]``, only when ``R = 2``), even (``E``) and odd (``O``) under ``phi -> -phi``, at the
   ``nh`` northern latitudes and the azimuths ``phi_j``, ``j < nA`` (``O`` is zero at
@@ -21,9 +23,24 @@ Layouts (one block of ``nb`` rows; see :mod:`specnum.bases.spheregrid`):
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from numba import njit, types
 
 __all__ = ["synthesis_block", "analysis_block", "unfold_values", "fold_values"]
+
+# BLAS gemm (column-major) through numba's helper library, which calls the library of
+# scipy.linalg.cython_blas that numba's np.dot uses: unlike np.dot it takes strided matrices
+_XXGEMM = types.ExternalFunction("numba_xxgemm", types.intc(
+    types.char, types.char, types.char, types.intp, types.intp, types.intp, types.voidptr, types.voidptr,
+    types.intp, types.voidptr, types.intp, types.voidptr, types.voidptr, types.intp))
+
+
+@njit(cache=True, nogil=True)
+def _gemm(ta, a, lda, b, ldb, c, ldc, m, n, k, scal):  # pragma: no cover - compiled
+    """Row-major ``c (m, n) = op(a) @ b (k, n)`` on flat arrays that start at the matrices, rows
+    ``lda``, ``ldb``, ``ldc`` elements apart: ``op(a) = a`` ``(m, k)``, or with ``ta`` the
+    transpose of ``a`` ``(k, m)``; ``scal = (1, 0)`` in the dtype (the BLAS alpha and beta)."""
+    _XXGEMM(100 if c.itemsize == 8 else 115, 110, 116 if ta else 110, n, m, k, scal[0:1].ctypes, b.ctypes, ldb,
+            a.ctypes, lda, scal[1:2].ctypes, c.ctypes, ldc)
 
 
 @njit(cache=True, nogil=True)
@@ -57,8 +74,9 @@ def _mat(flat, off, rows, cols):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
-def synthesis_block(plan, c1, c2, nsrc, start, nb, E, O, buf, base, lat):  # pragma: no cover - compiled
-    """Folded values ``E``, ``O`` (``(R, 2, nb, nh, nA)``) of a block of ``nb`` coefficient rows.
+def synthesis_block(plan, c1, c2, nsrc, start, nb, E, O, buf, base, lat, amaj):  # pragma: no cover - compiled
+    """Folded values ``E``, ``O`` (``(R, 2, nb, nh, nA)``, with ``amaj`` azimuth-major) of a block of
+    ``nb`` coefficient rows.
 
     ``plan`` is the table tuple of :func:`specnum.bases._spheregrid_tables.build_tables`.
     The block holds rows ``start .. start + nb / nsrc`` of ``c1`` and, with ``nsrc = 2``, the
@@ -90,6 +108,19 @@ def synthesis_block(plan, c1, c2, nsrc, start, nb, E, O, buf, base, lat):  # pra
                     it = i0 + (2 * qi + cs) * 2 + p
                     np.dot(_mat(buf, offset[it] * nb, nb, kp), _mat(S, toff[g] + (2 * qi + p) * kp * nh, kp, nh),
                            _mat(lat, ((cs * n + q0 + qi) * 2 + p) * NB, nb, nh))
+    if amaj:  # per class and parity: E[r, p] (nA, nb nh) = table^T (nA, orders) @ lat (orders, nb nh)
+        scal = np.array([1.0, 0.0], dtype=E.dtype)
+        for r in range(R):
+            for cs in range(2):
+                s0, s1 = az[r, cs, 0], az[r, cs, 1]
+                for p in range(2):
+                    dst = (E if cs == 0 else O)[r, p].reshape(-1)
+                    if s1 <= s0:
+                        dst[:] = 0.0
+                    else:
+                        _gemm(True, Fs[foff[r, cs]:], nA, lat[((cs * n + s0) * 2 + p) * NB:], 2 * NB, dst, NB, nA,
+                              NB, s1 - s0, scal)
+        return
     for r in range(R):  # sums over the orders of each class: cos (E) and sin (O) tables
         for cs in range(2):
             s0, s1 = az[r, cs, 0], az[r, cs, 1]
@@ -101,9 +132,10 @@ def synthesis_block(plan, c1, c2, nsrc, start, nb, E, O, buf, base, lat):  # pra
 
 
 @njit(cache=True, nogil=True)
-def analysis_block(plan, E, O, out, start, nb, buf, base, lat):  # pragma: no cover - compiled
-    """Quadrature of folded values ``E``, ``O`` of a block into rows ``out[start : start + nb]``
-    (rows past the end of ``out`` dropped); the inverse steps of :func:`synthesis_block`."""
+def analysis_block(plan, E, O, out, start, nb, buf, base, lat, amaj):  # pragma: no cover - compiled
+    """Quadrature of folded values ``E``, ``O`` (azimuth-major with ``amaj``) of a block into rows
+    ``out[start : start + nb]`` (rows past the end of ``out`` dropped); the inverse steps of
+    :func:`synthesis_block`."""
     ints, item_off, col, stride, offset, groups, toff, S, A, az, foff, Fs, Fa = plan
     n, nh, R, nA = ints[1] + 1, ints[2], ints[3], ints[4]
     if ints[0]:
@@ -115,10 +147,15 @@ def analysis_block(plan, E, O, out, start, nb, buf, base, lat):  # pragma: no co
                 np.dot(src, _mat(A, toff[c], nh * nA, kc), _mat(buf, offset[c] * nb, nb, kc))
     else:
         NB = nb * nh
+        scal = np.array([1.0, 0.0], dtype=E.dtype)
         for r in range(R):
             for cs in range(2):
                 s0, s1 = az[r, cs, 0], az[r, cs, 1]
-                if s1 > s0:
+                if s1 > s0 and amaj:  # lat (orders, nb nh) = table (orders, nA) @ E[r, p] (nA, nb nh)
+                    for p in range(2):
+                        _gemm(False, Fa[foff[r, cs]:], nA, (E if cs == 0 else O)[r, p].reshape(-1), NB,
+                              lat[((cs * n + s0) * 2 + p) * NB:], 2 * NB, s1 - s0, NB, nA, scal)
+                elif s1 > s0:
                     src = (E if cs == 0 else O)[r].reshape((2 * NB, nA))
                     dst = _mat(lat, (cs * n + s0) * 2 * NB, s1 - s0, 2 * NB)
                     np.dot(_mat(Fa, foff[r, cs], s1 - s0, nA), src.T, dst)

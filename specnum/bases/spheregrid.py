@@ -271,9 +271,11 @@ class SphereTransform:
         nb = _BLOCK_BYTES // max(per_row * self.dtype.itemsize, 1)
         return int(min(256, max(8, 1 << max(int(nb).bit_length() - 1, 0))))
 
-    def folded_buffers(self, nb: int) -> tuple[np.ndarray, np.ndarray]:
-        """Empty folded values ``(E, O)`` for ``nb`` rows."""
-        shape = (self.n_reflect, 2, nb, self.n_half, self.n_az)
+    def folded_buffers(self, nb: int, azimuth_major: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """Empty folded values ``(E, O)`` for ``nb`` rows, ``(R, 2, nb, n_half, n_az)``, or with
+        ``azimuth_major`` ``(R, 2, n_az, nb, n_half)`` (the block kernels' faster layout for
+        separable plans)."""
+        shape = (self.n_reflect, 2) + ((self.n_az, nb, self.n_half) if azimuth_major else (nb, self.n_half, self.n_az))
         return np.empty(shape, self.dtype), np.empty(shape, self.dtype)
 
     def workspace(self, nb: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -291,24 +293,36 @@ class SphereTransform:
         for compiled pipelines that call those kernels themselves."""
         return self._plan
 
-    def folded_synthesis(self, coeffs: Any, start: int, E: np.ndarray, O: np.ndarray, ws: tuple) -> None:
+    def folded_synthesis(self, coeffs: Any, start: int, E: np.ndarray, O: np.ndarray, ws: tuple,
+                         azimuth_major: bool = False) -> None:
         """Folded values of rows ``coeffs[start : start + nb]`` into ``E``, ``O`` (rows past the end: 0).
 
-        ``nb`` is the block's row count (``E.shape[2]``), ``ws`` a :meth:`workspace` of ``nb`` rows.
+        ``E``, ``O`` are :meth:`folded_buffers` of ``nb`` rows (``azimuth_major``: of that layout,
+        separable plans only), ``ws`` a :meth:`workspace` of ``nb`` rows.
         ``coeffs`` is C-contiguous ``(B, (lmax+1)**2)`` of this transform's dtype (unchecked), or a
         pair of such arrays: then each fills ``nb / 2`` consecutive rows of the block (one
         pass of matrix products for both).
         """
         pair = isinstance(coeffs, tuple)
         c1, c2 = coeffs if pair else (coeffs, coeffs)
-        _k.synthesis_block(self._plan, c1, c2, 1 + pair, start, E.shape[2], E, O, ws[0], ws[2], ws[3])
+        nb = E.shape[3 if azimuth_major else 2]
+        _k.synthesis_block(self._plan, c1, c2, 1 + pair, start, nb, E, O, ws[0], ws[2], ws[3],
+                           self._amaj(azimuth_major))
 
-    def folded_analysis(self, E: np.ndarray, O: np.ndarray, out: np.ndarray, start: int, ws: tuple) -> None:
-        """Quadrature of folded values into coefficient rows ``out[start : start + nb]``.
+    def folded_analysis(self, E: np.ndarray, O: np.ndarray, out: np.ndarray, start: int, ws: tuple,
+                        azimuth_major: bool = False) -> None:
+        """Quadrature of folded values (of the layout ``azimuth_major``) into coefficient rows
+        ``out[start : start + nb]``.
 
         ``out`` is C-contiguous ``(B, (lmax+1)**2)``; rows past its end are dropped.
         """
-        _k.analysis_block(self._plan, E, O, out, start, E.shape[2], ws[1], ws[2], ws[3])
+        nb = E.shape[3 if azimuth_major else 2]
+        _k.analysis_block(self._plan, E, O, out, start, nb, ws[1], ws[2], ws[3], self._amaj(azimuth_major))
+
+    def _amaj(self, azimuth_major: bool) -> bool:
+        if azimuth_major and self.dense:
+            raise ValueError("azimuth_major folded values need a separable plan (method='separable')")
+        return bool(azimuth_major)
 
 
 @lru_cache(maxsize=32)

@@ -35,7 +35,7 @@ def grid_plans(lmaxes: tuple[int, ...], degree: int, dtype: str, transform: str 
 def _mul(a: tuple, b: tuple, out: tuple, ia: int = 0, ib: int = 0) -> None:
     """``out = a * b`` on folded values ``(E, O)`` of whole block buffers; the factors start at
     rows ``ia``, ``ib`` of theirs."""
-    folded_mul(a[0], a[1], ia, b[0], b[1], ib, out[0], out[1])
+    folded_mul(a[0], a[1], ia, b[0], b[1], ib, out[0], out[1], False)
 
 
 def _block_rows(nrow: int, plans: tuple) -> int:
@@ -71,6 +71,12 @@ def _blockwise(body):
     return kernel
 
 
+def _azimuth_major(*plans: SphereTransform) -> bool:
+    """Whether a pipeline of these plans runs on azimuth-major folded values: when all of them are
+    separable (the dense matrices write the other layout)."""
+    return not any(t.dense for t in plans)
+
+
 def _round_up(n: int, k: int) -> int:
     return -(-n // k) * k
 
@@ -89,15 +95,16 @@ def grid_product(a1: np.ndarray, a2: np.ndarray, l1: int, l2: int, lo: int, tran
     t1, t2, to = grid_plans((l1, l2, lo), l1 + l2 + lo, float_name(a1.dtype), transform)
     out = np.empty((a1.shape[0], to.ncoef), a1.dtype)
     same = t1 is t2  # equal degrees: both factors in one pass of the transform (twice the rows)
+    amaj = _azimuth_major(t1, t2, to)
 
     def setup(nb):
-        f1, w1 = t1.folded_buffers(2 * nb if same else nb), t1.workspace(2 * nb if same else nb)
-        f2, w2 = (f1, w1) if same else (t2.folded_buffers(nb), t2.workspace(nb))
-        return f1, f2, to.folded_buffers(nb), w1, w2, to.workspace(nb)
+        f1, w1 = t1.folded_buffers(2 * nb if same else nb, amaj), t1.workspace(2 * nb if same else nb)
+        f2, w2 = (f1, w1) if same else (t2.folded_buffers(nb, amaj), t2.workspace(nb))
+        return f1, f2, to.folded_buffers(nb, amaj), w1, w2, to.workspace(nb)
 
     def kernel(start, stop, nb, bufs):
         product_rows(t1.kernel_tables, t2.kernel_tables, to.kernel_tables, a1, a2, out, start, stop, nb, same,
-                     *bufs)
+                     amaj, *bufs)
 
     _run(a1.shape[0], (t1, t2, to), _work(t1) + _work(t2) + _work(to), setup, kernel)
     return out
@@ -110,14 +117,15 @@ def grid_product_vjp(a1: np.ndarray, a2: np.ndarray, g: np.ndarray, l1: int, l2:
     t1, t2, tg = grid_plans((l1, l2, lo), l1 + l2 + lo, float_name(a1.dtype), transform)
     out1 = np.empty((a1.shape[0], t1.ncoef), a1.dtype)
     out2 = np.empty((a1.shape[0], t2.ncoef), a1.dtype)
+    amaj = _azimuth_major(t1, t2, tg)
 
     def setup(nb):
-        return (t1.folded_buffers(nb), t2.folded_buffers(nb), tg.folded_buffers(nb), tg.folded_buffers(nb),
-                t1.workspace(nb), t2.workspace(nb), tg.workspace(nb))
+        return (t1.folded_buffers(nb, amaj), t2.folded_buffers(nb, amaj), tg.folded_buffers(nb, amaj),
+                tg.folded_buffers(nb, amaj), t1.workspace(nb), t2.workspace(nb), tg.workspace(nb))
 
     def kernel(start, stop, nb, bufs):
         product_vjp_rows(t1.kernel_tables, t2.kernel_tables, tg.kernel_tables, a1, a2, g, out1, out2, start, stop,
-                         nb, *bufs)
+                         nb, amaj, *bufs)
 
     _run(a1.shape[0], (t1, t2, tg), 2 * (_work(t1) + _work(t2)) + _work(tg), setup, kernel)
     return out1, out2

@@ -70,40 +70,51 @@ def folded_product8(a0, a1, a2, a3, a4, a5, a6, a7, b0, b1, b2, b3, b4, b5, b6, 
 
 
 @njit(cache=True, nogil=True)
-def _part(X, r, p, row, size):  # pragma: no cover - compiled
-    """Part ``X[r, p]`` raveled, from block row ``row`` on, ``size`` values."""
-    start = row * X.shape[3] * X.shape[4]
+def _part(X, r, p, j, row, size, amaj):  # pragma: no cover - compiled
+    """``size`` values of part ``X[r, p]`` raveled, from block row ``row`` on (azimuth-major: of
+    azimuth ``j``)."""
+    if amaj:  # (R, 2, nA, nb, nh)
+        start = (j * X.shape[3] + row) * X.shape[4]
+    else:  # (R, 2, nb, nh, nA)
+        start = row * X.shape[3] * X.shape[4]
     return X[r, p].reshape(-1)[start:start + size]
 
 
 @njit(cache=True, nogil=True)
-def folded_mul(XE, XO, ix, YE, YO, iy, HE, HO):  # pragma: no cover - compiled
+def folded_mul(XE, XO, ix, YE, YO, iy, HE, HO, amaj):  # pragma: no cover - compiled
     """Folded values ``(HE, HO)`` of the product of the functions given by ``(XE, XO)`` from block
-    row ``ix`` on and ``(YE, YO)`` from row ``iy`` on (all of one ``(R, 2, ., nh, nA)`` layout)."""
-    size = HE.shape[2] * HE.shape[3] * HE.shape[4]
-    if HE.shape[0] == 2:
-        a0, a1, a2, a3 = _part(XE, 0, 0, ix, size), _part(XE, 0, 1, ix, size), _part(XE, 1, 0, ix, size), \
-            _part(XE, 1, 1, ix, size)
-        a4, a5, a6, a7 = _part(XO, 0, 0, ix, size), _part(XO, 0, 1, ix, size), _part(XO, 1, 0, ix, size), \
-            _part(XO, 1, 1, ix, size)
-        b0, b1, b2, b3 = _part(YE, 0, 0, iy, size), _part(YE, 0, 1, iy, size), _part(YE, 1, 0, iy, size), \
-            _part(YE, 1, 1, iy, size)
-        b4, b5, b6, b7 = _part(YO, 0, 0, iy, size), _part(YO, 0, 1, iy, size), _part(YO, 1, 0, iy, size), \
-            _part(YO, 1, 1, iy, size)
-        for cs in range(2):
-            H = HE if cs == 0 else HO
-            folded_product8(a0, a1, a2, a3, a4, a5, a6, a7, b0, b1, b2, b3, b4, b5, b6, b7,
-                            _part(H, 0, 0, 0, size), _part(H, 0, 1, 0, size), _part(H, 1, 0, 0, size),
-                            _part(H, 1, 1, 0, size), cs)
-        return
-    folded_product(_part(XE, 0, 0, ix, size), _part(XE, 0, 1, ix, size), _part(YE, 0, 0, iy, size),
-                   _part(YE, 0, 1, iy, size), _part(XO, 0, 0, ix, size), _part(XO, 0, 1, ix, size),
-                   _part(YO, 0, 0, iy, size), _part(YO, 0, 1, iy, size), _part(HE, 0, 0, 0, size),
-                   _part(HE, 0, 1, 0, size), _part(HO, 0, 0, 0, size), _part(HO, 0, 1, 0, size))
+    row ``ix`` on and ``(YE, YO)`` from row ``iy`` on (all of one ``(R, 2, ., nh, nA)`` layout, or
+    with ``amaj`` all azimuth-major ``(R, 2, nA, ., nh)``: then azimuth by azimuth)."""
+    if amaj:
+        nj, size = HE.shape[2], HE.shape[3] * HE.shape[4]
+    else:
+        nj, size = 1, HE.shape[2] * HE.shape[3] * HE.shape[4]
+    for j in range(nj):
+        if HE.shape[0] == 2:
+            a0, a1 = _part(XE, 0, 0, j, ix, size, amaj), _part(XE, 0, 1, j, ix, size, amaj)
+            a2, a3 = _part(XE, 1, 0, j, ix, size, amaj), _part(XE, 1, 1, j, ix, size, amaj)
+            a4, a5 = _part(XO, 0, 0, j, ix, size, amaj), _part(XO, 0, 1, j, ix, size, amaj)
+            a6, a7 = _part(XO, 1, 0, j, ix, size, amaj), _part(XO, 1, 1, j, ix, size, amaj)
+            b0, b1 = _part(YE, 0, 0, j, iy, size, amaj), _part(YE, 0, 1, j, iy, size, amaj)
+            b2, b3 = _part(YE, 1, 0, j, iy, size, amaj), _part(YE, 1, 1, j, iy, size, amaj)
+            b4, b5 = _part(YO, 0, 0, j, iy, size, amaj), _part(YO, 0, 1, j, iy, size, amaj)
+            b6, b7 = _part(YO, 1, 0, j, iy, size, amaj), _part(YO, 1, 1, j, iy, size, amaj)
+            for cs in range(2):
+                H = HE if cs == 0 else HO
+                folded_product8(a0, a1, a2, a3, a4, a5, a6, a7, b0, b1, b2, b3, b4, b5, b6, b7,
+                                _part(H, 0, 0, j, 0, size, amaj), _part(H, 0, 1, j, 0, size, amaj),
+                                _part(H, 1, 0, j, 0, size, amaj), _part(H, 1, 1, j, 0, size, amaj), cs)
+        else:
+            folded_product(_part(XE, 0, 0, j, ix, size, amaj), _part(XE, 0, 1, j, ix, size, amaj),
+                           _part(YE, 0, 0, j, iy, size, amaj), _part(YE, 0, 1, j, iy, size, amaj),
+                           _part(XO, 0, 0, j, ix, size, amaj), _part(XO, 0, 1, j, ix, size, amaj),
+                           _part(YO, 0, 0, j, iy, size, amaj), _part(YO, 0, 1, j, iy, size, amaj),
+                           _part(HE, 0, 0, j, 0, size, amaj), _part(HE, 0, 1, j, 0, size, amaj),
+                           _part(HO, 0, 0, j, 0, size, amaj), _part(HO, 0, 1, j, 0, size, amaj))
 
 
 @njit(cache=True, nogil=True)
-def product_rows(p1, p2, po, a1, a2, out, start, stop, nb, same, f1, f2, h, w1, w2, wo):  # pragma: no cover
+def product_rows(p1, p2, po, a1, a2, out, start, stop, nb, same, amaj, f1, f2, h, w1, w2, wo):  # pragma: no cover
     """Gaunt products ``out[b] = P_lo(f1 f2)`` of the rows ``start <= b < stop`` of ``a1``, ``a2``, in
     blocks of ``nb`` rows.
 
@@ -111,26 +122,28 @@ def product_rows(p1, p2, po, a1, a2, out, start, stop, nb, same, f1, f2, h, w1, 
     ``(E, O)``; ``w1``, ``w2``, ``wo``: ``SphereTransform.workspace`` tuples. With
     ``same`` (equal plans ``p1``, ``p2``) pass ``f2 = f1`` and ``w2 = w1`` of ``2 nb`` rows: both
     factors go through one synthesis (the block's first half ``a1``, its second half ``a2``).
+    ``amaj``: the folded buffers are azimuth-major (all three plans separable).
     """
     for s in range(start, stop, nb):
         if same:
-            synthesis_block(p1, a1, a2, 2, s, 2 * nb, f1[0], f1[1], w1[0], w1[2], w1[3])
+            synthesis_block(p1, a1, a2, 2, s, 2 * nb, f1[0], f1[1], w1[0], w1[2], w1[3], amaj)
         else:
-            synthesis_block(p1, a1, a1, 1, s, nb, f1[0], f1[1], w1[0], w1[2], w1[3])
-            synthesis_block(p2, a2, a2, 1, s, nb, f2[0], f2[1], w2[0], w2[2], w2[3])
-        folded_mul(f1[0], f1[1], 0, f2[0], f2[1], nb if same else 0, h[0], h[1])
-        analysis_block(po, h[0], h[1], out, s, nb, wo[1], wo[2], wo[3])
+            synthesis_block(p1, a1, a1, 1, s, nb, f1[0], f1[1], w1[0], w1[2], w1[3], amaj)
+            synthesis_block(p2, a2, a2, 1, s, nb, f2[0], f2[1], w2[0], w2[2], w2[3], amaj)
+        folded_mul(f1[0], f1[1], 0, f2[0], f2[1], nb if same else 0, h[0], h[1], amaj)
+        analysis_block(po, h[0], h[1], out, s, nb, wo[1], wo[2], wo[3], amaj)
 
 
 @njit(cache=True, nogil=True)
-def product_vjp_rows(p1, p2, pg, a1, a2, g, out1, out2, start, stop, nb, f1, f2, fg, h, w1, w2, wg):  # pragma: no cover
+def product_vjp_rows(p1, p2, pg, a1, a2, g, out1, out2, start, stop, nb, amaj, f1, f2, fg, h, w1, w2,
+                     wg):  # pragma: no cover - compiled
     """``out1 = P_l1(f2 g)`` and ``out2 = P_l2(f1 g)`` for the rows ``start <= b < stop`` (the
     gradients of ``sum g * product``), in blocks of ``nb`` rows; buffers as in :func:`product_rows`."""
     for s in range(start, stop, nb):
-        synthesis_block(p1, a1, a1, 1, s, nb, f1[0], f1[1], w1[0], w1[2], w1[3])
-        synthesis_block(p2, a2, a2, 1, s, nb, f2[0], f2[1], w2[0], w2[2], w2[3])
-        synthesis_block(pg, g, g, 1, s, nb, fg[0], fg[1], wg[0], wg[2], wg[3])
-        folded_mul(f2[0], f2[1], 0, fg[0], fg[1], 0, h[0], h[1])
-        analysis_block(p1, h[0], h[1], out1, s, nb, w1[1], w1[2], w1[3])
-        folded_mul(f1[0], f1[1], 0, fg[0], fg[1], 0, h[0], h[1])
-        analysis_block(p2, h[0], h[1], out2, s, nb, w2[1], w2[2], w2[3])
+        synthesis_block(p1, a1, a1, 1, s, nb, f1[0], f1[1], w1[0], w1[2], w1[3], amaj)
+        synthesis_block(p2, a2, a2, 1, s, nb, f2[0], f2[1], w2[0], w2[2], w2[3], amaj)
+        synthesis_block(pg, g, g, 1, s, nb, fg[0], fg[1], wg[0], wg[2], wg[3], amaj)
+        folded_mul(f2[0], f2[1], 0, fg[0], fg[1], 0, h[0], h[1], amaj)
+        analysis_block(p1, h[0], h[1], out1, s, nb, w1[1], w1[2], w1[3], amaj)
+        folded_mul(f1[0], f1[1], 0, fg[0], fg[1], 0, h[0], h[1], amaj)
+        analysis_block(p2, h[0], h[1], out2, s, nb, w2[1], w2[2], w2[3], amaj)

@@ -102,6 +102,32 @@ def test_plan_is_cached_and_folded_values_reproduce_the_grid(n_phi, R, n_az):
         sphere_transform(2, g, dtype=np.int32)
 
 
+@pytest.mark.parametrize("dtype,tol", [(np.float64, 1e-13), (np.float32, 2e-5)])
+@pytest.mark.parametrize("degree,n_phi", [(24, 25), (28, 30), (40, 43)])
+def test_azimuth_major_folded_values_are_the_transposed_layout(degree, n_phi, dtype, tol):
+    # the azimuth-major layout holds the same values as (R, 2, nb, nh, nA), moved axes, for both
+    # the synthesis and the analysis (which recovers the coefficients: exact quadrature)
+    g = sphere_grid(degree, n_phi=n_phi)
+    t = sphere_transform(degree // 2, g, dtype=dtype, method="separable")
+    rng = np.random.default_rng(7)
+    nb = 8
+    c = rng.standard_normal((5, t.ncoef)).astype(dtype)
+    E, O = t.folded_buffers(nb)
+    Ea, Oa = t.folded_buffers(nb, azimuth_major=True)
+    assert Ea.shape == (t.n_reflect, 2, t.n_az, nb, t.n_half)
+    t.folded_synthesis(c, 0, E, O, t.workspace(nb))
+    t.folded_synthesis(c, 0, Ea, Oa, t.workspace(nb), azimuth_major=True)
+    scale = np.abs(E).max()
+    for X, Xa in ((E, Ea), (O, Oa)):
+        assert np.abs(np.moveaxis(Xa, 2, 4) - X).max() <= tol * scale
+    out = np.empty((5, t.ncoef), dtype)
+    t.folded_analysis(Ea, Oa, out, 0, t.workspace(nb), azimuth_major=True)
+    assert np.abs(out - c).max() <= 10 * tol * np.abs(c).max()
+    dense = sphere_transform(2, g, method="dense")
+    with pytest.raises(ValueError, match="separable"):
+        dense.folded_analysis(Ea, Oa, out, 0, dense.workspace(nb), azimuth_major=True)
+
+
 def test_fold_phi_rounds_the_azimuths_to_two_mod_four():
     for degree in range(64):
         g = sphere_grid(degree, fold_phi=True)
