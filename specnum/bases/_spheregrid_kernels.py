@@ -7,8 +7,10 @@ Layouts (one block of ``nb`` rows; see :mod:`specnum.bases.spheregrid`):
 * items: per item ``i`` a ``(nb, kpad[i])`` matrix at ``offset[i] * nb`` in a flat buffer;
   coefficient ``k`` of a row ``b`` sits at ``item_off[k] * nb + col[k] + b * stride[k]``
   (other slots: padding);
-* latitude sums (separable route) ``lat (2, lmax + 1, 2, nb, nh)``, flat: ``[cs, q, p]`` holds
-  the cosine (``cs = 0``) or sine part of the order at position ``q`` of the buffer, parity ``p``;
+* latitude sums (separable route) ``lat (lmax + 1, 2, 2, nb, nh)``, flat: ``[q, p, cs]`` holds
+  the cosine (``cs = 0``) or sine part of the order at position ``q`` of the buffer, parity ``p``
+  (items ``(m, p, cs)`` in that order too, so that both parts of an order and parity are one
+  ``(2 nb, kp)`` matrix);
 * folded values ``E`` and ``O``, both ``(R, 2, nb, nh, nA)`` (or, azimuth-major, ``(R, 2, nA, nb, nh)``:
   separable plans only, where both azimuthal matrix products read their operands unstrided):
   the parts with sign ``(-1)^p``
@@ -35,12 +37,13 @@ _XXGEMM = types.ExternalFunction("numba_xxgemm", types.intc(
 
 
 @njit(cache=True, nogil=True)
-def _gemm(ta, a, lda, b, ldb, c, ldc, m, n, k, scal):  # pragma: no cover - compiled
-    """Row-major ``c (m, n) = op(a) @ b (k, n)`` on flat arrays that start at the matrices, rows
-    ``lda``, ``ldb``, ``ldc`` elements apart: ``op(a) = a`` ``(m, k)``, or with ``ta`` the
-    transpose of ``a`` ``(k, m)``; ``scal = (1, 0)`` in the dtype (the BLAS alpha and beta)."""
-    _XXGEMM(100 if c.itemsize == 8 else 115, 110, 116 if ta else 110, n, m, k, scal[0:1].ctypes, b.ctypes, ldb,
-            a.ctypes, lda, scal[1:2].ctypes, c.ctypes, ldc)
+def _gemm(ta, tb, a, lda, b, ldb, c, ldc, m, n, k, scal):  # pragma: no cover - compiled
+    """Row-major ``c (m, n) = op(a) @ op(b)`` on flat arrays that start at the matrices, rows
+    ``lda``, ``ldb``, ``ldc`` elements apart: ``op(a) = a`` ``(m, k)`` or, with ``ta``, the
+    transpose of ``a`` ``(k, m)``; likewise ``op(b)`` ``(k, n)`` with ``tb``; ``scal = (1, 0)`` in
+    the dtype (the BLAS alpha and beta)."""
+    _XXGEMM(100 if c.itemsize == 8 else 115, 116 if tb else 110, 116 if ta else 110, n, m, k, scal[0:1].ctypes,
+            b.ctypes, ldb, a.ctypes, lda, scal[1:2].ctypes, c.ctypes, ldc)
 
 
 @njit(cache=True, nogil=True)
@@ -85,7 +88,7 @@ def synthesis_block(plan, c1, c2, nsrc, start, nb, E, O, buf, base, lat, amaj): 
     slots in row 0 of ``buf``.
     """
     ints, item_off, col, stride, offset, groups, toff, S, A, az, foff, Fs, Fa = plan
-    n, nh, R, nA = ints[1] + 1, ints[2], ints[3], ints[4]
+    nh, R, nA = ints[2], ints[3], ints[4]
     part = nb // nsrc
     for s in range(nsrc):
         _gather(c1 if s == 0 else c2, start, part, s * part, base, stride, buf)
@@ -100,35 +103,26 @@ def synthesis_block(plan, c1, c2, nsrc, start, nb, E, O, buf, base, lat, amaj): 
                 np.dot(_mat(buf, offset[c] * nb, nb, kc), _mat(S, toff[c], kc, nh * nA), dst)
         return
     NB = nb * nh
-    for g in range(groups.shape[0]):  # Legendre sums: lat[cs, q, p] (nb, nh), q the order's position
+    scal = np.array([1.0, 0.0], dtype=E.dtype)
+    for g in range(groups.shape[0]):  # Legendre sums lat[q, p, cs] (nb, nh), q the order's position
         q0, q1, kp, i0 = groups[g, 0], groups[g, 1], groups[g, 2], groups[g, 3]
         for qi in range(q1 - q0):
-            for cs in range(2):
-                for p in range(2):
-                    it = i0 + (2 * qi + cs) * 2 + p
-                    np.dot(_mat(buf, offset[it] * nb, nb, kp), _mat(S, toff[g] + (2 * qi + p) * kp * nh, kp, nh),
-                           _mat(lat, ((cs * n + q0 + qi) * 2 + p) * NB, nb, nh))
-    if amaj:  # per class and parity: E[r, p] (nA, nb nh) = table^T (nA, orders) @ lat (orders, nb nh)
-        scal = np.array([1.0, 0.0], dtype=E.dtype)
-        for r in range(R):
-            for cs in range(2):
-                s0, s1 = az[r, cs, 0], az[r, cs, 1]
-                for p in range(2):
-                    dst = (E if cs == 0 else O)[r, p].reshape(-1)
-                    if s1 <= s0:
-                        dst[:] = 0.0
-                    else:
-                        _gemm(True, Fs[foff[r, cs]:], nA, lat[((cs * n + s0) * 2 + p) * NB:], 2 * NB, dst, NB, nA,
-                              NB, s1 - s0, scal)
-        return
+            for p in range(2):  # the cosine and sine items (2 nb, kp) in one product
+                it = i0 + (2 * qi + p) * 2
+                _gemm(False, False, buf[offset[it] * nb:], kp, S[toff[g] + (2 * qi + p) * kp * nh:], nh,
+                      lat[((q0 + qi) * 2 + p) * 2 * NB:], nh, 2 * nb, nh, kp, scal)
     for r in range(R):  # sums over the orders of each class: cos (E) and sin (O) tables
         for cs in range(2):
             s0, s1 = az[r, cs, 0], az[r, cs, 1]
-            dst = (E if cs == 0 else O)[r].reshape((2 * NB, nA))
-            if s1 <= s0:
-                dst[:] = 0.0
-            else:
-                np.dot(_mat(lat, (cs * n + s0) * 2 * NB, s1 - s0, 2 * NB).T, _mat(Fs, foff[r, cs], s1 - s0, nA), dst)
+            for p in range(2):  # lat[s0:s1, p, cs]: (orders, nb nh), rows 4 nb nh apart
+                dst = (E if cs == 0 else O)[r, p].reshape(-1)
+                src = lat[((s0 * 2 + p) * 2 + cs) * NB:]
+                if s1 <= s0:
+                    dst[:] = 0.0
+                elif amaj:  # (nA, nb nh) = table^T @ lat
+                    _gemm(True, False, Fs[foff[r, cs]:], nA, src, 4 * NB, dst, NB, nA, NB, s1 - s0, scal)
+                else:  # (nb nh, nA) = lat^T @ table
+                    _gemm(True, False, src, 4 * NB, Fs[foff[r, cs]:], nA, dst, nA, NB, nA, s1 - s0, scal)
 
 
 @njit(cache=True, nogil=True)
@@ -137,7 +131,7 @@ def analysis_block(plan, E, O, out, start, nb, buf, base, lat, amaj):  # pragma:
     ``out[start : start + nb]`` (rows past the end of ``out`` dropped); the inverse steps of
     :func:`synthesis_block`."""
     ints, item_off, col, stride, offset, groups, toff, S, A, az, foff, Fs, Fa = plan
-    n, nh, R, nA = ints[1] + 1, ints[2], ints[3], ints[4]
+    nh, R, nA = ints[2], ints[3], ints[4]
     if ints[0]:
         for c in range(4 * R):
             cs, p, r = c // (2 * R), (c // R) % 2, c % R
@@ -151,22 +145,19 @@ def analysis_block(plan, E, O, out, start, nb, buf, base, lat, amaj):  # pragma:
         for r in range(R):
             for cs in range(2):
                 s0, s1 = az[r, cs, 0], az[r, cs, 1]
-                if s1 > s0 and amaj:  # lat (orders, nb nh) = table (orders, nA) @ E[r, p] (nA, nb nh)
-                    for p in range(2):
-                        _gemm(False, Fa[foff[r, cs]:], nA, (E if cs == 0 else O)[r, p].reshape(-1), NB,
-                              lat[((cs * n + s0) * 2 + p) * NB:], 2 * NB, s1 - s0, NB, nA, scal)
-                elif s1 > s0:
-                    src = (E if cs == 0 else O)[r].reshape((2 * NB, nA))
-                    dst = _mat(lat, (cs * n + s0) * 2 * NB, s1 - s0, 2 * NB)
-                    np.dot(_mat(Fa, foff[r, cs], s1 - s0, nA), src.T, dst)
+                for p in range(2):  # lat[s0:s1, p, cs] (orders, nb nh) = table @ E[r, p]
+                    src = (E if cs == 0 else O)[r, p].reshape(-1)
+                    dst = lat[((s0 * 2 + p) * 2 + cs) * NB:]
+                    if s1 > s0:
+                        _gemm(False, not amaj, Fa[foff[r, cs]:], nA, src, NB if amaj else nA, dst, 4 * NB, s1 - s0,
+                              NB, nA, scal)
         for g in range(groups.shape[0]):
             q0, q1, kp, i0 = groups[g, 0], groups[g, 1], groups[g, 2], groups[g, 3]
             for qi in range(q1 - q0):
-                for cs in range(2):
-                    for p in range(2):
-                        it = i0 + (2 * qi + cs) * 2 + p
-                        np.dot(_mat(lat, ((cs * n + q0 + qi) * 2 + p) * NB, nb, nh),
-                               _mat(A, toff[g] + (2 * qi + p) * nh * kp, nh, kp), _mat(buf, offset[it] * nb, nb, kp))
+                for p in range(2):  # the cosine and sine items (2 nb, kp) in one product
+                    it = i0 + (2 * qi + p) * 2
+                    _gemm(False, False, lat[((q0 + qi) * 2 + p) * 2 * NB:], nh, A[toff[g] + (2 * qi + p) * nh * kp:],
+                          kp, buf[offset[it] * nb:], kp, 2 * nb, kp, nh, scal)
     _scatter(buf, nb, base, stride, start, out)
 
 

@@ -82,7 +82,7 @@ def azimuth_slices(lmax: int, R: int) -> tuple[tuple[slice, slice], ...]:
 
 
 def _items_separable(lmax: int, R: int):
-    """Items ``(m, cs, p)`` in groups of orders (positions ``q0..q1`` of the latitude buffer,
+    """Items ``(m, p, cs)`` in groups of orders (positions ``q0..q1`` of the latitude buffer,
     :func:`_order_positions`); item block ``k``: ``l = m + p + 2k``."""
     order = _order_positions(lmax, R)
     ne = lmax // 2 + 1 if R == 2 else lmax + 1
@@ -96,8 +96,8 @@ def _items_separable(lmax: int, R: int):
             kp = (lmax - int(order[q0])) // 2 + 1
             groups.append((int(q0), int(q1), kp, len(rows)))
             for m in order[q0:q1]:
-                for cs in (0, 1):
-                    for p in (0, 1):
+                for p in (0, 1):  # the cosine and sine items of a parity adjacent (one matrix product)
+                    for cs in (0, 1):
                         ls = np.arange(m + p, lmax + 1, 2)
                         idx = ls * ls + ls + (m if cs == 0 else -m)
                         if cs == 1 and m == 0:
