@@ -32,10 +32,9 @@ def grid_plans(lmaxes: tuple[int, ...], degree: int, dtype: str, transform: str 
     return tuple(sphere_transform(lm, grid, dtype=dtype, method=transform) for lm in lmaxes)
 
 
-def _mul(a: tuple, b: tuple, out: tuple, ia: int = 0, ib: int = 0) -> None:
-    """``out = a * b`` on folded values ``(E, O)`` of whole block buffers; the factors start at
-    rows ``ia``, ``ib`` of theirs."""
-    folded_mul(a[0], a[1], ia, b[0], b[1], ib, out[0], out[1], False)
+def _mul(a: tuple, b: tuple, out: tuple, amaj: bool) -> None:
+    """``out = a * b`` on folded values ``(E, O)`` of whole block buffers (azimuth-major with ``amaj``)."""
+    folded_mul(a[0], a[1], 0, b[0], b[1], 0, out[0], out[1], amaj)
 
 
 def _block_rows(nrow: int, plans: tuple) -> int:
@@ -135,17 +134,19 @@ def grid_powers(a: np.ndarray, lm: int, nu: int, lo: int) -> np.ndarray:
     """``P_lo(f^k)`` for ``k = 2..nu``, shape ``(nu - 1, B, (lo+1)**2)``, of the rows of ``a``."""
     tx, to = grid_plans((lm, lo), nu * lm + lo, float_name(a.dtype))
     out = np.empty((nu - 1, a.shape[0], to.ncoef), a.dtype)
+    amaj = _azimuth_major(tx, to)
 
     def setup(nb):
-        return tx.folded_buffers(nb), to.folded_buffers(nb), to.folded_buffers(nb), tx.workspace(nb), to.workspace(nb)
+        return (tx.folded_buffers(nb, amaj), to.folded_buffers(nb, amaj), to.folded_buffers(nb, amaj),
+                tx.workspace(nb), to.workspace(nb))
 
     def body(start, bufs):
         f, p, q, wx, wo = bufs
-        tx.folded_synthesis(a, start, *f, wx)
+        tx.folded_synthesis(a, start, *f, wx, amaj)
         prev = f
         for k in range(2, nu + 1):
-            _mul(f, prev, p)
-            to.folded_analysis(*p, out[k - 2], start, wo)
+            _mul(f, prev, p, amaj)
+            to.folded_analysis(*p, out[k - 2], start, wo, amaj)
             p, q = q, p
             prev = q
 
@@ -160,25 +161,26 @@ def grid_powers_vjp(a: np.ndarray, g: np.ndarray, lm: int, nu: int, lo: int) -> 
     accumulated by Horner's rule on folded values."""
     tx, to = grid_plans((lm, lo), nu * lm + lo, float_name(a.dtype))
     out = np.empty((a.shape[0], tx.ncoef), a.dtype)
+    amaj = _azimuth_major(tx, to)
 
     def setup(nb):
-        return (tx.folded_buffers(nb), to.folded_buffers(nb), to.folded_buffers(nb), to.folded_buffers(nb),
-                tx.workspace(nb), to.workspace(nb))
+        return (tx.folded_buffers(nb, amaj), to.folded_buffers(nb, amaj), to.folded_buffers(nb, amaj),
+                to.folded_buffers(nb, amaj), tx.workspace(nb), to.workspace(nb))
 
     def body(start, bufs):
         f, h, s, tmp, wx, wo = bufs
-        tx.folded_synthesis(a, start, *f, wx)
-        to.folded_synthesis(g[nu - 2], start, *s, wo)
+        tx.folded_synthesis(a, start, *f, wx, amaj)
+        to.folded_synthesis(g[nu - 2], start, *s, wo, amaj)
         for part in s:
             part *= nu
         for k in range(nu - 1, 1, -1):  # s = k h_k + f s
-            _mul(f, s, tmp)
-            to.folded_synthesis(g[k - 2], start, *h, wo)
+            _mul(f, s, tmp, amaj)
+            to.folded_synthesis(g[k - 2], start, *h, wo, amaj)
             for ps, pt, ph in zip(s, tmp, h):
                 np.multiply(ph, k, out=ps)
                 ps += pt
-        _mul(f, s, tmp)
-        tx.folded_analysis(*tmp, out, start, wx)
+        _mul(f, s, tmp, amaj)
+        tx.folded_analysis(*tmp, out, start, wx, amaj)
 
     work = _work(tx) + 2 * nu * (_work(to) + 4.0 * tx.n_half * tx.grid.n_phi)
     _run(a.shape[0], (tx, to), work, setup, _blockwise(body))
