@@ -266,10 +266,11 @@ class SphereTransform:
         return (self.lmax + 1) ** 2
 
     def block_rows(self) -> int:
-        """Rows per block that keep this transform's buffers near ``_BLOCK_BYTES``."""
+        """Rows per block that keep this transform's buffers near ``_BLOCK_BYTES``: a power of two
+        from 32 bytes' worth (4 float64 or 8 float32 rows) to 256."""
         per_row = self.n_half * 2 * self.n_reflect * self.n_az * 6 + 4 * (self.lmax + 1) * self.n_half * 2
         nb = _BLOCK_BYTES // max(per_row * self.dtype.itemsize, 1)
-        return int(min(256, max(8, 1 << max(int(nb).bit_length() - 1, 0))))
+        return int(min(256, max(32 // self.dtype.itemsize, 1 << max(int(nb).bit_length() - 1, 0))))
 
     def folded_buffers(self, nb: int, azimuth_major: bool = False) -> tuple[np.ndarray, np.ndarray]:
         """Empty folded values ``(E, O)`` for ``nb`` rows, ``(R, 2, nb, n_half, n_az)``, or with

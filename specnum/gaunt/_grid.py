@@ -27,8 +27,14 @@ __all__ = ["grid_plans", "grid_product", "grid_product_vjp", "grid_powers", "gri
 @lru_cache(maxsize=64)
 def grid_plans(lmaxes: tuple[int, ...], degree: int, dtype: str, transform: str = "auto"):
     """Transform plans of the given degrees on the grid exact for total degree ``degree`` (cached:
-    a product of small batches spends its time here otherwise)."""
+    a product of small batches spends its time here otherwise). With ``transform="auto"`` all of
+    them are dense or all separable, by the rule of :func:`sphere_transform` for the largest
+    degree: a pipeline of both kinds cannot use the azimuth-major layout of the separable plans
+    and runs slower than either kind alone (degree-9 and -10 factors 1.2-1.3x,
+    ``benchmarks/RESULTS.md``)."""
     grid = sphere_grid(degree, fold_phi=True)
+    if transform == "auto":
+        transform = "dense" if sphere_transform(max(lmaxes), grid, dtype=dtype).dense else "separable"
     return tuple(sphere_transform(lm, grid, dtype=dtype, method=transform) for lm in lmaxes)
 
 

@@ -121,6 +121,21 @@ def test_grid_variants_agree():
         assert np.abs(b - ref).max() <= 1e-13 * np.abs(ref).max()
 
 
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_grid_plans_are_all_dense_or_all_separable(dtype):
+    # "auto" applies the transform rule to the largest degree of the pipeline and builds every plan
+    # of that kind (mixed pipelines lose the separable plans' azimuth-major layout)
+    from specnum.bases.spheregrid import sphere_grid, sphere_transform
+
+    kinds = set()
+    for L in range(2, 15):
+        plans = grid_plans((L, L, 2 * L), 4 * L, dtype)
+        dense = sphere_transform(2 * L, sphere_grid(4 * L, fold_phi=True), dtype=dtype).dense
+        assert [t.dense for t in plans] == [dense] * 3
+        kinds.add(dense)
+    assert kinds == {True, False}  # both kinds occur over these degrees
+
+
 @pytest.mark.parametrize("l1,l2", [(5, 5), (6, 3), (9, 9)])
 def test_grid_rows_do_not_depend_on_the_workers(monkeypatch, l1, l2):
     # the grid product and its vjp run chunks of row blocks, one compiled call per worker thread:
