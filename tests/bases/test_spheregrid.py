@@ -128,6 +128,31 @@ def test_azimuth_major_folded_values_are_the_transposed_layout(degree, n_phi, dt
         dense.folded_analysis(Ea, Oa, out, 0, dense.workspace(nb), azimuth_major=True)
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_strided_gemm_of_the_kernels_matches_numpy(dtype):
+    # the kernels' BLAS call on matrices inside larger row-major arrays (leading dimensions larger
+    # than the row length), both operands plain or transposed; untouched entries stay as they were
+    from specnum.bases._spheregrid_kernels import _gemm
+
+    rng = np.random.default_rng(5)
+    m, n, k = 5, 7, 3
+    scal = np.array([1.0, 0.0], dtype=dtype)
+    for ta in (False, True):
+        for tb in (False, True):
+            a = rng.standard_normal((k, m) if ta else (m, k)).astype(dtype)
+            b = rng.standard_normal((n, k) if tb else (k, n)).astype(dtype)
+            big_a = np.zeros((a.shape[0], a.shape[1] + 2), dtype)
+            big_b = np.zeros((b.shape[0], b.shape[1] + 3), dtype)
+            big_c = np.full((m, n + 4), 7.0, dtype)
+            big_a[:, :a.shape[1]], big_b[:, :b.shape[1]] = a, b
+            _gemm(ta, tb, big_a.ravel(), big_a.shape[1], big_b.ravel(), big_b.shape[1], big_c.ravel(),
+                  big_c.shape[1], m, n, k, scal)
+            want = (a.T if ta else a).astype(np.float64) @ (b.T if tb else b).astype(np.float64)
+            tol = 1e-14 if dtype == np.float64 else 1e-5
+            np.testing.assert_allclose(big_c[:, :n], want, rtol=tol, atol=tol * np.abs(want).max())
+            assert np.all(big_c[:, n:] == 7.0)
+
+
 def test_fold_phi_rounds_the_azimuths_to_two_mod_four():
     for degree in range(64):
         g = sphere_grid(degree, fold_phi=True)

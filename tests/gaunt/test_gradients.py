@@ -133,7 +133,8 @@ def test_tensor_product_vjp_default_weights():
     np.testing.assert_allclose(grads.w3, [np.sum((g * p)[l * l:(l + 1) ** 2]) for l in range(4)], atol=1e-13)
 
 
-@pytest.mark.parametrize("L", [2, 7])  # grid degree 4 L + 3 = 11, and 31 (azimuths folded twice)
+# grid degree 4 L + 3 = 11, 31 (azimuths folded twice) and 43 (separable transforms, azimuth-major values)
+@pytest.mark.parametrize("L", [2, 7, 10])
 def test_power_products_vjp_against_finite_differences(L):
     rng = np.random.default_rng(6)
     x = rng.standard_normal((2, (L + 1) ** 2))

@@ -152,7 +152,8 @@ def test_equivariant_convolution_extreme_edge_lengths():
         np.testing.assert_allclose(equivariant_convolution(f, v * scale, h), ref, rtol=0, atol=1e-14)
 
 
-@pytest.mark.parametrize("L,lo", [(3, 5), (6, 6)])  # grid degree nu L + lo = 17, and 30 (azimuths folded twice)
+# grid degree nu L + lo = 17, 30 (azimuths folded twice) and 50 (separable transforms, azimuth-major values)
+@pytest.mark.parametrize("L,lo", [(3, 5), (6, 6), (10, 10)])
 def test_power_products_equal_chained_exact_products(L, lo):
     rng = np.random.default_rng(4)
     nu = 4
