@@ -3,8 +3,9 @@
 Both factors are synthesised on a Gauss-Legendre x uniform grid exact for the degree of
 the integrand, multiplied pointwise and projected by quadrature; all of it happens on
 *folded* grid values (:class:`specnum.bases.spheregrid.SphereTransform`), block by
-block of rows, so that the values stay in cache. The transforms (dense or separable by
-the rule of :func:`specnum.bases.spheregrid.sphere_transform`) are those of the shared
+block of rows, so that the values stay in cache. The transforms (all dense or all separable,
+by the rule of :func:`specnum.bases.spheregrid.sphere_transform` for the largest degree; the
+separable ones on azimuth-major folded values) are those of the shared
 layer; this module only adds the pointwise products (:mod:`specnum.gaunt._grid_kernels`,
 where the products and their vector-Jacobian products run block after block in one call per
 worker thread).
