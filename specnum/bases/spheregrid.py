@@ -276,7 +276,8 @@ class SphereTransform:
         """Empty folded values ``(E, O)`` for ``nb`` rows, ``(R, 2, nb, n_half, n_az)``, or with
         ``azimuth_major`` ``(R, 2, n_az, nb, n_half)`` (the block kernels' faster layout for
         separable plans)."""
-        shape = (self.n_reflect, 2) + ((self.n_az, nb, self.n_half) if azimuth_major else (nb, self.n_half, self.n_az))
+        mid = (self.n_az, nb, self.n_half) if self._amaj(azimuth_major) else (nb, self.n_half, self.n_az)
+        shape = (self.n_reflect, 2) + mid
         return np.empty(shape, self.dtype), np.empty(shape, self.dtype)
 
     def workspace(self, nb: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

@@ -81,6 +81,14 @@ def _part(X, r, p, j, row, size, amaj):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
+def _parts(X, j, row, size, amaj):  # pragma: no cover - compiled
+    """:func:`_part` of ``X[r, p]`` for ``(r, p) = (0, 0), (0, 1), (R-1, 0), (R-1, 1)``."""
+    r1 = X.shape[0] - 1
+    return (_part(X, 0, 0, j, row, size, amaj), _part(X, 0, 1, j, row, size, amaj),
+            _part(X, r1, 0, j, row, size, amaj), _part(X, r1, 1, j, row, size, amaj))
+
+
+@njit(cache=True, nogil=True)
 def folded_mul(XE, XO, ix, YE, YO, iy, HE, HO, amaj):  # pragma: no cover - compiled
     """Folded values ``(HE, HO)`` of the product of the functions given by ``(XE, XO)`` from block
     row ``ix`` on and ``(YE, YO)`` from row ``iy`` on (all of one ``(R, 2, ., nh, nA)`` layout, or
@@ -90,27 +98,18 @@ def folded_mul(XE, XO, ix, YE, YO, iy, HE, HO, amaj):  # pragma: no cover - comp
     else:
         nj, size = 1, HE.shape[2] * HE.shape[3] * HE.shape[4]
     for j in range(nj):
+        a0, a1, a2, a3 = _parts(XE, j, ix, size, amaj)
+        a4, a5, a6, a7 = _parts(XO, j, ix, size, amaj)
+        b0, b1, b2, b3 = _parts(YE, j, iy, size, amaj)
+        b4, b5, b6, b7 = _parts(YO, j, iy, size, amaj)
         if HE.shape[0] == 2:
-            a0, a1 = _part(XE, 0, 0, j, ix, size, amaj), _part(XE, 0, 1, j, ix, size, amaj)
-            a2, a3 = _part(XE, 1, 0, j, ix, size, amaj), _part(XE, 1, 1, j, ix, size, amaj)
-            a4, a5 = _part(XO, 0, 0, j, ix, size, amaj), _part(XO, 0, 1, j, ix, size, amaj)
-            a6, a7 = _part(XO, 1, 0, j, ix, size, amaj), _part(XO, 1, 1, j, ix, size, amaj)
-            b0, b1 = _part(YE, 0, 0, j, iy, size, amaj), _part(YE, 0, 1, j, iy, size, amaj)
-            b2, b3 = _part(YE, 1, 0, j, iy, size, amaj), _part(YE, 1, 1, j, iy, size, amaj)
-            b4, b5 = _part(YO, 0, 0, j, iy, size, amaj), _part(YO, 0, 1, j, iy, size, amaj)
-            b6, b7 = _part(YO, 1, 0, j, iy, size, amaj), _part(YO, 1, 1, j, iy, size, amaj)
             for cs in range(2):
-                H = HE if cs == 0 else HO
-                folded_product8(a0, a1, a2, a3, a4, a5, a6, a7, b0, b1, b2, b3, b4, b5, b6, b7,
-                                _part(H, 0, 0, j, 0, size, amaj), _part(H, 0, 1, j, 0, size, amaj),
-                                _part(H, 1, 0, j, 0, size, amaj), _part(H, 1, 1, j, 0, size, amaj), cs)
+                h0, h1, h2, h3 = _parts(HE if cs == 0 else HO, j, 0, size, amaj)
+                folded_product8(a0, a1, a2, a3, a4, a5, a6, a7, b0, b1, b2, b3, b4, b5, b6, b7, h0, h1, h2, h3, cs)
         else:
-            folded_product(_part(XE, 0, 0, j, ix, size, amaj), _part(XE, 0, 1, j, ix, size, amaj),
-                           _part(YE, 0, 0, j, iy, size, amaj), _part(YE, 0, 1, j, iy, size, amaj),
-                           _part(XO, 0, 0, j, ix, size, amaj), _part(XO, 0, 1, j, ix, size, amaj),
-                           _part(YO, 0, 0, j, iy, size, amaj), _part(YO, 0, 1, j, iy, size, amaj),
-                           _part(HE, 0, 0, j, 0, size, amaj), _part(HE, 0, 1, j, 0, size, amaj),
-                           _part(HO, 0, 0, j, 0, size, amaj), _part(HO, 0, 1, j, 0, size, amaj))
+            e0, e1, _, _ = _parts(HE, j, 0, size, amaj)
+            o0, o1, _, _ = _parts(HO, j, 0, size, amaj)
+            folded_product(a0, a1, b0, b1, a4, a5, b4, b5, e0, e1, o0, o1)
 
 
 @njit(cache=True, nogil=True)

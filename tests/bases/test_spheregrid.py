@@ -126,6 +126,8 @@ def test_azimuth_major_folded_values_are_the_transposed_layout(degree, n_phi, dt
     dense = sphere_transform(2, g, method="dense")
     with pytest.raises(ValueError, match="separable"):
         dense.folded_analysis(Ea, Oa, out, 0, dense.workspace(nb), azimuth_major=True)
+    with pytest.raises(ValueError, match="separable"):
+        dense.folded_buffers(nb, azimuth_major=True)
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
