@@ -4,9 +4,9 @@ Kernels assume validated, C-contiguous input of one float dtype and preallocated
 Layouts (one block of ``nb`` rows; see :mod:`specnum.bases.spheregrid`):
 
 * flat coefficients ``c (B, K)``, index ``l*l + l + m``;
-* items: per item ``i`` a ``(nb, kpad[i])`` matrix at ``offset[i] * nb`` in a flat buffer;
+* items: per item ``i`` a ``(nb, kpad[i])`` matrix at ``offset[i] * nb + shift[i]`` in a flat buffer;
   coefficient ``k`` of a row ``b`` sits at ``item_off[k] * nb + col[k] + b * stride[k]``
-  (other slots: padding);
+  (``col`` includes the item's ``shift``; other slots: padding);
 * latitude sums (separable route) ``lat (lmax + 1, 2, 2, nb, nh)``, flat: ``[q, p, cs]`` holds
   the cosine (``cs = 0``) or sine part of the order at position ``q`` of the buffer, parity ``p``
   (items ``(m, p, cs)`` in that order too, so that both parts of an order and parity are one
@@ -87,7 +87,7 @@ def synthesis_block(plan, c1, c2, nsrc, start, nb, E, O, buf, base, lat, amaj): 
     are the block's item and latitude buffers, ``base = item_off * nb + col`` the coefficients'
     slots in row 0 of ``buf``.
     """
-    ints, item_off, col, stride, offset, groups, toff, S, A, az, foff, Fs, Fa = plan
+    ints, item_off, col, stride, offset, shift, groups, toff, S, A, az, foff, Fs, Fa = plan
     nh, R, nA = ints[2], ints[3], ints[4]
     part = nb // nsrc
     for s in range(nsrc):
@@ -100,7 +100,7 @@ def synthesis_block(plan, c1, c2, nsrc, start, nb, E, O, buf, base, lat, amaj): 
             if kc == 0:
                 dst[:] = 0.0
             else:
-                np.dot(_mat(buf, offset[c] * nb, nb, kc), _mat(S, toff[c], kc, nh * nA), dst)
+                np.dot(_mat(buf, offset[c] * nb + shift[c], nb, kc), _mat(S, toff[c], kc, nh * nA), dst)
         return
     NB = nb * nh
     scal = np.array([1.0, 0.0], dtype=E.dtype)
@@ -109,7 +109,7 @@ def synthesis_block(plan, c1, c2, nsrc, start, nb, E, O, buf, base, lat, amaj): 
         for qi in range(q1 - q0):
             for p in range(2):  # the cosine and sine items (2 nb, kp) in one product
                 it = i0 + (2 * qi + p) * 2
-                _gemm(False, False, buf[offset[it] * nb:], kp, S[toff[g] + (2 * qi + p) * kp * nh:], nh,
+                _gemm(False, False, buf[offset[it] * nb + shift[it]:], kp, S[toff[g] + (2 * qi + p) * kp * nh:], nh,
                       lat[((q0 + qi) * 2 + p) * 2 * NB:], nh, 2 * nb, nh, kp, scal)
     for r in range(R):  # sums over the orders of each class: cos (E) and sin (O) tables
         for cs in range(2):
@@ -130,7 +130,7 @@ def analysis_block(plan, E, O, out, start, nb, buf, base, lat, amaj):  # pragma:
     """Quadrature of folded values ``E``, ``O`` (azimuth-major with ``amaj``) of a block into rows
     ``out[start : start + nb]`` (rows past the end of ``out`` dropped); the inverse steps of
     :func:`synthesis_block`."""
-    ints, item_off, col, stride, offset, groups, toff, S, A, az, foff, Fs, Fa = plan
+    ints, item_off, col, stride, offset, shift, groups, toff, S, A, az, foff, Fs, Fa = plan
     nh, R, nA = ints[2], ints[3], ints[4]
     if ints[0]:
         for c in range(4 * R):
@@ -138,7 +138,7 @@ def analysis_block(plan, E, O, out, start, nb, buf, base, lat, amaj):  # pragma:
             kc = offset[c + 1] - offset[c]
             if kc > 0:
                 src = (E if cs == 0 else O)[r, p].reshape((nb, nh * nA))
-                np.dot(src, _mat(A, toff[c], nh * nA, kc), _mat(buf, offset[c] * nb, nb, kc))
+                np.dot(src, _mat(A, toff[c], nh * nA, kc), _mat(buf, offset[c] * nb + shift[c], nb, kc))
     else:
         NB = nb * nh
         scal = np.array([1.0, 0.0], dtype=E.dtype)
@@ -157,7 +157,7 @@ def analysis_block(plan, E, O, out, start, nb, buf, base, lat, amaj):  # pragma:
                 for p in range(2):  # the cosine and sine items (2 nb, kp) in one product
                     it = i0 + (2 * qi + p) * 2
                     _gemm(False, False, lat[((q0 + qi) * 2 + p) * 2 * NB:], nh, A[toff[g] + (2 * qi + p) * nh * kp:],
-                          kp, buf[offset[it] * nb:], kp, 2 * nb, kp, nh, scal)
+                          kp, buf[offset[it] * nb + shift[it]:], kp, 2 * nb, kp, nh, scal)
     _scatter(buf, nb, base, stride, start, out)
 
 

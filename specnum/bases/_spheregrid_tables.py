@@ -123,13 +123,19 @@ def _items_dense(lmax: int, R: int):
     return rows, [r.size for r in rows]
 
 
-def _pack_items(rows: list, kpads: list, ncoef: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _pack_items(rows: list, kpads: list, ncoef: int, span: int, itemsize: int) -> tuple:
     """Slots of the coefficients in item-major block buffers (item ``i``: a ``(nb, kpad[i])``
-    matrix at ``offset[i] * nb``; ``rows[i][k]`` is the coefficient in column ``k``, ``-1``
-    padding). Returns per coefficient its item's offset, its column and its item's ``kpad``
-    (the slot of row ``b`` is ``offset * nb + column + b * kpad``), and the item offsets."""
+    matrix at ``offset[i] * nb + shift[i]``; ``rows[i][k]`` is the coefficient in column ``k``,
+    ``-1`` padding). Each run of ``span`` items (those read by one matrix product) starts one
+    cache line (64 bytes) after the end of the previous run: item starts a multiple of ``nb``
+    apart would map to few sets of the cache (``nb`` rows of a power-of-two size), and the
+    row-by-row gather and scatter of the coefficients would evict their own lines. Returns per
+    coefficient its item's offset, its column plus its item's shift and its item's ``kpad``
+    (the slot of row ``b`` is ``offset * nb + column + shift + b * kpad``), and the item
+    offsets and shifts (both one more than the items)."""
     kpad = np.asarray(kpads, dtype=np.int64)
     offset = np.concatenate([[0], np.cumsum(kpad)]).astype(np.int64)
+    shift = (np.arange(kpad.size + 1) // span * (64 // itemsize)).astype(np.int64)
     item_off = np.zeros(ncoef, dtype=np.int64)
     col = np.zeros(ncoef, dtype=np.int64)
     stride = np.ones(ncoef, dtype=np.int64)
@@ -137,11 +143,11 @@ def _pack_items(rows: list, kpads: list, ncoef: int) -> tuple[np.ndarray, np.nda
         r = np.asarray(r, dtype=np.int64)
         cols = np.flatnonzero(r >= 0)
         item_off[r[cols]] = offset[i]
-        col[r[cols]] = cols
+        col[r[cols]] = cols + shift[i]
         stride[r[cols]] = kpad[i]
-    for a in (item_off, col, stride, offset):
+    for a in (item_off, col, stride, offset, shift):
         a.setflags(write=False)
-    return item_off, col, stride, offset
+    return item_off, col, stride, offset, shift
 
 
 #: Table entries below this are set to zero: they are far below the rounding of any sum they
@@ -169,7 +175,7 @@ def build_tables(lmax: int, grid, dtype: np.dtype, dense: bool) -> tuple:
 
     ``plan`` is the tuple of arrays that the block kernels of
     :mod:`specnum.bases._spheregrid_kernels` read: ``(ints, item_off, col, stride, offset,
-    groups, toff, S, A, az, foff, Fs, Fa)`` with ``ints = (dense, lmax, n_half, R, n_az)``,
+    shift, groups, toff, S, A, az, foff, Fs, Fa)`` with ``ints = (dense, lmax, n_half, R, n_az)``,
     the item layout (:func:`_pack_items`), and
 
     * dense: ``S``, ``A`` the synthesis ``(k_c, n_half n_az)`` and analysis ``(n_half n_az, k_c)``
@@ -231,5 +237,6 @@ def build_tables(lmax: int, grid, dtype: np.dtype, dense: bool) -> tuple:
         foff = fo[:-1].reshape(R, 2)
     for a in (ints, groups, az, foff):
         a.setflags(write=False)
-    plan = (ints, *_pack_items(rows, kpads, (lmax + 1) ** 2), groups, toff, S, A, az, foff, Fs, Fa)
+    items = _pack_items(rows, kpads, (lmax + 1) ** 2, 1 if dense else 2, np.dtype(dtype).itemsize)
+    plan = (ints, *items, groups, toff, S, A, az, foff, Fs, Fa)
     return nh, R, n_az, n_odd, plan

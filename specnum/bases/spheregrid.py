@@ -190,12 +190,13 @@ def sphere_grid(degree: int, *, n_theta: int | None = None, n_phi: int | None = 
 # the transform plan
 
 #: Dense transforms while ``(lmax+1)**2 * n_theta * n_phi`` stays at or below this, per working
-#: dtype (one BLAS product per symmetry class beats the separable route's several smaller ones;
-#: BLAS doubles its rate in float32, the separable route's small products and loops gain less,
-#: so the float32 crossover lies at a larger work); measured crossovers in the Gaunt products'
-#: pipeline (degree-12 inputs in float32 run 1.15-1.25x faster separable, the degree-16 output
-#: of degree-8 factors dense), ``python benchmarks/bench_gaunt.py --transforms``.
-_DENSE_MAX_WORK = {"float64": 120_000, "float32": 200_000}
+#: dtype (one BLAS product per symmetry class beats the separable route's several smaller ones
+#: only for small transforms; BLAS doubles its rate in float32, the separable route's small
+#: products and loops gain less, so the float32 crossover lies at a larger work); measured in
+#: the Gaunt products' pipeline (products of degree-5 factors, output degree 10, run faster
+#: separable in float64 and dense in float32, degree 6 separable in both) and in the public
+#: round trip, ``python benchmarks/bench_gaunt.py --transforms``.
+_DENSE_MAX_WORK = {"float64": 20_000, "float32": 50_000}
 #: Target bytes of one row block's buffers: large enough to amortise the per-block calls, small
 #: enough to stay in the caches (measured, ``benchmarks/bench_gaunt.py``).
 _BLOCK_BYTES = 1 << 22
@@ -257,7 +258,7 @@ class SphereTransform:
         as_int(self.lmax, "lmax", minimum=0)
         _check_grid(self.grid)
         _as_dtype(self.dtype)
-        if len(self._plan) != 13:
+        if len(self._plan) != 14:
             raise ValueError("SphereTransform must be built by sphere_transform (tables missing)")
 
     @property
@@ -283,8 +284,8 @@ class SphereTransform:
     def workspace(self, nb: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Scratch buffers of one block of ``nb`` rows (one set per thread): the block's items in
         and out, the coefficients' slots in them, and the latitude sums."""
-        item_off, col, offset = self._plan[1], self._plan[2], self._plan[4]
-        size = int(offset[-1]) * nb
+        item_off, col, offset, shift = self._plan[1], self._plan[2], self._plan[4], self._plan[5]
+        size = int(offset[-1]) * nb + int(shift[-1])
         lat = 1 if self.dense else 4 * (self.lmax + 1) * nb * self.n_half
         return (np.zeros(size, self.dtype), np.empty(size, self.dtype), item_off * nb + col,
                 np.zeros(lat, self.dtype))

@@ -155,6 +155,27 @@ def test_strided_gemm_of_the_kernels_matches_numpy(dtype):
             assert np.all(big_c[:, n:] == 7.0)
 
 
+@pytest.mark.parametrize("method", ["dense", "separable"])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_block_buffer_slots_are_distinct_and_item_runs_skewed_by_a_cache_line(method, dtype):
+    # every coefficient of every row of a block has its own slot inside the workspace buffer; the
+    # runs of items read by one matrix product (a class when dense, the cosine and sine items of an
+    # order and parity when separable) start 64 bytes further than packing them would put them
+    t = sphere_transform(9, sphere_grid(24, n_phi=30), dtype=dtype, method=method)
+    ints, item_off, col, stride, offset, shift = t.kernel_tables[:6]
+    nb = 16
+    buf = t.workspace(nb)[0]
+    slots = (t.workspace(nb)[2][None, :] + np.arange(nb)[:, None] * stride[None, :]).ravel()
+    assert np.unique(slots).size == slots.size and slots.min() >= 0 and slots.max() < buf.size
+    span = 1 if method == "dense" else 2
+    line = 64 // np.dtype(dtype).itemsize
+    np.testing.assert_array_equal(shift, np.arange(offset.size) // span * line)
+    items = np.searchsorted(offset, item_off, side="right") - 1  # the item of each coefficient
+    column = col - shift[items]  # col holds the column plus the item's shift
+    assert np.all(column >= 0) and np.all(column < stride) and np.all(stride == np.diff(offset)[items])
+    assert buf.size == offset[-1] * nb + shift[-1]
+
+
 def test_fold_phi_rounds_the_azimuths_to_two_mod_four():
     for degree in range(64):
         g = sphere_grid(degree, fold_phi=True)
