@@ -146,11 +146,16 @@ def direct_product(a1: np.ndarray, a2: np.ndarray, l1: int, l2: int, lo: int) ->
     nrow = a1.shape[0]
     out = np.empty((nrow, (lo + 1) ** 2), dtype=a1.dtype)
     block = block_rows(a1.dtype.itemsize)
-    work = _DIRECT_COST * a1.itemsize * nrow * (tables.values.size + 2 * tables.pk1.size)
-    chunk = max(block, -(-nrow // (8 * block)) * block)  # about 8 chunks per call for the workers to share
-    run_blocks(nrow, chunk, lambda s, e, w: contract(a1, a2, tables, s, e, block, out),
-               workers=parallel_workers(work), blas=False)
+    workers = parallel_workers(_DIRECT_COST * a1.itemsize * nrow * (tables.values.size + 2 * tables.pk1.size))
+    run_blocks(nrow, _chunk(nrow, block, workers), lambda s, e, w: contract(a1, a2, tables, s, e, block, out),
+               workers=workers, blas=False)
     return out
+
+
+def _chunk(nrow: int, block: int, workers: int) -> int:
+    """Rows per call of a kernel: all of them on one worker (each call costs microseconds of
+    dispatch), about eight chunks per call for several workers to share."""
+    return max(nrow, 1) if workers == 1 else max(block, -(-nrow // (8 * block)) * block)
 
 
 def direct_product_vjp(a1: np.ndarray, a2: np.ndarray, g: np.ndarray, l1: int, l2: int,
@@ -162,8 +167,8 @@ def direct_product_vjp(a1: np.ndarray, a2: np.ndarray, g: np.ndarray, l1: int, l
     gx1 = np.empty_like(a1)
     gx2 = np.empty_like(a2)
     block = block_rows(a1.dtype.itemsize)
-    work = _DIRECT_COST * a1.itemsize * nrow * (tables.values.size + 4 * tables.pk1.size)
-    chunk = max(block, -(-nrow // (8 * block)) * block)
-    run_blocks(nrow, chunk, lambda s, e, w: gaunt_pairs_vjp_kernel(a1, a2, g, *tables.pairs(), s, e, block, gx1, gx2),
-               workers=parallel_workers(work), blas=False)
+    workers = parallel_workers(_DIRECT_COST * a1.itemsize * nrow * (tables.values.size + 4 * tables.pk1.size))
+    run_blocks(nrow, _chunk(nrow, block, workers),
+               lambda s, e, w: gaunt_pairs_vjp_kernel(a1, a2, g, *tables.pairs(), s, e, block, gx1, gx2),
+               workers=workers, blas=False)
     return gx1, gx2
