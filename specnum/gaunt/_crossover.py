@@ -20,22 +20,20 @@ from specnum._validation import as_choice, as_int
 
 __all__ = ["choose_method"]
 
-_DEGREES = (1, 2, 4, 6, 7, 8, 12, 16, 24, 32)
+_DEGREES = (1, 2, 4, 5, 6, 7, 8, 9, 12, 16, 24, 32)
 
 _BEST = {
-    # measured 2026-12-03 (the 2-core machine of benchmarks/RESULTS.md, shared, 1 and 2 threads).
-    # float64 at L = 7: for 4096 products grid won three of four crossover runs (two per thread
-    # count, up to 1.5x) and tied the fourth; for 1 and 64 products the two methods are within
-    # 2-10% either way, direct is kept.
+    # measured 2026-12-04 (the 2-core machine of benchmarks/RESULTS.md, shared, 1 and 2 threads
+    # agree): float64 at L = 6, 4096 products, grid 4.41 ms against direct 4.64 ms (1 thread).
     "float32": {
-        1: (("direct", 6), ("grid", 999)),
+        1: (("direct", 7), ("grid", 999)),
         64: (("direct", 6), ("grid", 999)),
         4096: (("direct", 6), ("grid", 999)),
     },
     "float64": {
         1: (("direct", 7), ("grid", 999)),
-        64: (("direct", 7), ("grid", 999)),
-        4096: (("direct", 6), ("grid", 999)),
+        64: (("direct", 6), ("grid", 999)),
+        4096: (("direct", 5), ("grid", 999)),
     },
 }
 
