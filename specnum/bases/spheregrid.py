@@ -353,8 +353,8 @@ def sphere_transform(lmax: int, grid: SphereGrid, *, dtype: Any = "float64", met
     dtype : {"float64", "float32"}
         Precision of the tables and of the data the plan transforms.
     method : {"auto", "separable", "dense"}
-        ``"auto"``: dense while ``(lmax+1)**2 * n_theta * n_phi`` is at most 120000 in
-        float64 and 200000 in float32 (the measured crossovers), separable beyond; the one
+        ``"auto"``: dense while ``(lmax+1)**2 * n_theta * n_phi`` is at most 20000 in
+        float64 and 50000 in float32 (the measured crossovers), separable beyond; the one
         rule of every sphere-grid computation.
 
     Returns
@@ -375,8 +375,8 @@ def sphere_transform(lmax: int, grid: SphereGrid, *, dtype: Any = "float64", met
     >>> t = sphere_transform(4, g)
     >>> (t.n_half, t.n_reflect, t.n_az, t.n_odd), t.dense
     ((3, 1, 5, 4), True)
-    >>> g = sphere_grid(32)      # the rule depends on the dtype: BLAS gains more from float32
-    >>> sphere_transform(16, g).dense, sphere_transform(16, g, dtype="float32").dense
+    >>> g = sphere_grid(20)      # the rule depends on the dtype: BLAS gains more from float32
+    >>> sphere_transform(10, g).dense, sphere_transform(10, g, dtype="float32").dense
     (False, True)
     """
     grid = _check_grid(grid)
