@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from specnum._validation import as_choice, check_budget, check_finite, flat_sh_lmax
+from specnum.gaunt._kernels import abs_bits_max_kernel
 
 __all__ = [
     "METHODS",
@@ -180,10 +181,26 @@ def check_lmax_budget(what: str, lmax: int, *, rows: int = 1, per_row: float = 0
 _SAFE_PRODUCT = {np.dtype(np.float64): 2.0**700, np.dtype(np.float32): 2.0**60}
 
 
+#: The integer type of the same size as each working float type, and the mask of all bits but the sign.
+_BITS = {np.dtype(np.float64): (np.int64, np.int64(0x7FFF_FFFF_FFFF_FFFF)),
+         np.dtype(np.float32): (np.int32, np.int32(0x7FFF_FFFF))}
+
+
 def abs_max(a: np.ndarray) -> float:
-    """``max |a|``: NaN when ``a`` holds a NaN, 0 when it is empty (two vectorised reductions,
-    no temporary array)."""
-    return float(max(a.max(), -a.min())) if a.size else 0.0
+    """``max |a|``: NaN when ``a`` holds a NaN, 0 when it is empty.
+
+    A contiguous float32/float64 array takes one pass over its bits: without the sign bit, the
+    IEEE-754 patterns of non-negative values order like the values, NaNs above infinity, so an
+    integer maximum (a vectorised reduction, unlike a float maximum that must propagate NaN)
+    is the bit pattern of ``max |a|``. Other arrays take two float reductions.
+    """
+    if not a.size:
+        return 0.0
+    bits = _BITS.get(a.dtype)
+    if bits is None or not a.flags.c_contiguous:
+        return float(max(a.max(), -a.min()))
+    itype, mask = bits
+    return float(itype(abs_bits_max_kernel(a.reshape(-1).view(itype), mask)).view(a.dtype))
 
 
 _HALF_MAX = {4: 0.25 * float(np.finfo(np.float32).max), 8: 0.25 * float(np.finfo(np.float64).max)}

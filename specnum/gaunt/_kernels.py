@@ -9,7 +9,17 @@ import numpy as np
 from numba import njit
 
 __all__ = ["gaunt_pairs_kernel", "gaunt_outputs_kernel", "gaunt_outputs64_kernel", "gaunt_outputs128_kernel",
-           "gaunt_pairs_vjp_kernel"]
+           "gaunt_pairs_vjp_kernel", "abs_bits_max_kernel"]
+
+
+@njit(cache=True, nogil=True)
+def abs_bits_max_kernel(u, mask):  # pragma: no cover - compiled
+    """``max(u & mask)`` over a 1D integer array (0 when empty): with ``u`` the bits of a float
+    array and ``mask`` all bits but the sign, the bit pattern of its largest magnitude."""
+    m = u.dtype.type(0)
+    for i in range(u.size):
+        m = max(m, u[i] & mask)
+    return m
 
 
 @njit(cache=True, nogil=True)

@@ -317,4 +317,14 @@ def test_abs_max_matches_numpy_and_propagates_nan():
         assert math.isnan(abs_max(a))
         a[0, 0] = -np.inf
         assert abs_max(a) == math.inf
+        a[0, 0] = -np.nan  # a NaN with its sign bit set
+        assert math.isnan(abs_max(a))
+        info = np.finfo(dtype)
+        for values in ([info.smallest_subnormal, -3 * info.smallest_subnormal, 0.0], [-0.0, 0.0],
+                       [info.max, -info.max, 1.0], [-info.tiny, info.tiny / 2]):
+            b = np.array(values, dtype=dtype)
+            assert abs_max(b) == float(np.abs(b).max())
+        b = rng.standard_normal(1000).astype(dtype) * np.exp2(rng.integers(-60, 60, 1000)).astype(dtype)
+        assert abs_max(b) == float(np.abs(b).max())
     assert abs_max(np.zeros((0, 4))) == 0.0
+    assert abs_max(np.array([-7, 3])) == 7.0
