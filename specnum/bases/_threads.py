@@ -16,16 +16,15 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 
-__all__ = ["worker_count", "parallel_workers", "single_threaded_blas", "run_blocks"]
+__all__ = ["worker_count", "parallel_workers", "single_threaded_blas", "chunk_rows", "run_blocks"]
 
-#: Work (floating-point operations) below which a call stays on one thread: about 10 ms of one
-#: thread. On a busy machine a second thread can be descheduled for a time slice (a few
+#: Work (floating-point operations) below which a call stays on one thread: several milliseconds
+#: of one thread. On a busy machine a second thread can be descheduled for a time slice (a few
 #: milliseconds), which the call then waits for, and starting the workers costs a fraction of a
 #: millisecond; below this the second thread saves less than that (Gaunt products of 4096 rows:
-#: L = 7 in float64, 1.6e8 operations in about 7 ms, ran 1.14x slower on two threads, L = 8, 2e8
-#: in about 10 ms, 1.4x faster; a threshold of 1e8 sent L = 8 in float32, about 6 ms, to two
-#: threads, 1.34x slower than one with a busy process on the other core;
-#: ``benchmarks/bench_gaunt.py --thread-ratio``).
+#: float64 at L = 8, 1.8e8 operations in about 7.5 ms, runs 1.3x faster on two threads; float32
+#: at L = 8, about 5 ms, ran 1.34x slower on two threads than on one with a busy process on the
+#: other core; ``benchmarks/bench_gaunt.py --thread-ratio``).
 PARALLEL_MIN_WORK = 1.8e8
 
 
@@ -81,6 +80,16 @@ def single_threaded_blas() -> Iterator[None]:
     finally:
         for lib, n in changed:
             lib.set_num_threads(n)
+
+
+def chunk_rows(nrow: int, block: int, workers: int) -> int:
+    """Rows per call of a blockwise kernel over ``nrow`` rows in blocks of ``block``: all of them
+    for one worker (each call costs microseconds of dispatch and, between calls, the interpreter
+    lock), else whole blocks, about eight chunks per worker so that a descheduled thread delays
+    the call little."""
+    if workers == 1:
+        return max(nrow, 1)
+    return block * max(1, -(-max(nrow, 1) // block) // (8 * workers))
 
 
 def run_blocks(nrow: int, block: int, fn: Callable[[int, int, int], None], *, workers: int,

@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from specnum.bases._threads import parallel_workers, run_blocks
+from specnum.bases._threads import chunk_rows, parallel_workers, run_blocks
 from specnum.bases.coupling import real_gaunt_sparse
 from specnum.gaunt._checks import float_name
 from specnum.gaunt._kernels import (
@@ -147,15 +147,9 @@ def direct_product(a1: np.ndarray, a2: np.ndarray, l1: int, l2: int, lo: int) ->
     out = np.empty((nrow, (lo + 1) ** 2), dtype=a1.dtype)
     block = block_rows(a1.dtype.itemsize)
     workers = parallel_workers(_DIRECT_COST * a1.itemsize * nrow * (tables.values.size + 2 * tables.pk1.size))
-    run_blocks(nrow, _chunk(nrow, block, workers), lambda s, e, w: contract(a1, a2, tables, s, e, block, out),
+    run_blocks(nrow, chunk_rows(nrow, block, workers), lambda s, e, w: contract(a1, a2, tables, s, e, block, out),
                workers=workers, blas=False)
     return out
-
-
-def _chunk(nrow: int, block: int, workers: int) -> int:
-    """Rows per call of a kernel: all of them on one worker (each call costs microseconds of
-    dispatch), about eight chunks per call for several workers to share."""
-    return max(nrow, 1) if workers == 1 else max(block, -(-nrow // (8 * block)) * block)
 
 
 def direct_product_vjp(a1: np.ndarray, a2: np.ndarray, g: np.ndarray, l1: int, l2: int,
@@ -168,7 +162,7 @@ def direct_product_vjp(a1: np.ndarray, a2: np.ndarray, g: np.ndarray, l1: int, l
     gx2 = np.empty_like(a2)
     block = block_rows(a1.dtype.itemsize)
     workers = parallel_workers(_DIRECT_COST * a1.itemsize * nrow * (tables.values.size + 4 * tables.pk1.size))
-    run_blocks(nrow, _chunk(nrow, block, workers),
+    run_blocks(nrow, chunk_rows(nrow, block, workers),
                lambda s, e, w: gaunt_pairs_vjp_kernel(a1, a2, g, *tables.pairs(), s, e, block, gx1, gx2),
                workers=workers, blas=False)
     return gx1, gx2

@@ -17,7 +17,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from specnum.bases._threads import parallel_workers, run_blocks
+from specnum.bases._threads import chunk_rows, parallel_workers, run_blocks
 from specnum.bases.spheregrid import SphereTransform, sphere_grid, sphere_transform
 from specnum.gaunt._checks import float_name
 from specnum.gaunt._grid_kernels import folded_mul, product_rows, product_vjp_rows
@@ -55,8 +55,7 @@ def _run(nrow: int, plans: tuple, per_row_work: float, setup, kernel) -> None:
     delays the call little)."""
     nb = _block_rows(nrow, plans)
     workers = parallel_workers(nrow * per_row_work)
-    nblock = -(-max(nrow, 1) // nb)
-    chunk = nb * (nblock if workers == 1 else max(1, nblock // (8 * workers)))
+    chunk = chunk_rows(nrow, nb, workers)
     bufs: dict = {}
 
     def run(start: int, stop: int, w: int) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from specnum.bases._threads import run_blocks, worker_count
+from specnum.bases._threads import chunk_rows, run_blocks, worker_count
 from specnum.bases.spheregrid import SphereTransform, analysis, sphere_grid, sphere_transform, synthesis
 from tests.reference.ref_sphharm import ref_analysis_dense, ref_synthesis_dense
 
@@ -208,6 +208,16 @@ def test_results_do_not_depend_on_threads():
     seen = []
     run_blocks(10, 3, lambda a, b, w: seen.append((a, b)), workers=2)
     assert sorted(seen) == [(0, 3), (3, 6), (6, 9), (9, 10)]
+
+
+def test_chunk_rows_one_call_per_worker_or_whole_blocks():
+    # one worker takes all rows in one call; several take whole blocks, about eight chunks each
+    assert chunk_rows(4096, 64, 1) == 4096 and chunk_rows(0, 64, 1) == 1
+    for nrow, block, workers in [(4096, 64, 2), (1000, 32, 2), (100, 32, 2), (4096, 128, 4)]:
+        chunk = chunk_rows(nrow, block, workers)
+        assert chunk % block == 0 and chunk >= block
+        nchunk = -(-nrow // chunk)
+        assert nchunk <= 8 * workers and (nchunk >= 8 * workers or chunk == block)
 
 
 def test_single_threaded_blas_limits_and_restores():
