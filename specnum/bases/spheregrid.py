@@ -266,12 +266,14 @@ class SphereTransform:
         """``(lmax + 1)**2``."""
         return (self.lmax + 1) ** 2
 
-    def block_rows(self) -> int:
+    def block_rows(self, nrow: int | None = None) -> int:
         """Rows per block that keep this transform's buffers near ``_BLOCK_BYTES``: a power of two
-        from 32 bytes' worth (4 float64 or 8 float32 rows) to 256."""
+        from 32 bytes' worth (4 float64 or 8 float32 rows) to 256; for a batch of ``nrow`` rows, at
+        most ``nrow`` rounded up to a multiple of 4 (no padding rows for small batches)."""
         per_row = self.n_half * 2 * self.n_reflect * self.n_az * 6 + 4 * (self.lmax + 1) * self.n_half * 2
         nb = _BLOCK_BYTES // max(per_row * self.dtype.itemsize, 1)
-        return int(min(256, max(32 // self.dtype.itemsize, 1 << max(int(nb).bit_length() - 1, 0))))
+        nb = int(min(256, max(32 // self.dtype.itemsize, 1 << max(int(nb).bit_length() - 1, 0))))
+        return nb if nrow is None else min(nb, -(-max(nrow, 1) // 4) * 4)
 
     def folded_buffers(self, nb: int, azimuth_major: bool = False) -> tuple[np.ndarray, np.ndarray]:
         """Empty folded values ``(E, O)`` for ``nb`` rows, ``(R, 2, nb, n_half, n_az)``, or with
@@ -575,7 +577,7 @@ def synthesis(coeffs: Any, grid: SphereGrid, *, method: str = "auto", out: Any =
 
 def _blockwise(plan: SphereTransform, nbt: int, step) -> None:
     """Run ``step(E, O, workspace, start, stop, nb)`` over blocks of ``nbt`` rows (buffers per thread)."""
-    nb = min(plan.block_rows(), -(-max(nbt, 1) // 4) * 4)  # no padding rows for small batches
+    nb = plan.block_rows(nbt)
     bufs: dict = {}
 
     def block(start: int, stop: int, w: int) -> None:

@@ -45,7 +45,7 @@ def _mul(a: tuple, b: tuple, out: tuple, amaj: bool) -> None:
 
 
 def _block_rows(nrow: int, plans: tuple) -> int:
-    return min(min(t.block_rows() for t in plans), _round_up(max(nrow, 1), 4))
+    return min(t.block_rows(nrow) for t in plans)
 
 
 def _run(nrow: int, plans: tuple, per_row_work: float, setup, kernel) -> None:
@@ -80,10 +80,6 @@ def _azimuth_major(*plans: SphereTransform) -> bool:
     """Whether a pipeline of these plans runs on azimuth-major folded values: when all of them are
     separable (the dense matrices write the other layout)."""
     return not any(t.dense for t in plans)
-
-
-def _round_up(n: int, k: int) -> int:
-    return -(-n // k) * k
 
 
 def _work(t: SphereTransform) -> float:
