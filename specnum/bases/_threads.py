@@ -12,8 +12,10 @@ either to one thread makes every blockwise computation single-threaded.
 from __future__ import annotations
 
 import contextlib
+import os
+import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from functools import lru_cache
 
 __all__ = ["worker_count", "parallel_workers", "single_threaded_blas", "chunk_rows", "run_blocks"]
@@ -92,17 +94,32 @@ def chunk_rows(nrow: int, block: int, workers: int) -> int:
     return block * max(1, -(-max(nrow, 1) // block) // (8 * workers))
 
 
+@lru_cache(maxsize=4)
+def _helpers(pid: int, threads: int) -> ThreadPoolExecutor:
+    """The ``threads`` helper threads of blockwise calls in process ``pid``, started on first use and
+    kept (starting threads costs a few hundred microseconds per call otherwise). Keyed by the
+    process: a forked child starts its own (threads do not survive ``fork``)."""
+    return ThreadPoolExecutor(max_workers=threads, thread_name_prefix="specnum-blocks")
+
+
+_state = threading.local()
+
+
 def run_blocks(nrow: int, block: int, fn: Callable[[int, int, int], None], *, workers: int,
                blas: bool = True) -> None:
     """Call ``fn(start, stop, worker)`` for the row blocks ``[start, stop)`` of ``range(nrow)``.
 
-    With ``workers > 1`` the blocks are handed out dynamically to that many threads
+    With ``workers > 1`` the blocks are handed out dynamically to that many threads: the
+    calling thread (``worker = 0``) and ``workers - 1`` helper threads kept between calls
     (``worker`` in ``0..workers-1`` identifies the thread, e.g. to pick its scratch
     buffers); with ``blas`` (``fn`` calls BLAS) BLAS runs single-threaded throughout.
-    Exceptions propagate.
+    A call made from inside ``fn`` runs on its own thread only. An exception in ``fn`` stops
+    the other threads after their current block and propagates once all have stopped.
     """
     starts = list(range(0, nrow, block))
     workers = max(1, min(workers, len(starts)))
+    if getattr(_state, "inside", False):
+        workers = 1
     with single_threaded_blas() if blas else contextlib.nullcontext():
         if workers == 1:
             for s in starts:
@@ -111,9 +128,22 @@ def run_blocks(nrow: int, block: int, fn: Callable[[int, int, int], None], *, wo
         it = iter(starts)
 
         def worker(w: int) -> None:
-            for s in it:  # next() on a list iterator is atomic under the GIL
-                fn(s, min(s + block, nrow), w)
+            _state.inside = True
+            try:
+                for s in it:  # next() on a list iterator is atomic under the GIL
+                    fn(s, min(s + block, nrow), w)
+            except BaseException:
+                for _ in it:  # the other threads stop after their current block
+                    pass
+                raise
+            finally:
+                _state.inside = False
 
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            for f in [pool.submit(worker, w) for w in range(workers)]:
-                f.result()
+        pool = _helpers(os.getpid(), workers - 1)
+        futures = [pool.submit(worker, w) for w in range(1, workers)]
+        try:
+            worker(0)
+        finally:
+            wait(futures)
+        for f in futures:
+            f.result()
