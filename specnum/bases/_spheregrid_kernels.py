@@ -4,16 +4,24 @@ Kernels assume validated, C-contiguous input of one float dtype and preallocated
 Layouts (one block of ``nb`` rows; see :mod:`specnum.bases.spheregrid`):
 
 * flat coefficients ``c (B, K)``, index ``l*l + l + m``;
-* items: per item ``i`` a ``(nb, kpad[i])`` matrix at ``offset[i] * nb + shift[i]`` in a flat buffer;
-  coefficient ``k`` of a row ``b`` sits at ``item_off[k] * nb + col[k] + b * stride[k]``
-  (``col`` includes the item's ``shift``; other slots: padding);
-* latitude sums (separable route) ``lat (lmax + 1, 2, 2, nb, nh)``, flat: ``[q, p, cs]`` holds
-  the cosine (``cs = 0``) or sine part of the order at position ``q`` of the buffer, parity ``p``
-  (items ``(m, p, cs)`` in that order too, so that both parts of an order and parity are one
-  ``(2 nb, kp)`` matrix);
-* folded values ``E`` and ``O``, both ``(R, 2, nb, nh, nA)`` (or, azimuth-major, ``(R, 2, nA, nb, nh)``:
-  separable plans only, where both azimuthal matrix products read their operands unstrided):
-  the parts with sign ``(-1)^p``
+* items, *rows* layout (dense plans, and separable ones without ``lines``): per item ``i`` a
+  ``(nb, kpad[i])`` matrix at ``offset[i] * nb + shift[i]`` in a flat buffer; coefficient ``k``
+  of a row ``b`` sits at ``item_off[k] * nb + col[k] + b * stride[k]`` (``col`` includes the
+  item's ``shift``; other slots: padding);
+* items, *lines* layout (separable plans with ``lines = ints[5]``): the buffer is a matrix of
+  lines of ``ld = line_length(nb)`` values, item ``i`` the ``(kpad[i], nb)`` matrix of lines
+  ``offset[i]..``, coefficient ``k`` of row ``b`` at ``item_off[k] * ld + b``; the matrix
+  products along ``theta`` then run along the block's rows (long vectors) instead of the
+  few coefficients of an item;
+* latitude sums (separable route) ``lat (lmax + 1, 2, 2, X)``, flat: ``[q, p, cs]`` holds
+  the cosine (``cs = 0``) or sine part of the order at position ``q`` of the buffer, parity ``p``,
+  as ``X = (nb, nh)`` (rows) or ``(nh, nb)`` (lines) (items ``(m, p, cs)`` in that order too,
+  so that with rows both parts of an order and parity are one ``(2 nb, kp)`` matrix);
+* folded values ``E`` and ``O``, both ``(R, 2, nb, nh, nA)`` (dense plans and rows), or
+  ``(R, 2, nh, nb, nA)`` (lines), or, azimuth-major (separable plans only, where both azimuthal
+  matrix products read their operands unstrided), ``(R, 2, nA, Y)`` with ``Y = (nb, nh)``
+  (rows) or ``(nh, nb)`` (lines; a block holding two sources stores, per azimuth, the
+  ``(nh, nb / 2)`` values of the first, then the second's): the parts with sign ``(-1)^p``
   under ``theta -> pi - theta`` (``[:, p]``) and ``(-1)^r`` under ``phi -> pi - phi``
   (``[r]``, only when ``R = 2``), even (``E``) and odd (``O``) under ``phi -> -phi``, at the
   ``nh`` northern latitudes and the azimuths ``phi_j``, ``j < nA`` (``O`` is zero at
@@ -27,7 +35,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, types
 
-__all__ = ["synthesis_block", "analysis_block", "unfold_values", "fold_values"]
+__all__ = ["line_length", "synthesis_block", "analysis_block", "unfold_values", "fold_values"]
 
 # BLAS gemm (column-major) through numba's helper library, which calls the library of
 # scipy.linalg.cython_blas that numba's np.dot uses: unlike np.dot it takes strided matrices
@@ -44,6 +52,17 @@ def _gemm(ta, tb, a, lda, b, ldb, c, ldc, m, n, k, scal):  # pragma: no cover - 
     the dtype (the BLAS alpha and beta)."""
     _XXGEMM(100 if c.itemsize == 8 else 115, 116 if tb else 110, 116 if ta else 110, n, m, k, scal[0:1].ctypes,
             b.ctypes, ldb, a.ctypes, lda, scal[1:2].ctypes, c.ctypes, ldc)
+
+
+@njit(cache=True, nogil=True)
+def line_length(nb, itemsize):  # pragma: no cover - compiled
+    """Values per line of a separable plan's block buffer of ``nb`` rows: ``nb``, plus one cache
+    line (64 bytes) when ``nb`` values fill an even number of cache lines. Lines a multiple of
+    128 bytes apart fall into half the sets of the cache or fewer, and the gather and scatter of
+    the coefficients, which touch one line per coefficient for each row, would evict their own
+    lines."""
+    per = 64 // itemsize
+    return nb + per if nb % (2 * per) == 0 else nb
 
 
 @njit(cache=True, nogil=True)
@@ -104,13 +123,28 @@ def synthesis_block(plan, c1, c2, nsrc, start, nb, E, O, buf, base, lat, amaj): 
         return
     NB = nb * nh
     scal = np.array([1.0, 0.0], dtype=E.dtype)
-    for g in range(groups.shape[0]):  # Legendre sums lat[q, p, cs] (nb, nh), q the order's position
-        q0, q1, kp, i0 = groups[g, 0], groups[g, 1], groups[g, 2], groups[g, 3]
-        for qi in range(q1 - q0):
-            for p in range(2):  # the cosine and sine items (2 nb, kp) in one product
-                it = i0 + (2 * qi + p) * 2
-                _gemm(False, False, buf[offset[it] * nb + shift[it]:], kp, S[toff[g] + (2 * qi + p) * kp * nh:], nh,
-                      lat[((q0 + qi) * 2 + p) * 2 * NB:], nh, 2 * nb, nh, kp, scal)
+    if ints[5]:  # lines: lat[q, p, cs] (nh, nb) = S^T @ item (kp, nb)
+        ld = line_length(nb, E.itemsize)
+        ns = nsrc if amaj else 1  # azimuth-major: the sources' halves one after the other
+        ncol = nb // ns
+        for g in range(groups.shape[0]):
+            q0, q1, kp, i0 = groups[g, 0], groups[g, 1], groups[g, 2], groups[g, 3]
+            for qi in range(q1 - q0):
+                for p in range(2):
+                    for cs in range(2 if q0 + qi > 0 else 1):  # (no sine of order 0)
+                        it = i0 + (2 * qi + p) * 2 + cs
+                        for h in range(ns):
+                            _gemm(True, False, S[toff[g] + (2 * qi + p) * kp * nh:], nh,
+                                  buf[offset[it] * ld + h * ncol:], ld,
+                                  lat[(((q0 + qi) * 2 + p) * 2 + cs) * NB + h * ncol * nh:], ncol, nh, ncol, kp, scal)
+    else:  # rows: lat[q, p, cs] (nb, nh) = item (nb, kp) @ S, both parts of an order and parity at once
+        for g in range(groups.shape[0]):
+            q0, q1, kp, i0 = groups[g, 0], groups[g, 1], groups[g, 2], groups[g, 3]
+            for qi in range(q1 - q0):
+                for p in range(2):
+                    it = i0 + (2 * qi + p) * 2
+                    _gemm(False, False, buf[offset[it] * nb + shift[it]:], kp, S[toff[g] + (2 * qi + p) * kp * nh:],
+                          nh, lat[((q0 + qi) * 2 + p) * 2 * NB:], nh, 2 * nb, nh, kp, scal)
     for r in range(R):  # sums over the orders of each class: cos (E) and sin (O) tables
         for cs in range(2):
             s0, s1 = az[r, cs, 0], az[r, cs, 1]
@@ -154,10 +188,17 @@ def analysis_block(plan, E, O, out, start, nb, buf, base, lat, amaj):  # pragma:
         for g in range(groups.shape[0]):
             q0, q1, kp, i0 = groups[g, 0], groups[g, 1], groups[g, 2], groups[g, 3]
             for qi in range(q1 - q0):
-                for p in range(2):  # the cosine and sine items (2 nb, kp) in one product
+                for p in range(2):
                     it = i0 + (2 * qi + p) * 2
-                    _gemm(False, False, lat[((q0 + qi) * 2 + p) * 2 * NB:], nh, A[toff[g] + (2 * qi + p) * nh * kp:],
-                          kp, buf[offset[it] * nb + shift[it]:], kp, 2 * nb, kp, nh, scal)
+                    Ag = A[toff[g] + (2 * qi + p) * nh * kp:]
+                    src = lat[((q0 + qi) * 2 + p) * 2 * NB:]
+                    if not ints[5]:  # the cosine and sine items (2 nb, kp) in one product
+                        _gemm(False, False, src, nh, Ag, kp, buf[offset[it] * nb + shift[it]:], kp, 2 * nb, kp, nh,
+                              scal)
+                        continue
+                    ld = line_length(nb, E.itemsize)
+                    for cs in range(2 if q0 + qi > 0 else 1):  # item (kp, nb) = A^T @ lat[q, p, cs] (nh, nb)
+                        _gemm(True, False, Ag, kp, src[cs * NB:], nb, buf[offset[it + cs] * ld:], ld, kp, nb, nh, scal)
     _scatter(buf, nb, base, stride, start, out)
 
 

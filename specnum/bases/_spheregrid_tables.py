@@ -11,7 +11,7 @@ import numpy as np
 
 from specnum.bases._legendre import _degree_order_cached, _eval_unit
 
-__all__ = ["FOLD_PHI_MIN", "build_tables", "n_reflect", "azimuth_slices"]
+__all__ = ["FOLD_PHI_MIN", "build_tables", "grid_dims", "n_reflect", "azimuth_slices"]
 
 
 def _north(grid) -> tuple[np.ndarray, np.ndarray, int]:
@@ -49,11 +49,18 @@ def n_reflect(n_phi: int) -> int:
     return 2 if n_phi % 4 == 2 and n_phi >= FOLD_PHI_MIN else 1
 
 
+def grid_dims(n_theta: int, n_phi: int) -> tuple[int, int, int]:
+    """``(n_half, n_reflect, n_az)`` of the folded values on a grid: the northern latitudes
+    (equator included), the reflections in ``phi`` (:func:`n_reflect`), the stored azimuths."""
+    R = n_reflect(n_phi)
+    return (n_theta + 1) // 2, R, n_phi // 2 + 1 if R == 1 else (n_phi + 2) // 4
+
+
 def _azimuth_tables(lmax: int, n_phi: int, R: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """``cos(m phi_j)`` and ``sin(m phi_j)`` for ``j < n_az`` (the sine exactly zero at
     ``phi = 0`` and ``phi = pi``), and the analysis factors ``2 pi / n_phi`` times the number
     of nodes that the folds map to node ``j`` (1, 2 or 4; ``R = n_reflect(n_phi)``)."""
-    n_az = n_phi // 2 + 1 if R == 1 else (n_phi + 2) // 4
+    n_az = grid_dims(1, n_phi)[2]
     m = np.arange(lmax + 1)[:, None]
     j = np.arange(n_az)[None, :]
     ang = 2.0 * np.pi * ((m * j) % n_phi) / n_phi  # exact reduction of the angle
@@ -96,7 +103,7 @@ def _items_separable(lmax: int, R: int):
             kp = (lmax - int(order[q0])) // 2 + 1
             groups.append((int(q0), int(q1), kp, len(rows)))
             for m in order[q0:q1]:
-                for p in (0, 1):  # the cosine and sine items of a parity adjacent (one matrix product)
+                for p in (0, 1):
                     for cs in (0, 1):
                         ls = np.arange(m + p, lmax + 1, 2)
                         idx = ls * ls + ls + (m if cs == 0 else -m)
@@ -145,9 +152,24 @@ def _pack_items(rows: list, kpads: list, ncoef: int, span: int, itemsize: int) -
         item_off[r[cols]] = offset[i]
         col[r[cols]] = cols + shift[i]
         stride[r[cols]] = kpad[i]
-    for a in (item_off, col, stride, offset, shift):
-        a.setflags(write=False)
     return item_off, col, stride, offset, shift
+
+
+def _pack_lines(rows: list, kpads: list, ncoef: int) -> tuple:
+    """Slots of the coefficients in line-major block buffers, in the tuple layout of
+    :func:`_pack_items`: a buffer of ``nb`` rows is a matrix of ``offset[-1]`` lines of ``ld``
+    values (:func:`specnum.bases._spheregrid_kernels.line_length`), item ``i`` its lines
+    ``offset[i] .. offset[i] + kpad[i]``, one line per coefficient ``rows[i][k]`` (``-1``: a
+    padding line), one row of the block per column: the slot of row ``b`` of the coefficient on
+    line ``j`` is ``j * ld + b`` (columns and shifts zero, strides one)."""
+    kpad = np.asarray(kpads, dtype=np.int64)
+    offset = np.concatenate([[0], np.cumsum(kpad)]).astype(np.int64)
+    line = np.zeros(ncoef, dtype=np.int64)
+    for i, r in enumerate(rows):
+        r = np.asarray(r, dtype=np.int64)
+        k = np.flatnonzero(r >= 0)
+        line[r[k]] = offset[i] + k
+    return line, np.zeros(ncoef, np.int64), np.ones(ncoef, np.int64), offset, np.zeros(offset.size, np.int64)
 
 
 #: Table entries below this are set to zero: they are far below the rounding of any sum they
@@ -170,13 +192,13 @@ def _flat(mats: list, dtype: np.dtype) -> tuple[np.ndarray, np.ndarray]:
     return flat, off
 
 
-def build_tables(lmax: int, grid, dtype: np.dtype, dense: bool) -> tuple:
+def build_tables(lmax: int, grid, dtype: np.dtype, dense: bool, lines: bool = False) -> tuple:
     """``(n_half, n_reflect, n_az, n_odd, plan)`` of a transform plan.
 
     ``plan`` is the tuple of arrays that the block kernels of
     :mod:`specnum.bases._spheregrid_kernels` read: ``(ints, item_off, col, stride, offset,
-    shift, groups, toff, S, A, az, foff, Fs, Fa)`` with ``ints = (dense, lmax, n_half, R, n_az)``,
-    the item layout (:func:`_pack_items`), and
+    shift, groups, toff, S, A, az, foff, Fs, Fa)`` with ``ints = (dense, lmax, n_half, R, n_az, lines)``,
+    the item layout (:func:`_pack_items`; separable plans with ``lines``: :func:`_pack_lines`), and
 
     * dense: ``S``, ``A`` the synthesis ``(k_c, n_half n_az)`` and analysis ``(n_half n_az, k_c)``
       matrices of the classes ``c = (2 cs + p) R + r`` at offsets ``toff[c]``;
@@ -192,7 +214,8 @@ def build_tables(lmax: int, grid, dtype: np.dtype, dense: bool) -> tuple:
     R = n_reflect(grid.n_phi)
     cos, sin, cos_a, sin_a = _azimuth_tables(lmax, grid.n_phi, R)
     n_az, n_odd = cos.shape[1], (grid.n_phi - 1) // 2
-    ints = np.array([int(dense), lmax, nh, R, n_az], dtype=np.int64)
+    lines = bool(lines and not dense)
+    ints = np.array([int(dense), lmax, nh, R, n_az, int(lines)], dtype=np.int64)
     if dense:
         rows, kpads = _items_dense(lmax, R)
         l, m = _degree_order_cached(lmax)
@@ -237,6 +260,11 @@ def build_tables(lmax: int, grid, dtype: np.dtype, dense: bool) -> tuple:
         foff = fo[:-1].reshape(R, 2)
     for a in (ints, groups, az, foff):
         a.setflags(write=False)
-    items = _pack_items(rows, kpads, (lmax + 1) ** 2, 1 if dense else 2, np.dtype(dtype).itemsize)
+    if lines:
+        items = _pack_lines(rows, kpads, (lmax + 1) ** 2)
+    else:  # (the cosine and sine items of an order and parity: one run, one matrix product)
+        items = _pack_items(rows, kpads, (lmax + 1) ** 2, 1 if dense else 2, np.dtype(dtype).itemsize)
+    for a in items:
+        a.setflags(write=False)
     plan = (ints, *items, groups, toff, S, A, az, foff, Fs, Fa)
     return nh, R, n_az, n_odd, plan

@@ -26,7 +26,7 @@ import numpy as np
 
 import specnum.bases._spheregrid_kernels as _k
 from specnum._validation import as_choice, as_float_array, as_int, check_budget, flat_sh_lmax
-from specnum.bases._spheregrid_tables import build_tables, n_reflect
+from specnum.bases._spheregrid_tables import build_tables, grid_dims, n_reflect
 from specnum.bases._threads import parallel_workers, run_blocks
 from specnum.bases.quadrature import gauss_legendre
 
@@ -266,30 +266,50 @@ class SphereTransform:
         """``(lmax + 1)**2``."""
         return (self.lmax + 1) ** 2
 
+    @property
+    def lines(self) -> bool:
+        """Whether the block buffers of this (separable) plan are line-major (:func:`_uses_lines`)."""
+        return bool(self._plan[0][5])
+
     def block_rows(self, nrow: int | None = None) -> int:
         """Rows per block that keep this transform's buffers near ``_BLOCK_BYTES``: a power of two
         from 32 bytes' worth (4 float64 or 8 float32 rows) to 256; for a batch of ``nrow`` rows, at
         most ``nrow`` rounded up to a multiple of 4 (no padding rows for small batches)."""
-        per_row = self.n_half * 2 * self.n_reflect * self.n_az * 6 + 4 * (self.lmax + 1) * self.n_half * 2
-        nb = _BLOCK_BYTES // max(per_row * self.dtype.itemsize, 1)
-        nb = int(min(256, max(32 // self.dtype.itemsize, 1 << max(int(nb).bit_length() - 1, 0))))
+        nb = _block_rows(self.lmax, self.n_half, self.n_reflect, self.n_az, self.dtype.itemsize)
         return nb if nrow is None else min(nb, -(-max(nrow, 1) // 4) * 4)
 
     def folded_buffers(self, nb: int, azimuth_major: bool = False) -> tuple[np.ndarray, np.ndarray]:
         """Empty folded values ``(E, O)`` for ``nb`` rows, ``(R, 2, nb, n_half, n_az)``, or with
-        ``azimuth_major`` ``(R, 2, n_az, nb, n_half)`` (the block kernels' faster layout for
-        separable plans)."""
-        mid = (self.n_az, nb, self.n_half) if self._amaj(azimuth_major) else (nb, self.n_half, self.n_az)
-        shape = (self.n_reflect, 2) + mid
-        return np.empty(shape, self.dtype), np.empty(shape, self.dtype)
+        ``azimuth_major`` (separable plans only) C-contiguous ``(R, 2, n_az, nb, n_half)``, or
+        ``(R, 2, n_az, n_half, nb)`` when :attr:`lines`: the layouts in which the block kernels'
+        matrix products read and write whole matrices. Without ``azimuth_major`` the buffers
+        of a plan with :attr:`lines` are views of C-contiguous ``(R, 2, n_half, nb, n_az)``
+        arrays (the layout its kernels write)."""
+        R, nh, nA = self.n_reflect, self.n_half, self.n_az
+        if self._amaj(azimuth_major):
+            shape = (R, 2, nA, nh, nb) if self.lines else (R, 2, nA, nb, nh)
+        else:
+            shape = (R, 2, nh, nb, nA) if self.lines else (R, 2, nb, nh, nA)
+        E, O = np.empty(shape, self.dtype), np.empty(shape, self.dtype)
+        return (E.swapaxes(2, 3), O.swapaxes(2, 3)) if self.lines and not azimuth_major else (E, O)
+
+    def _stored(self, X: np.ndarray, amaj: bool) -> tuple[np.ndarray, int]:
+        """The C-contiguous array that the block kernels read for folded values ``X`` of
+        :meth:`folded_buffers` (stored latitude-major with :attr:`lines`), and its rows."""
+        if self.lines and not amaj:
+            X = X.swapaxes(2, 3)
+        if not X.flags.c_contiguous:
+            raise ValueError("folded values must be buffers of SphereTransform.folded_buffers")
+        return X, X.shape[(4 if self.lines else 3) if amaj else (3 if self.lines else 2)]
 
     def workspace(self, nb: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Scratch buffers of one block of ``nb`` rows (one set per thread): the block's items in
         and out, the coefficients' slots in them, and the latitude sums."""
         item_off, col, offset, shift = self._plan[1], self._plan[2], self._plan[4], self._plan[5]
-        size = int(offset[-1]) * nb + int(shift[-1])
+        ld = int(_k.line_length(nb, self.dtype.itemsize)) if self.lines else nb
+        size = int(offset[-1]) * ld + int(shift[-1])
         lat = 1 if self.dense else 4 * (self.lmax + 1) * nb * self.n_half
-        return (np.zeros(size, self.dtype), np.empty(size, self.dtype), item_off * nb + col,
+        return (np.zeros(size, self.dtype), np.empty(size, self.dtype), item_off * ld + col,
                 np.zeros(lat, self.dtype))
 
     @property
@@ -306,13 +326,14 @@ class SphereTransform:
         separable plans only), ``ws`` a :meth:`workspace` of ``nb`` rows.
         ``coeffs`` is C-contiguous ``(B, (lmax+1)**2)`` of this transform's dtype (unchecked), or a
         pair of such arrays: then each fills ``nb / 2`` consecutive rows of the block (one
-        pass of matrix products for both).
+        pass of matrix products for both; azimuth-major with :attr:`lines`, each azimuth holds
+        the first's ``(n_half, nb / 2)`` values, then the second's).
         """
         pair = isinstance(coeffs, tuple)
         c1, c2 = coeffs if pair else (coeffs, coeffs)
-        nb = E.shape[3 if azimuth_major else 2]
-        _k.synthesis_block(self._plan, c1, c2, 1 + pair, start, nb, E, O, ws[0], ws[2], ws[3],
-                           self._amaj(azimuth_major))
+        amaj = self._amaj(azimuth_major)
+        (E, nb), (O, _) = self._stored(E, amaj), self._stored(O, amaj)
+        _k.synthesis_block(self._plan, c1, c2, 1 + pair, start, nb, E, O, ws[0], ws[2], ws[3], amaj)
 
     def folded_analysis(self, E: np.ndarray, O: np.ndarray, out: np.ndarray, start: int, ws: tuple,
                         azimuth_major: bool = False) -> None:
@@ -321,8 +342,9 @@ class SphereTransform:
 
         ``out`` is C-contiguous ``(B, (lmax+1)**2)``; rows past its end are dropped.
         """
-        nb = E.shape[3 if azimuth_major else 2]
-        _k.analysis_block(self._plan, E, O, out, start, nb, ws[1], ws[2], ws[3], self._amaj(azimuth_major))
+        amaj = self._amaj(azimuth_major)
+        (E, nb), (O, _) = self._stored(E, amaj), self._stored(O, amaj)
+        _k.analysis_block(self._plan, E, O, out, start, nb, ws[1], ws[2], ws[3], amaj)
 
     def _amaj(self, azimuth_major: bool) -> bool:
         if azimuth_major and self.dense:
@@ -330,11 +352,31 @@ class SphereTransform:
         return bool(azimuth_major)
 
 
+def _block_rows(lmax: int, nh: int, R: int, nA: int, itemsize: int) -> int:
+    """Rows per block of a plan of degree ``lmax`` (:meth:`SphereTransform.block_rows`)."""
+    per_row = nh * 2 * R * nA * 6 + 4 * (lmax + 1) * nh * 2
+    nb = _BLOCK_BYTES // max(per_row * itemsize, 1)
+    return int(min(256, max(32 // itemsize, 1 << max(int(nb).bit_length() - 1, 0))))
+
+
+def _uses_lines(grid: SphereGrid, itemsize: int) -> bool:
+    """Whether separable plans on ``grid`` use line-major block buffers: when the blocks of the
+    plan of degree ``grid.degree // 2`` (the output of a product of two factors exact on the grid,
+    the largest in a pipeline, which sets its block) have a cache line's worth of rows or more.
+    The matrix products along ``theta`` then run along the rows, with float32 at its full
+    vector width (Gaunt products at L = 8: 1.1x faster in float64, 1.15x in float32); on
+    larger grids, with blocks of a few rows, the coefficients of an item make the longer vectors
+    (``benchmarks/RESULTS.md``). One rule per grid, so that all plans of a pipeline agree."""
+    nb = _block_rows(grid.degree // 2, *grid_dims(grid.n_theta, grid.n_phi), itemsize)
+    return nb * itemsize >= 64
+
+
 @lru_cache(maxsize=32)
 def _transform_cached(lmax: int, n_theta: int, n_phi: int, dtype_name: str, dense: bool) -> SphereTransform:
     grid = _grid_cached(n_theta, n_phi)
     dtype = np.dtype(dtype_name)
-    return SphereTransform(lmax, grid, dtype, dense, *build_tables(lmax, grid, dtype, dense))
+    lines = not dense and _uses_lines(grid, dtype.itemsize)
+    return SphereTransform(lmax, grid, dtype, dense, *build_tables(lmax, grid, dtype, dense, lines))
 
 
 def _use_dense(method: str, lmax: int, grid: SphereGrid, dtype: np.dtype) -> bool:

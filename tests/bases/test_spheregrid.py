@@ -105,8 +105,8 @@ def test_plan_is_cached_and_folded_values_reproduce_the_grid(n_phi, R, n_az):
 @pytest.mark.parametrize("dtype,tol", [(np.float64, 1e-13), (np.float32, 2e-5)])
 @pytest.mark.parametrize("degree,n_phi", [(24, 25), (28, 30), (40, 43)])
 def test_azimuth_major_folded_values_are_the_transposed_layout(degree, n_phi, dtype, tol):
-    # the azimuth-major layout holds the same values as (R, 2, nb, nh, nA), moved axes, for both
-    # the synthesis and the analysis (which recovers the coefficients: exact quadrature)
+    # the azimuth-major layout (R, 2, nA, nh, nb) holds the same values as (R, 2, nb, nh, nA), moved
+    # axes, for both the synthesis and the analysis (which recovers the coefficients: exact quadrature)
     g = sphere_grid(degree, n_phi=n_phi)
     t = sphere_transform(degree // 2, g, dtype=dtype, method="separable")
     rng = np.random.default_rng(7)
@@ -114,12 +114,15 @@ def test_azimuth_major_folded_values_are_the_transposed_layout(degree, n_phi, dt
     c = rng.standard_normal((5, t.ncoef)).astype(dtype)
     E, O = t.folded_buffers(nb)
     Ea, Oa = t.folded_buffers(nb, azimuth_major=True)
-    assert Ea.shape == (t.n_reflect, 2, t.n_az, nb, t.n_half)
+    assert Ea.shape == (t.n_reflect, 2, t.n_az, t.n_half, nb) and Ea.flags.c_contiguous
+    assert E.shape == (t.n_reflect, 2, nb, t.n_half, t.n_az)
     t.folded_synthesis(c, 0, E, O, t.workspace(nb))
     t.folded_synthesis(c, 0, Ea, Oa, t.workspace(nb), azimuth_major=True)
     scale = np.abs(E).max()
     for X, Xa in ((E, Ea), (O, Oa)):
-        assert np.abs(np.moveaxis(Xa, 2, 4) - X).max() <= tol * scale
+        assert np.abs(np.transpose(Xa, (0, 1, 4, 3, 2)) - X).max() <= tol * scale
+    with pytest.raises(ValueError, match="folded_buffers"):  # a copy is not the buffer the kernels write
+        t.folded_synthesis(c, 0, np.ascontiguousarray(E), O, t.workspace(nb))
     out = np.empty((5, t.ncoef), dtype)
     t.folded_analysis(Ea, Oa, out, 0, t.workspace(nb), azimuth_major=True)
     assert np.abs(out - c).max() <= 10 * tol * np.abs(c).max()
@@ -128,6 +131,52 @@ def test_azimuth_major_folded_values_are_the_transposed_layout(degree, n_phi, dt
         dense.folded_analysis(Ea, Oa, out, 0, dense.workspace(nb), azimuth_major=True)
     with pytest.raises(ValueError, match="separable"):
         dense.folded_buffers(nb, azimuth_major=True)
+
+
+def _plan(lmax, grid, dtype, lines):
+    from specnum.bases._spheregrid_tables import build_tables
+
+    return SphereTransform(lmax, grid, np.dtype(dtype), False, *build_tables(lmax, grid, np.dtype(dtype), False, lines))
+
+
+@pytest.mark.parametrize("dtype,tol", [(np.float64, 1e-13), (np.float32, 2e-5)])
+@pytest.mark.parametrize("degree,n_phi", [(12, 13), (28, 30)])
+def test_line_and_row_layouts_hold_the_same_folded_values(degree, n_phi, dtype, tol):
+    # separable plans with line-major and row-major block buffers: the same folded values (moved
+    # axes) for single sources and pairs, the same coefficients back (exact quadrature), in both
+    # folded layouts; the rule picks lines when a block of the largest plan fills a cache line
+    from specnum.bases.spheregrid import _uses_lines
+
+    g = sphere_grid(degree, n_phi=n_phi)
+    lm = degree // 2
+    lp, rp = _plan(lm, g, dtype, True), _plan(lm, g, dtype, False)
+    assert lp.lines and not rp.lines and sphere_transform(lm, g, dtype=dtype, method="separable").lines
+    assert _uses_lines(g, np.dtype(dtype).itemsize) and not _uses_lines(sphere_grid(192), 8)
+    rng = np.random.default_rng(3)
+    nb = 12
+    c1, c2 = (rng.standard_normal((7, lp.ncoef)).astype(dtype) for _ in range(2))
+    for amaj in (False, True):
+        vals = {}
+        for t in (lp, rp):
+            E, O = t.folded_buffers(nb, amaj)
+            t.folded_synthesis(c1, 0, E, O, t.workspace(nb), amaj)
+            P = t.folded_buffers(2 * nb, amaj)
+            t.folded_synthesis((c1, c2), 0, *P, t.workspace(2 * nb), amaj)
+            out = np.empty_like(c1)
+            t.folded_analysis(E, O, out, 0, t.workspace(nb), amaj)
+            assert np.abs(out - c1).max() <= 10 * tol * np.abs(c1).max()
+            if amaj:  # to (R, 2, nb, nh, nA); a pair of lines: per azimuth the first source, then the second
+                E, O = (np.transpose(X, (0, 1, 4, 3, 2) if t.lines else (0, 1, 3, 4, 2)) for X in (E, O))
+                P = [X.reshape(X.shape[:3] + ((2, g.n_theta // 2 + 1, nb) if t.lines else (2, nb, -1)))
+                     for X in P]
+                P = [np.concatenate([np.transpose(X[:, :, :, s], (0, 1, 4, 3, 2) if t.lines else (0, 1, 3, 4, 2))
+                                     for s in (0, 1)], axis=2) for X in P]
+            vals[t.lines] = (E, O, *P)
+        for a, b in zip(vals[True], vals[False]):
+            assert a.shape == b.shape and np.abs(a - b).max() <= tol * np.abs(b).max()
+        np.testing.assert_array_equal(vals[True][2][:, :, :nb], vals[True][0])  # the pair's first source
+        second = vals[False][1]
+        np.testing.assert_allclose(vals[False][3][:, :, :nb], second, rtol=0, atol=tol * np.abs(second).max())
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
@@ -157,23 +206,33 @@ def test_strided_gemm_of_the_kernels_matches_numpy(dtype):
 
 @pytest.mark.parametrize("method", ["dense", "separable"])
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-def test_block_buffer_slots_are_distinct_and_item_runs_skewed_by_a_cache_line(method, dtype):
-    # every coefficient of every row of a block has its own slot inside the workspace buffer; the
-    # runs of items read by one matrix product (a class when dense, the cosine and sine items of an
-    # order and parity when separable) start 64 bytes further than packing them would put them
+def test_block_buffer_slots_are_distinct_and_skewed_by_a_cache_line(method, dtype):
+    # every coefficient of every row of a block has its own slot inside the workspace buffer;
+    # dense: each class's (nb, kpad) matrix starts 64 bytes further than packing them would put it;
+    # separable: one line per coefficient (the block's rows along it), lines an odd number of
+    # cache lines apart (one line of padding when nb values fill an even number)
+    from specnum.bases._spheregrid_kernels import line_length
+
     t = sphere_transform(9, sphere_grid(24, n_phi=30), dtype=dtype, method=method)
     ints, item_off, col, stride, offset, shift = t.kernel_tables[:6]
-    nb = 16
-    buf = t.workspace(nb)[0]
-    slots = (t.workspace(nb)[2][None, :] + np.arange(nb)[:, None] * stride[None, :]).ravel()
-    assert np.unique(slots).size == slots.size and slots.min() >= 0 and slots.max() < buf.size
-    span = 1 if method == "dense" else 2
     line = 64 // np.dtype(dtype).itemsize
-    np.testing.assert_array_equal(shift, np.arange(offset.size) // span * line)
-    items = np.searchsorted(offset, item_off, side="right") - 1  # the item of each coefficient
-    column = col - shift[items]  # col holds the column plus the item's shift
-    assert np.all(column >= 0) and np.all(column < stride) and np.all(stride == np.diff(offset)[items])
-    assert buf.size == offset[-1] * nb + shift[-1]
+    for nb in (4, 8, 16, 32, 256):
+        ws = t.workspace(nb)
+        slots = (ws[2][None, :] + np.arange(nb)[:, None] * stride[None, :]).ravel()
+        assert np.unique(slots).size == slots.size and slots.min() >= 0 and slots.max() < ws[0].size
+        if method == "dense":
+            assert ws[0].size == offset[-1] * nb + shift[-1]
+            np.testing.assert_array_equal(shift, np.arange(offset.size) * line)
+            items = np.searchsorted(offset, item_off, side="right") - 1  # the item of each coefficient
+            column = col - shift[items]  # col holds the column plus the item's shift
+            assert np.all(column >= 0) and np.all(column < stride) and np.all(stride == np.diff(offset)[items])
+        else:
+            ld = line_length(nb, np.dtype(dtype).itemsize)
+            assert ld == (nb + line if nb % (2 * line) == 0 else nb)
+            assert ld * np.dtype(dtype).itemsize % 128 != 0 or ld < line  # odd number of cache lines
+            assert np.all(stride == 1) and not np.any(col) and not np.any(shift)
+            np.testing.assert_array_equal(ws[2], item_off * ld)
+            assert ws[0].size == offset[-1] * ld and np.unique(item_off).size == item_off.size
 
 
 def test_fold_phi_rounds_the_azimuths_to_two_mod_four():

@@ -160,6 +160,35 @@ def test_grid_rows_do_not_depend_on_the_workers(monkeypatch, l1, l2):
         assert np.abs(a - ref).max() <= 1e-13 * np.abs(ref).max()
 
 
+@pytest.mark.parametrize("dtype,tol", [(np.float64, 1e-13), (np.float32, 2e-6)])
+@pytest.mark.parametrize("lines", [True, False])
+def test_grid_products_in_both_block_layouts(monkeypatch, lines, dtype, tol):
+    # separable plans with line-major or row-major block buffers (the rule picks rows only on large
+    # grids): products of equal degrees (both factors in one synthesis), unequal degrees and the
+    # vjp all equal the direct contraction with the exact table
+    import specnum.bases.spheregrid as sg
+    import specnum.gaunt._grid as grid
+
+    monkeypatch.setattr(sg, "_uses_lines", lambda g, itemsize: lines)
+    for cached in (sg._transform_cached, grid.grid_plans):
+        cached.cache_clear()
+    try:
+        rng = np.random.default_rng(4)
+        for l1, l2 in ((7, 7), (7, 4)):
+            t1, t2, to = grid.grid_plans((l1, l2, l1 + l2), 2 * (l1 + l2), np.dtype(dtype).name, "separable")
+            assert t1.lines == lines and to.lines == lines
+            x1, x2 = rng.standard_normal((300, (l1 + 1) ** 2)), rng.standard_normal((300, (l2 + 1) ** 2))
+            g = rng.standard_normal((300, (l1 + l2 + 1) ** 2))
+            got = (grid.grid_product(*(x.astype(dtype) for x in (x1, x2)), l1, l2, l1 + l2, "separable"),
+                   *grid.grid_product_vjp(*(x.astype(dtype) for x in (x1, x2, g)), l1, l2, l1 + l2, "separable"))
+            refs = (gaunt_product(x1, x2, method="direct"), *gaunt_product_vjp(x1, x2, g, method="direct"))
+            for a, ref in zip(got, refs):
+                assert np.abs(a - ref).max() <= tol * np.abs(ref).max()
+    finally:
+        for cached in (sg._transform_cached, grid.grid_plans):
+            cached.cache_clear()
+
+
 @pytest.mark.parametrize("method", METHODS + ["auto"])
 def test_float32_in_float32_out(method):
     rng = np.random.default_rng(9)
