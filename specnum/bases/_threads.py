@@ -20,14 +20,15 @@ from functools import lru_cache
 
 __all__ = ["worker_count", "parallel_workers", "single_threaded_blas", "chunk_rows", "run_blocks"]
 
-#: Work (floating-point operations) below which a call stays on one thread: several milliseconds
+#: Work (floating-point operations) below which a call stays on one thread: a few milliseconds
 #: of one thread. On a busy machine a second thread can be descheduled for a time slice (a few
-#: milliseconds), which the call then waits for, and starting the workers costs a fraction of a
-#: millisecond; below this the second thread saves less than that (Gaunt products of 4096 rows:
-#: float64 at L = 8, 1.8e8 operations in about 7.5 ms, runs 1.3x faster on two threads; float32
-#: at L = 8, about 5 ms, ran 1.34x slower on two threads than on one with a busy process on the
-#: other core; ``benchmarks/bench_gaunt.py --thread-ratio``).
-PARALLEL_MIN_WORK = 1.8e8
+#: milliseconds), which the call then waits for; below this the second thread saves less than
+#: that. Gaunt products of 4096 rows from 4.5e7 to 1.8e8 operations (float32 at L = 8: 9.1e7, about
+#: 3.8 ms on one thread) run in 0.52-0.67 of the one-thread time on two threads of a quiet machine
+#: and 1.1-1.2 times it (median) with a busy process on the other core; the direct route's float32
+#: products at L = 6 (6.3e7) ran 1.3 times slower there, which this threshold keeps on one thread
+#: (``benchmarks/bench_gaunt.py --thread-ratio``).
+PARALLEL_MIN_WORK = 8e7
 
 
 @lru_cache(maxsize=1)
