@@ -364,9 +364,9 @@ def _uses_lines(grid: SphereGrid, itemsize: int) -> bool:
     plan of degree ``grid.degree // 2`` (the output of a product of two factors exact on the grid,
     the largest in a pipeline, which sets its block) have a cache line's worth of rows or more.
     The matrix products along ``theta`` then run along the rows, with float32 at its full
-    vector width (Gaunt products at L = 8: 1.1x faster in float64, 1.15x in float32); on
-    larger grids, with blocks of a few rows, the coefficients of an item make the longer vectors
-    (``benchmarks/RESULTS.md``). One rule per grid, so that all plans of a pipeline agree."""
+    vector width; on larger grids, with blocks of a few rows, the coefficients of an item make
+    the longer vectors (``benchmarks/RESULTS.md``). One rule per grid, so that all plans of a
+    pipeline agree."""
     nb = _block_rows(grid.degree // 2, *grid_dims(grid.n_theta, grid.n_phi), itemsize)
     return nb * itemsize >= 64
 

@@ -23,12 +23,11 @@ __all__ = ["choose_method"]
 _DEGREES = (1, 2, 4, 5, 6, 7, 8, 9, 12, 16, 24, 32)
 
 _BEST = {
-    # measured 2026-12-04 (the 2-core machine of benchmarks/RESULTS.md, shared, 1 and 2 threads
-    # agree): float64 at L = 6, 4096 products, grid 4.41 ms against direct 4.64 ms (1 thread).
+    # the 2-core machine of benchmarks/RESULTS.md, shared; 1 and 2 threads agree
     "float32": {
         1: (("direct", 7), ("grid", 999)),
         64: (("direct", 6), ("grid", 999)),
-        4096: (("direct", 6), ("grid", 999)),
+        4096: (("direct", 5), ("grid", 999)),
     },
     "float64": {
         1: (("direct", 7), ("grid", 999)),
