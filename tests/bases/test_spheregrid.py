@@ -269,6 +269,38 @@ def test_results_do_not_depend_on_threads():
     assert sorted(seen) == [(0, 3), (3, 6), (6, 9), (9, 10)]
 
 
+def test_run_blocks_keeps_its_helpers_runs_nested_calls_inline_and_propagates_errors():
+    # two workers: the caller is worker 0 and one kept helper thread is worker 1 (the same thread
+    # on every call); a call from inside a block runs on its own thread only; an exception in a
+    # block reaches the caller after the other thread has stopped, and the next call works
+    import threading
+
+    threads, nested = set(), []
+
+    def fn(a, b, w):
+        threads.add((w, threading.get_ident()))
+        run_blocks(4, 2, lambda c, d, v: nested.append(v), workers=2)
+
+    for _ in range(3):
+        run_blocks(64, 1, fn, workers=2)
+    assert {w for w, _ in threads} <= {0, 1} and len(threads) <= 2
+    assert (0, threading.get_ident()) in threads and set(nested) == {0}
+
+    seen = []
+
+    def bad(a, b, w):
+        seen.append(a)
+        if a == 3:
+            raise ZeroDivisionError("block 3")
+
+    with pytest.raises(ZeroDivisionError, match="block 3"):
+        run_blocks(1000, 1, bad, workers=2)
+    assert len(seen) < 1000  # the blocks after the error were not run
+    out = []
+    run_blocks(10, 3, lambda a, b, w: out.append((a, b)), workers=2)
+    assert sorted(out) == [(0, 3), (3, 6), (6, 9), (9, 10)]
+
+
 def test_chunk_rows_one_call_per_worker_or_whole_blocks():
     # one worker takes all rows in one call; several take whole blocks, about eight chunks each
     assert chunk_rows(4096, 64, 1) == 4096 and chunk_rows(0, 64, 1) == 1
