@@ -372,10 +372,10 @@ def _uses_lines(grid: SphereGrid, itemsize: int) -> bool:
 
 
 @lru_cache(maxsize=32)
-def _transform_cached(lmax: int, n_theta: int, n_phi: int, dtype_name: str, dense: bool) -> SphereTransform:
+def _transform_cached(lmax: int, n_theta: int, n_phi: int, dtype_name: str, dense: bool,
+                      lines: bool) -> SphereTransform:
     grid = _grid_cached(n_theta, n_phi)
     dtype = np.dtype(dtype_name)
-    lines = not dense and _uses_lines(grid, dtype.itemsize)
     return SphereTransform(lmax, grid, dtype, dense, *build_tables(lmax, grid, dtype, dense, lines))
 
 
@@ -385,7 +385,8 @@ def _use_dense(method: str, lmax: int, grid: SphereGrid, dtype: np.dtype) -> boo
     return (lmax + 1) ** 2 * grid.n_theta * grid.n_phi <= _DENSE_MAX_WORK[dtype.name]
 
 
-def sphere_transform(lmax: int, grid: SphereGrid, *, dtype: Any = "float64", method: str = "auto") -> SphereTransform:
+def sphere_transform(lmax: int, grid: SphereGrid, *, dtype: Any = "float64", method: str = "auto",
+                     lines: bool | None = None) -> SphereTransform:
     """The cached transform plan between degree-``lmax`` coefficients and folded values on ``grid``.
 
     Parameters
@@ -400,6 +401,12 @@ def sphere_transform(lmax: int, grid: SphereGrid, *, dtype: Any = "float64", met
         ``"auto"``: dense while ``(lmax+1)**2 * n_theta * n_phi`` is at most 20000 in
         float64 and 50000 in float32 (the measured crossovers), separable beyond; the one
         rule of every sphere-grid computation.
+    lines : bool or None
+        Block buffers of a separable plan line-major (:attr:`SphereTransform.lines`, for
+        pipelines on azimuth-major folded values such as products) or row-major; ``None``:
+        line-major when the blocks on ``grid`` hold a cache line's worth of rows (one rule per
+        grid, so that the plans of a pipeline agree). Plans of different layouts do not mix
+        in one pipeline. Ignored by dense plans.
 
     Returns
     -------
@@ -428,8 +435,12 @@ def sphere_transform(lmax: int, grid: SphereGrid, *, dtype: Any = "float64", met
     dtype = _as_dtype(dtype)
     as_choice(method, "method", TRANSFORM_METHODS)
     dense = _use_dense(method, lmax, grid, dtype)
+    if lines is not None and not isinstance(lines, (bool, np.bool_)):
+        raise TypeError(f"lines must be True, False or None, got {lines!r}")
+    lines = not dense and (_uses_lines(grid, dtype.itemsize) if lines is None else bool(lines))
     _check_transform_budget("sphere_transform", lmax, grid, 0, dense)
-    return _transform_cached(lmax, grid.n_theta, grid.n_phi, "float32" if dtype.char == "f" else "float64", dense)
+    return _transform_cached(lmax, grid.n_theta, grid.n_phi, "float32" if dtype.char == "f" else "float64", dense,
+                             lines)
 
 
 def _as_dtype(value: Any) -> np.dtype:
@@ -541,7 +552,7 @@ def analysis(values: Any, grid: SphereGrid, lmax: int | None = None, *, method: 
     nbt = math.prod(batch)
     _check_transform_budget("analysis", lmax, grid, nbt, _use_dense(method, lmax, grid, _work_dtype(values)))
     v = _as_real(values, "values", 2)
-    plan = sphere_transform(lmax, grid, dtype=_work_dtype(v), method=method)
+    plan = sphere_transform(lmax, grid, dtype=_work_dtype(v), method=method, lines=False)  # (folds row by row)
     res = np.empty((nbt, plan.ncoef), plan.dtype) if out is None else _check_out(
         out, batch + (plan.ncoef,), plan.dtype).reshape(nbt, plan.ncoef)
     v2 = v.reshape(nbt, grid.n_theta, grid.n_phi)
@@ -605,7 +616,7 @@ def synthesis(coeffs: Any, grid: SphereGrid, *, method: str = "auto", out: Any =
     nbt = math.prod(batch)
     _check_transform_budget("synthesis", lmax, grid, nbt, _use_dense(method, lmax, grid, _work_dtype(coeffs)))
     c = _as_real(coeffs, "coeffs", 1).reshape(nbt, (lmax + 1) ** 2)
-    plan = sphere_transform(lmax, grid, dtype=_work_dtype(c), method=method)
+    plan = sphere_transform(lmax, grid, dtype=_work_dtype(c), method=method, lines=False)  # (unfolds row by row)
     res = np.empty((nbt,) + grid.shape, plan.dtype) if out is None else _check_out(
         out, batch + grid.shape, plan.dtype).reshape((nbt,) + grid.shape)
 

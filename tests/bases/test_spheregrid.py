@@ -133,12 +133,6 @@ def test_azimuth_major_folded_values_are_the_transposed_layout(degree, n_phi, dt
         dense.folded_buffers(nb, azimuth_major=True)
 
 
-def _plan(lmax, grid, dtype, lines):
-    from specnum.bases._spheregrid_tables import build_tables
-
-    return SphereTransform(lmax, grid, np.dtype(dtype), False, *build_tables(lmax, grid, np.dtype(dtype), False, lines))
-
-
 @pytest.mark.parametrize("dtype,tol", [(np.float64, 1e-13), (np.float32, 2e-5)])
 @pytest.mark.parametrize("degree,n_phi", [(12, 13), (28, 30)])
 def test_line_and_row_layouts_hold_the_same_folded_values(degree, n_phi, dtype, tol):
@@ -149,8 +143,11 @@ def test_line_and_row_layouts_hold_the_same_folded_values(degree, n_phi, dtype, 
 
     g = sphere_grid(degree, n_phi=n_phi)
     lm = degree // 2
-    lp, rp = _plan(lm, g, dtype, True), _plan(lm, g, dtype, False)
-    assert lp.lines and not rp.lines and sphere_transform(lm, g, dtype=dtype, method="separable").lines
+    lp, rp = (sphere_transform(lm, g, dtype=dtype, method="separable", lines=v) for v in (True, False))
+    assert lp.lines and not rp.lines and sphere_transform(lm, g, dtype=dtype, method="separable") is lp
+    assert not sphere_transform(2, g, method="dense", lines=True).lines
+    with pytest.raises(TypeError, match="lines"):
+        sphere_transform(lm, g, lines="yes")
     assert _uses_lines(g, np.dtype(dtype).itemsize) and not _uses_lines(sphere_grid(192), 8)
     rng = np.random.default_rng(3)
     nb = 12
