@@ -53,14 +53,19 @@ def grid_dims(n_theta: int, n_phi: int) -> tuple[int, int, int]:
     """``(n_half, n_reflect, n_az)`` of the folded values on a grid: the northern latitudes
     (equator included), the reflections in ``phi`` (:func:`n_reflect`), the stored azimuths."""
     R = n_reflect(n_phi)
-    return (n_theta + 1) // 2, R, n_phi // 2 + 1 if R == 1 else (n_phi + 2) // 4
+    return (n_theta + 1) // 2, R, _n_az(n_phi, R)
+
+
+def _n_az(n_phi: int, R: int) -> int:
+    """Stored azimuths: ``phi_j`` for ``j <= n_phi / 2`` (``R = 1``), or up to ``pi / 2`` (``R = 2``)."""
+    return n_phi // 2 + 1 if R == 1 else (n_phi + 2) // 4
 
 
 def _azimuth_tables(lmax: int, n_phi: int, R: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """``cos(m phi_j)`` and ``sin(m phi_j)`` for ``j < n_az`` (the sine exactly zero at
     ``phi = 0`` and ``phi = pi``), and the analysis factors ``2 pi / n_phi`` times the number
     of nodes that the folds map to node ``j`` (1, 2 or 4; ``R = n_reflect(n_phi)``)."""
-    n_az = grid_dims(1, n_phi)[2]
+    n_az = _n_az(n_phi, R)
     m = np.arange(lmax + 1)[:, None]
     j = np.arange(n_az)[None, :]
     ang = 2.0 * np.pi * ((m * j) % n_phi) / n_phi  # exact reduction of the angle
